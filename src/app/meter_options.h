@@ -1,0 +1,46 @@
+// The meter options shared by `run` and `simulate` (product.md, "Command-line contract"), parsed
+// and validated once at the edge into typed values.
+#ifndef PRO380_APP_METER_OPTIONS_H_
+#define PRO380_APP_METER_OPTIONS_H_
+
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "base/status.h"
+#include "metering/meter.h"
+
+namespace pro380::app {
+
+enum class Variant { kMod, kMb, kS };
+
+struct MeterOptions {
+  Variant variant = Variant::kMod;
+  std::string serial = "00000001";
+  int id = -1;  // -1 = the variant's default (Modbus 1, M-Bus 0)
+  metering::MeterConfig meter;
+};
+
+// The raw strings as typed; Validate() turns them into MeterOptions.
+struct MeterArgs {
+  std::string variant = "mod";
+  std::optional<std::string> ct;
+  std::string serial = "00000001";
+  std::optional<int> id;
+  std::string combined_code = "1";
+  std::string s0_rate = "1000";
+  std::string wiring = "3p4w";
+  std::string tariff = "1";
+};
+
+void AddMeterOptions(CLI::App& command, MeterArgs& args);
+
+// Returns the options or an InvalidArgument naming the option and its allowed values.
+Result<MeterOptions> ValidateMeterArgs(const MeterArgs& args);
+
+std::string_view VariantName(Variant variant);
+
+}  // namespace pro380::app
+
+#endif  // PRO380_APP_METER_OPTIONS_H_

@@ -1,0 +1,120 @@
+// Meter: the PRO380 metering engine. It takes Intervals (per-phase records or mains cycles),
+// registers energy in integer µWh / µvarh with carried residues, drives the LED and S0 pulse
+// outputs, and holds the settings that change registration (combined code, CT ratio, tariff,
+// wiring, S0 rate). It never reads a clock: meter time starts at MeterConfig::start and advances
+// by each Interval's duration.
+//
+// Thread safety: none. One thread owns a Meter; other threads read copies of its state.
+#ifndef PRO380_METERING_METER_H_
+#define PRO380_METERING_METER_H_
+
+#include <array>
+#include <cstdint>
+
+#include "base/time.h"
+#include "metering/energy_counter.h"
+#include "metering/energy_registers.h"
+#include "metering/interval.h"
+#include "metering/pulse_output.h"
+#include "metering/s0_rate.h"
+#include "metering/types.h"
+
+namespace pro380::metering {
+
+struct MeterConfig {
+  bool ct_variant = false;  // false: direct 5(100) A meter; true: CT 1.5(6) A meter
+  int ct_ratio = 0;         // CT meters: primary amperes of an x/5 A CT; 0 = not set yet
+  bool ct_locked = false;   // the one-time MID lock has happened
+  Wiring wiring = Wiring::k3P4W;
+  CombinedCode combined_code = CombinedCode::kForwardOnly;
+  S0Rate s0_rate = kDefaultS0Rate;
+  Tariff tariff = Tariff::kT1;
+  TimePoint start{};
+};
+
+// Manual §7.1: the S + 5 digits diagnostics field.
+struct Diagnostics {
+  bool program_ok = true;
+  bool eeprom_ok = true;  // storage health; the app clears it when the state store fails
+  std::array<bool, kPhaseCount> phase_present{};
+};
+
+// Starting current Ist = 0.4 % Ib (20 mA direct, 6 mA CT secondary); a phase below half of it
+// registers nothing (product.md, "Anti-creep").
+inline constexpr double kDirectStartingCurrentA = 0.020;
+inline constexpr double kCtStartingCurrentA = 0.006;
+// A phase counts as present (diagnostics digit = 1) from 20 % of the nominal 230 V.
+inline constexpr double kPhasePresentVoltage = 46.0;
+
+class Meter {
+ public:
+  explicit Meter(const MeterConfig& config);
+
+  // Registers one interval of what the measuring elements saw (3P3W: element 1 in phase[0],
+  // element 3 in phase[2]). Values are primary values (for CT meters: already × ratio/5).
+  void Apply(const Interval& elements);
+  // Registers one per-phase (star) record; in 3P3W it is first turned into what the two Aron
+  // elements would measure (metering/aron.h).
+  void ApplyRecord(const Interval& star);
+
+  // Settings. Each returns what happened; nothing changes unless kApplied.
+  SettingOutcome SetCombinedCode(CombinedCode code);  // C-10 once set is final
+  SettingOutcome SetS0Rate(double impulses_per_kwh);
+  void SetTariff(Tariff tariff);
+  SettingOutcome SetCtRatio(int primary_amperes);  // CT meters, before the lock
+  SettingOutcome LockCtRatio();                    // CT meters with a ratio set
+  void ResetDayCounter() { day_counter_uwh_ = 0; }
+  void set_eeprom_ok(bool ok) { diagnostics_.eeprom_ok = ok; }
+  void set_power_down_count(int64_t count) { power_down_count_ = count; }
+
+  TimePoint now() const { return now_; }
+  // False on a CT meter whose ratio has not been set: it neither registers nor communicates.
+  bool registering() const { return !config_.ct_variant || config_.ct_ratio != 0; }
+  const MeterConfig& config() const { return config_; }
+  // The last interval after the anti-creep gate: what the display and the buses show.
+  const Interval& instantaneous() const { return last_; }
+  const EnergyRegisters& registers(EnergyKind kind) const {
+    return registers_[static_cast<int>(kind)];
+  }
+  int64_t day_counter_uwh() const { return day_counter_uwh_; }
+  const PulseOutput& s0_forward() const { return s0_forward_; }
+  const PulseOutput& s0_reverse() const { return s0_reverse_; }
+  const PulseOutput& led(EnergyKind kind) const { return led_[static_cast<int>(kind)]; }
+  const Diagnostics& diagnostics() const { return diagnostics_; }
+  int64_t power_down_count() const { return power_down_count_; }
+  // The anti-creep threshold on a phase's primary current.
+  double creep_threshold_a() const { return creep_threshold_a_; }
+  double current_scale() const;  // primary / secondary current (1 for direct meters)
+
+ private:
+  // Whole µWh credited in one interval, by kind and direction.
+  using Credits = std::array<std::array<int64_t, kDirectionCount>, kEnergyKindCount>;
+
+  void RegisterPhase(int phase_index, EnergyKind kind, double signed_uj, int tariff,
+                     Credits& credits);
+  void RegisterNet(EnergyKind kind, double signed_uj, Credits& credits);
+  void DrivePulses(const Credits& phase_credits, const Credits& net_credits, TimePoint start,
+                   Duration duration);
+  void UpdateCreepThreshold();
+
+  MeterConfig config_;
+  TimePoint now_;
+  double creep_threshold_a_ = 0;
+  Interval last_{};
+  std::array<EnergyRegisters, kEnergyKindCount> registers_{};
+  int64_t day_counter_uwh_ = 0;
+  // Residues: per kind, per phase, per direction; and of the netted (vector-sum) flow.
+  std::array<std::array<std::array<EnergyCounter, kDirectionCount>, kPhaseCount>,
+             kEnergyKindCount>
+      phase_counters_{};
+  std::array<std::array<EnergyCounter, kDirectionCount>, kEnergyKindCount> net_counters_{};
+  PulseOutput s0_forward_;
+  PulseOutput s0_reverse_;
+  std::array<PulseOutput, kEnergyKindCount> led_;
+  Diagnostics diagnostics_{};
+  int64_t power_down_count_ = 0;
+};
+
+}  // namespace pro380::metering
+
+#endif  // PRO380_METERING_METER_H_

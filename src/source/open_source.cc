@@ -1,0 +1,43 @@
+#include "source/open_source.h"
+
+#include "source/constant_source.h"
+#include "source/waveform_source.h"
+
+namespace pro380::source {
+
+OpenedSource::OpenedSource() = default;
+OpenedSource::OpenedSource(OpenedSource&&) noexcept = default;
+OpenedSource& OpenedSource::operator=(OpenedSource&&) noexcept = default;
+OpenedSource::~OpenedSource() = default;
+
+namespace {
+
+constexpr std::string_view kKinds =
+    "const:P1=W,P2=W,P3=W[,Q1=var,...][,U1=V,...][,F=Hz], sim:manual-example, sim:household, "
+    "csv:FILE, wave:FILE";
+
+Status UnknownSpec(std::string_view spec) {
+  return Status::InvalidArgument("unknown source '" + std::string(spec) +
+                                 "'; allowed: " + std::string(kKinds));
+}
+
+}  // namespace
+
+Result<OpenedSource> OpenSource(std::string_view spec, const SourceOptions& options) {
+  (void)options;
+  OpenedSource opened;
+  opened.description = std::string(spec);
+  if (spec.starts_with("const:")) {
+    auto record = ParseConstantSpec(spec.substr(6));
+    if (!record.ok()) return record.status();
+    opened.records = std::make_unique<ConstantSource>(*record, kConstantStep);
+    return opened;
+  }
+  if (spec == "sim:manual-example") {
+    opened.records = std::make_unique<ConstantSource>(ManualExampleRecord(), kConstantStep);
+    return opened;
+  }
+  return UnknownSpec(spec);
+}
+
+}  // namespace pro380::source

@@ -1,0 +1,1 @@
+// Keeps pro380_testing a valid library while it has no other sources.
