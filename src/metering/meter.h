@@ -81,6 +81,14 @@ class Meter {
   const PulseOutput& s0_reverse() const { return s0_reverse_; }
   const PulseOutput& led(EnergyKind kind) const { return led_[static_cast<int>(kind)]; }
   const Diagnostics& diagnostics() const { return diagnostics_; }
+  // Residues (energy added but not yet a whole µWh) of a phase register pair and of the netted
+  // flow: with them, registers + residues account for every µJ the meter was given.
+  const EnergyCounter& phase_counter(EnergyKind kind, int phase_index, Direction d) const {
+    return phase_counters_[static_cast<int>(kind)][phase_index][static_cast<int>(d)];
+  }
+  const EnergyCounter& net_counter(EnergyKind kind, Direction d) const {
+    return net_counters_[static_cast<int>(kind)][static_cast<int>(d)];
+  }
   int64_t power_down_count() const { return power_down_count_; }
   // The anti-creep threshold on a phase's primary current.
   double creep_threshold_a() const { return creep_threshold_a_; }
