@@ -12,15 +12,18 @@ void PulseOutput::Add(int64_t uwh, TimePoint start, Duration duration, Duration 
   if (count == 0) return;
   residue_uwh_ -= count * uwh_per_pulse_;
 
-  // The last new pulse falls where the accumulated energy crossed its threshold, assuming the
-  // energy arrived evenly over the interval.
-  const int64_t into_interval = count * uwh_per_pulse_ - before;
-  const double fraction = static_cast<double>(into_interval) / static_cast<double>(uwh);
-  const TimePoint crossing =
-      start + Duration(static_cast<int64_t>(fraction * static_cast<double>(duration.count())));
-  const TimePoint earliest =
-      pulses_ == 0 ? crossing : last_pulse_start_ + 2 * std::max(width_, width) * count;
-  last_pulse_start_ = std::max(crossing, earliest);
+  // Pulses fall where the accumulated energy crosses each threshold, assuming the energy
+  // arrived evenly over the interval; a pulse may not start before the previous one has been
+  // on and off for one width each.
+  const auto crossing = [&](int64_t energy_into_interval) {
+    const double fraction = static_cast<double>(energy_into_interval) / static_cast<double>(uwh);
+    return start + Duration(static_cast<int64_t>(fraction * static_cast<double>(duration.count())));
+  };
+  const Duration spacing = 2 * width;
+  TimePoint first = crossing(uwh_per_pulse_ - before);
+  if (pulses_ > 0) first = std::max(first, last_pulse_start_ + 2 * std::max(width_, width));
+  last_pulse_start_ =
+      std::max(crossing(count * uwh_per_pulse_ - before), first + spacing * (count - 1));
   width_ = width;
   pulses_ += count;
 }
