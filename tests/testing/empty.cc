@@ -1,1 +1,0 @@
-// Keeps pro380_testing a valid library while it has no other sources.
