@@ -19,19 +19,23 @@ Result<Duration> RecordFeeder::Feed(metering::Meter& meter, Duration span) {
         break;
       }
     }
-    metering::Interval& record = buffer_[next_];
+    // Apply every buffered record that fits whole in one call (the engine's fast path), then
+    // split the one the span ends inside.
+    std::size_t fit = next_;
+    Duration fit_time{};
     const Duration left = span - applied;
-    if (record.duration <= left) {
-      meter.ApplyRecord(record);
-      applied += record.duration;
-      ++next_;
-    } else {
-      metering::Interval part = record;
-      part.duration = left;
-      meter.ApplyRecord(part);
-      record.duration -= left;
-      applied += left;
+    while (fit < end_ && fit_time + buffer_[fit].duration <= left) fit_time += buffer_[fit++].duration;
+    if (fit > next_) {
+      meter.ApplyRecords(std::span(buffer_).subspan(next_, fit - next_));
+      applied += fit_time;
+      next_ = fit;
+      continue;
     }
+    metering::Interval part = buffer_[next_];
+    part.duration = left;
+    meter.ApplyRecord(part);
+    buffer_[next_].duration -= left;
+    applied += left;
   }
   return applied;
 }

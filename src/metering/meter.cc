@@ -1,6 +1,8 @@
 #include "metering/meter.h"
 
+#include <algorithm>
 #include <cmath>
+#include <span>
 
 #include "metering/aron.h"
 #include "metering/ct_ratio.h"
@@ -9,23 +11,20 @@ namespace pro380::metering {
 namespace {
 
 constexpr int kFwd = static_cast<int>(Direction::kForward);
-constexpr int kRev = static_cast<int>(Direction::kReverse);
-constexpr int kActive = static_cast<int>(EnergyKind::kActive);
 
-// 1 µWh = 3600 µJ = 3.6e-3 J.
-double MeanPowerW(int64_t uwh, Duration duration) {
-  const double seconds = ToSeconds(duration);
-  return seconds > 0 ? static_cast<double>(uwh) * 3.6e-3 / seconds : 0.0;
-}
+// max(x, 0) and max(−x, 0) by arithmetic, exact in binary floating point, and branch-free:
+// with a compare the compiler emits branches that mispredict whenever a flow changes sign.
+inline double PositivePart(double x) { return 0.5 * (x + std::fabs(x)); }
+inline double NegativePart(double x) { return 0.5 * (std::fabs(x) - x); }
+constexpr int kRev = static_cast<int>(Direction::kReverse);
 
 }  // namespace
 
 Meter::Meter(const MeterConfig& config)
     : config_(config),
       now_(config.start),
-      s0_forward_(config.s0_rate.uwh_per_pulse),
-      s0_reverse_(config.s0_rate.uwh_per_pulse),
-      led_{PulseOutput(kLedUwhPerPulse), PulseOutput(kLedUwhPerPulse)} {
+      s0_forward_(config.s0_rate),
+      s0_reverse_(config.s0_rate) {
   if (!config_.ct_variant) {
     config_.ct_ratio = 0;
     config_.ct_locked = false;
@@ -42,108 +41,154 @@ void Meter::UpdateCreepThreshold() {
   creep_threshold_a_ = 0.5 * ist * current_scale();
 }
 
-void Meter::ApplyRecord(const Interval& star) {
-  if (config_.wiring == Wiring::k3P3W) {
-    Apply(ToAronElements(star));
-  } else {
-    Apply(star);
+void Meter::ApplyRecord(const Interval& star) { ApplyRecords(std::span(&star, 1)); }
+
+void Meter::ApplyRecords(std::span<const Interval> star) {
+  if (config_.wiring == Wiring::k3P4W) {
+    ApplyAll(star);
+    return;
+  }
+  std::array<Interval, 64> elements;
+  while (!star.empty()) {
+    const std::size_t n = std::min(star.size(), elements.size());
+    for (std::size_t i = 0; i < n; ++i) elements[i] = ToAronElements(star[i]);
+    ApplyAll(std::span(elements.data(), n));
+    star = star.subspan(n);
   }
 }
 
-void Meter::Apply(const Interval& elements) {
-  const TimePoint start = now_;
-  now_ += elements.duration;
+void Meter::Apply(const Interval& elements) { ApplyAll(std::span(&elements, 1)); }
+
+void Meter::ApplyAll(std::span<const Interval> elements) {
+  if (elements.empty()) return;
   if (!registering()) {
+    for (const Interval& e : elements) now_ += e.duration;
     last_ = Interval{};
-    last_.duration = elements.duration;
+    last_.duration = elements.back().duration;
     return;
   }
-  last_ = elements;
-  const double uj_per_watt = static_cast<double>(elements.duration.count()) * 1e-3;
+  while (!elements.empty()) {
+    const std::size_t n = std::min(elements.size(), kRunLength);
+    RegisterRun(elements.first(n));
+    elements = elements.subspan(n);
+  }
+}
+
+void Meter::RegisterRun(std::span<const Interval> run) {
+  // Per interval: its lane energies go into the run's sums, and what it gives each pulse output
+  // is noted so the latest pulse can be placed in time. Settling into whole µWh, registers and
+  // pulse counts happens once per run.
+  std::array<double, kRunLength> led_active;
+  std::array<double, kRunLength> led_reactive;
+  std::array<double, kRunLength> s0_forward;
+  std::array<double, kRunLength> s0_reverse;
+  std::array<Duration, kRunLength> durations;
+  const CombinedCode code = config_.combined_code;
+  const bool s0_netted = code == CombinedCode::kNetted || code == CombinedCode::kNettedPulses;
+  const double s0_forward_on = code == CombinedCode::kReverseOnly ? 0.0 : 1.0;
+  const double s0_reverse_on = code == CombinedCode::kForwardOnly ? 0.0 : 1.0;
+  const double threshold = creep_threshold_a_;
+  LaneEnergies run_forward{};
+  LaneEnergies run_reverse{};
+  for (std::size_t i = 0; i < run.size(); ++i) {
+    const Interval& e = run[i];
+    durations[i] = e.duration;
+    now_ += e.duration;
+    const double uj_per_watt = static_cast<double>(e.duration.count()) * 1e-3;
+    double net_p = 0, net_q = 0, forward = 0, reverse = 0, led_q = 0;
+    for (int k = 0; k < kPhaseCount; ++k) {
+      const PhaseValues& ph = e.phase[k];
+      // No-load: a phase below half the starting current registers nothing.
+      const bool flows = std::fabs(ph.current_a) >= threshold;
+      const double gate = flows ? uj_per_watt : 0.0;
+      const double p = ph.active_w * gate;
+      const double q = ph.reactive_var * gate;
+      const double p_forward = PositivePart(p);
+      const double p_reverse = NegativePart(p);
+      run_forward[EnergyLane(EnergyKind::kActive, k)] += p_forward;
+      run_reverse[EnergyLane(EnergyKind::kActive, k)] += p_reverse;
+      run_forward[EnergyLane(EnergyKind::kReactive, k)] += PositivePart(q);
+      run_reverse[EnergyLane(EnergyKind::kReactive, k)] += NegativePart(q);
+      net_p += p;
+      net_q += q;
+      forward += p_forward;
+      reverse += p_reverse;
+      led_q += std::fabs(q);
+    }
+    // The netted (vector-sum) flow of C-10/C-11, split by the sign of the sum.
+    const double net_forward = PositivePart(net_p);
+    const double net_reverse = NegativePart(net_p);
+    run_forward[EnergyLane(EnergyKind::kActive, kPhaseCount)] += net_forward;
+    run_reverse[EnergyLane(EnergyKind::kActive, kPhaseCount)] += net_reverse;
+    run_forward[EnergyLane(EnergyKind::kReactive, kPhaseCount)] += PositivePart(net_q);
+    run_reverse[EnergyLane(EnergyKind::kReactive, kPhaseCount)] += NegativePart(net_q);
+    led_active[i] = forward + reverse;
+    led_reactive[i] = led_q;
+    s0_forward[i] = s0_forward_on * (s0_netted ? net_forward : forward);
+    s0_reverse[i] = s0_reverse_on * (s0_netted ? net_reverse : reverse);
+  }
+  LaneWholes forward;
+  LaneWholes reverse;
+  lanes_.Settle(run_forward, run_reverse, forward, reverse);
+  Register(forward, reverse);
+
+  const std::size_t n = run.size();
+  const auto sum = [](const LaneWholes& w, EnergyKind kind, int from, int to) {
+    int64_t total = 0;
+    for (int k = from; k <= to; ++k) total += w[EnergyLane(kind, k)];
+    return total;
+  };
+  const auto upto = [n](const auto& a) { return std::span(a.data(), n); };
+  // The LEDs flash for every phase's flow in either direction, as a test output must.
+  for (EnergyKind kind : {EnergyKind::kActive, EnergyKind::kReactive}) {
+    led_[static_cast<int>(kind)].AddRun(
+        sum(forward, kind, 0, kPhaseCount - 1) + sum(reverse, kind, 0, kPhaseCount - 1),
+        upto(kind == EnergyKind::kActive ? led_active : led_reactive), upto(durations), now_);
+  }
+  // Manual §6.10, "S0 output per code".
+  const int s0_first = s0_netted ? kPhaseCount : 0;
+  const int s0_last = s0_netted ? kPhaseCount : kPhaseCount - 1;
+  if (s0_forward_on > 0) {
+    s0_forward_.AddRun(sum(forward, EnergyKind::kActive, s0_first, s0_last), upto(s0_forward),
+                       upto(durations), now_);
+  }
+  if (s0_reverse_on > 0) {
+    s0_reverse_.AddRun(sum(reverse, EnergyKind::kActive, s0_first, s0_last), upto(s0_reverse),
+                       upto(durations), now_);
+  }
+  ShowInstantaneous(run.back());
+}
+
+void Meter::Register(const LaneWholes& forward, const LaneWholes& reverse) {
   const int tariff = static_cast<int>(config_.tariff);
-  Credits phase_credits{};
-  double net_active_w = 0;
-  double net_reactive_var = 0;
+  const bool netted = config_.combined_code == CombinedCode::kNetted;
+  for (EnergyKind kind : {EnergyKind::kActive, EnergyKind::kReactive}) {
+    EnergyRegisters& regs = registers_[static_cast<int>(kind)];
+    int64_t phase_forward = 0;
+    int64_t phase_reverse = 0;
+    for (int k = 0; k < kPhaseCount; ++k) {
+      const int lane = EnergyLane(kind, k);
+      regs.phase[k][kFwd][tariff] += forward[lane];
+      regs.phase[k][kRev][tariff] += reverse[lane];
+      phase_forward += forward[lane];
+      phase_reverse += reverse[lane];
+    }
+    const int net = EnergyLane(kind, kPhaseCount);
+    const int64_t to_forward = netted ? forward[net] : phase_forward;
+    regs.total[kFwd][tariff] += to_forward;
+    regs.total[kRev][tariff] += netted ? reverse[net] : phase_reverse;
+    if (kind == EnergyKind::kActive) day_counter_uwh_ += to_forward;
+  }
+}
+
+void Meter::ShowInstantaneous(const Interval& latest) {
+  last_ = latest;
   for (int k = 0; k < kPhaseCount; ++k) {
     PhaseValues& ph = last_.phase[k];
     diagnostics_.phase_present[k] = ph.voltage_v >= kPhasePresentVoltage;
     if (std::fabs(ph.current_a) < creep_threshold_a_) {
-      // No-load: the phase registers nothing and shows no flow.
-      ph.current_a = ph.active_w = ph.reactive_var = ph.apparent_va = 0;
-      continue;
+      ph.current_a = ph.active_w = ph.reactive_var = ph.apparent_va = 0;  // shows no flow
     }
-    net_active_w += ph.active_w;
-    net_reactive_var += ph.reactive_var;
-    RegisterPhase(k, EnergyKind::kActive, ph.active_w * uj_per_watt, tariff, phase_credits);
-    RegisterPhase(k, EnergyKind::kReactive, ph.reactive_var * uj_per_watt, tariff, phase_credits);
-  }
-  Credits net_credits{};
-  RegisterNet(EnergyKind::kActive, net_active_w * uj_per_watt, net_credits);
-  RegisterNet(EnergyKind::kReactive, net_reactive_var * uj_per_watt, net_credits);
-
-  const Credits& to_totals =
-      config_.combined_code == CombinedCode::kNetted ? net_credits : phase_credits;
-  for (int kind = 0; kind < kEnergyKindCount; ++kind) {
-    registers_[kind].total[kFwd][tariff] += to_totals[kind][kFwd];
-    registers_[kind].total[kRev][tariff] += to_totals[kind][kRev];
-  }
-  day_counter_uwh_ += to_totals[kActive][kFwd];
-  DrivePulses(phase_credits, net_credits, start, elements.duration);
-}
-
-void Meter::RegisterPhase(int phase_index, EnergyKind kind, double signed_uj, int tariff,
-                          Credits& credits) {
-  if (signed_uj == 0) return;
-  const int k = static_cast<int>(kind);
-  const int dir = signed_uj > 0 ? kFwd : kRev;
-  const int64_t uwh = phase_counters_[k][phase_index][dir].Add(std::fabs(signed_uj));
-  registers_[k].phase[phase_index][dir][tariff] += uwh;
-  credits[k][dir] += uwh;
-}
-
-void Meter::RegisterNet(EnergyKind kind, double signed_uj, Credits& credits) {
-  if (signed_uj == 0) return;
-  const int k = static_cast<int>(kind);
-  const int dir = signed_uj > 0 ? kFwd : kRev;
-  credits[k][dir] += net_counters_[k][dir].Add(std::fabs(signed_uj));
-}
-
-void Meter::DrivePulses(const Credits& phase_credits, const Credits& net_credits,
-                        TimePoint start, Duration duration) {
-  for (int kind = 0; kind < kEnergyKindCount; ++kind) {
-    // The LEDs flash for every phase's flow in either direction, as a test output must.
-    const int64_t uwh = phase_credits[kind][kFwd] + phase_credits[kind][kRev];
-    if (uwh > 0) led_[kind].Add(uwh, start, duration, kLedPulseWidth);
-  }
-  // Manual §6.10, "S0 output per code".
-  int64_t forward = 0;
-  int64_t reverse = 0;
-  switch (config_.combined_code) {
-    case CombinedCode::kForwardOnly:
-      forward = phase_credits[kActive][kFwd];
-      break;
-    case CombinedCode::kReverseOnly:
-      reverse = phase_credits[kActive][kRev];
-      break;
-    case CombinedCode::kForwardPlusReverse:
-    case CombinedCode::kReverseMinusForward:
-    case CombinedCode::kForwardMinusReverse:
-      forward = phase_credits[kActive][kFwd];
-      reverse = phase_credits[kActive][kRev];
-      break;
-    case CombinedCode::kNetted:
-    case CombinedCode::kNettedPulses:
-      forward = net_credits[kActive][kFwd];
-      reverse = net_credits[kActive][kRev];
-      break;
-  }
-  if (forward > 0) {
-    s0_forward_.Add(forward, start, duration,
-                    S0PulseWidth(config_.s0_rate, MeanPowerW(forward, duration)));
-  }
-  if (reverse > 0) {
-    s0_reverse_.Add(reverse, start, duration,
-                    S0PulseWidth(config_.s0_rate, MeanPowerW(reverse, duration)));
   }
 }
 
@@ -159,8 +204,8 @@ SettingOutcome Meter::SetS0Rate(double impulses_per_kwh) {
   const auto rate = S0RateFromImpulses(impulses_per_kwh);
   if (!rate) return SettingOutcome::kInvalidValue;
   config_.s0_rate = *rate;
-  s0_forward_.set_uwh_per_pulse(rate->uwh_per_pulse);
-  s0_reverse_.set_uwh_per_pulse(rate->uwh_per_pulse);
+  s0_forward_.SetRate(*rate);
+  s0_reverse_.SetRate(*rate);
   return SettingOutcome::kApplied;
 }
 

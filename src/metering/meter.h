@@ -10,9 +10,10 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 
 #include "base/time.h"
-#include "metering/energy_counter.h"
+#include "metering/energy_lanes.h"
 #include "metering/energy_registers.h"
 #include "metering/interval.h"
 #include "metering/pulse_output.h"
@@ -53,9 +54,13 @@ class Meter {
   // Registers one interval of what the measuring elements saw (3P3W: element 1 in phase[0],
   // element 3 in phase[2]). Values are primary values (for CT meters: already × ratio/5).
   void Apply(const Interval& elements);
+  // Apply() for each interval in order, faster for long runs (simulations, replays). The
+  // instantaneous values shown afterwards are those of the last interval.
+  void ApplyAll(std::span<const Interval> elements);
   // Registers one per-phase (star) record; in 3P3W it is first turned into what the two Aron
   // elements would measure (metering/aron.h).
   void ApplyRecord(const Interval& star);
+  void ApplyRecords(std::span<const Interval> star);
 
   // Settings. Each returns what happened; nothing changes unless kApplied.
   SettingOutcome SetCombinedCode(CombinedCode code);  // C-10 once set is final
@@ -81,13 +86,13 @@ class Meter {
   const PulseOutput& s0_reverse() const { return s0_reverse_; }
   const PulseOutput& led(EnergyKind kind) const { return led_[static_cast<int>(kind)]; }
   const Diagnostics& diagnostics() const { return diagnostics_; }
-  // Residues (energy added but not yet a whole µWh) of a phase register pair and of the netted
-  // flow: with them, registers + residues account for every µJ the meter was given.
-  const EnergyCounter& phase_counter(EnergyKind kind, int phase_index, Direction d) const {
-    return phase_counters_[static_cast<int>(kind)][phase_index][static_cast<int>(d)];
+  // Residues (energy added but not yet a whole µWh, in µJ) of a phase's registers and of the
+  // netted flow: with them, registers + residues account for every µJ the meter was given.
+  double residue_uj(EnergyKind kind, int phase_index, Direction d) const {
+    return lanes_.residue_uj(EnergyLane(kind, phase_index), d);
   }
-  const EnergyCounter& net_counter(EnergyKind kind, Direction d) const {
-    return net_counters_[static_cast<int>(kind)][static_cast<int>(d)];
+  double net_residue_uj(EnergyKind kind, Direction d) const {
+    return lanes_.residue_uj(EnergyLane(kind, kPhaseCount), d);
   }
   int64_t power_down_count() const { return power_down_count_; }
   // The anti-creep threshold on a phase's primary current.
@@ -95,14 +100,13 @@ class Meter {
   double current_scale() const;  // primary / secondary current (1 for direct meters)
 
  private:
-  // Whole µWh credited in one interval, by kind and direction.
-  using Credits = std::array<std::array<int64_t, kDirectionCount>, kEnergyKindCount>;
-
-  void RegisterPhase(int phase_index, EnergyKind kind, double signed_uj, int tariff,
-                     Credits& credits);
-  void RegisterNet(EnergyKind kind, double signed_uj, Credits& credits);
-  void DrivePulses(const Credits& phase_credits, const Credits& net_credits, TimePoint start,
-                   Duration duration);
+  // Credits whole µWh per lane to the registers of the active tariff, the total registers
+  // (netted under C-10) and the day counter.
+  void Register(const LaneWholes& forward, const LaneWholes& reverse);
+  // Registers up to kRunLength intervals: registers, residues, pulse outputs, display.
+  void RegisterRun(std::span<const Interval> run);
+  static constexpr std::size_t kRunLength = 256;
+  void ShowInstantaneous(const Interval& latest);
   void UpdateCreepThreshold();
 
   MeterConfig config_;
@@ -111,11 +115,7 @@ class Meter {
   Interval last_{};
   std::array<EnergyRegisters, kEnergyKindCount> registers_{};
   int64_t day_counter_uwh_ = 0;
-  // Residues: per kind, per phase, per direction; and of the netted (vector-sum) flow.
-  std::array<std::array<std::array<EnergyCounter, kDirectionCount>, kPhaseCount>,
-             kEnergyKindCount>
-      phase_counters_{};
-  std::array<std::array<EnergyCounter, kDirectionCount>, kEnergyKindCount> net_counters_{};
+  EnergyLanes lanes_;
   PulseOutput s0_forward_;
   PulseOutput s0_reverse_;
   std::array<PulseOutput, kEnergyKindCount> led_;

@@ -4,28 +4,56 @@
 
 namespace pro380::metering {
 
-void PulseOutput::Add(int64_t uwh, TimePoint start, Duration duration, Duration width) {
-  if (uwh <= 0) return;
-  const int64_t before = residue_uwh_;
-  residue_uwh_ += uwh;
-  const int64_t count = residue_uwh_ / uwh_per_pulse_;
-  if (count == 0) return;
-  residue_uwh_ -= count * uwh_per_pulse_;
+PulseOutput::PulseOutput()
+    : led_(true),
+      rate_{10000, kLedUwhPerPulse},
+      uwh_per_pulse_(kLedUwhPerPulse),
+      pulses_per_uwh_(1.0 / kLedUwhPerPulse) {}
 
-  // Pulses fall where the accumulated energy crosses each threshold, assuming the energy
-  // arrived evenly over the interval; a pulse may not start before the previous one has been
-  // on and off for one width each.
-  const auto crossing = [&](int64_t energy_into_interval) {
-    const double fraction = static_cast<double>(energy_into_interval) / static_cast<double>(uwh);
-    return start + Duration(static_cast<int64_t>(fraction * static_cast<double>(duration.count())));
-  };
-  const Duration spacing = 2 * width;
-  TimePoint first = crossing(uwh_per_pulse_ - before);
-  if (pulses_ > 0) first = std::max(first, last_pulse_start_ + 2 * std::max(width_, width));
-  last_pulse_start_ =
-      std::max(crossing(count * uwh_per_pulse_ - before), first + spacing * (count - 1));
-  width_ = width;
-  pulses_ += count;
+PulseOutput::PulseOutput(const S0Rate& rate)
+    : led_(false),
+      rate_(rate),
+      uwh_per_pulse_(rate.uwh_per_pulse),
+      pulses_per_uwh_(1.0 / static_cast<double>(rate.uwh_per_pulse)) {}
+
+void PulseOutput::SetRate(const S0Rate& rate) {
+  rate_ = rate;
+  uwh_per_pulse_ = rate.uwh_per_pulse;
+  pulses_per_uwh_ = 1.0 / static_cast<double>(rate.uwh_per_pulse);
+}
+
+void PulseOutput::PlaceLatestPulse(double fraction, std::span<const double> interval_uj,
+                                   std::span<const Duration> durations, TimePoint run_end) {
+  double total = 0;
+  for (double e : interval_uj) total += e;
+  // Energy of the run after the pulse; walk back from the end to the interval holding it.
+  double after = (1.0 - fraction) * total;
+  TimePoint end = run_end;
+  for (std::size_t i = interval_uj.size(); i-- > 0;) {
+    const TimePoint begin = end - durations[i];
+    if (interval_uj[i] > after || i == 0) {
+      last_ = {begin, durations[i], interval_uj[i], std::max(0.0, interval_uj[i] - after)};
+      return;
+    }
+    after -= interval_uj[i];
+    end = begin;
+  }
+}
+
+TimePoint PulseOutput::last_pulse_start() const {
+  if (last_.uj <= 0) return last_.start;
+  const double fraction = last_.uj_to_pulse / last_.uj;
+  return last_.start +
+         Duration(static_cast<int64_t>(fraction * static_cast<double>(last_.duration.count())));
+}
+
+double PulseOutput::last_power_w() const {
+  const double seconds = ToSeconds(last_.duration);
+  return seconds > 0 ? last_.uj * 1e-6 / seconds : 0.0;
+}
+
+Duration PulseOutput::width() const {
+  return led_ ? kLedPulseWidth : S0PulseWidth(rate_, last_power_w());
 }
 
 }  // namespace pro380::metering

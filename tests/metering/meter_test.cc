@@ -27,22 +27,51 @@ Interval Record(double p1, double p2, double p3, Duration d = seconds(1), double
 // Everything a phase register pair was given, in µJ: registers plus residue.
 double AccountedUj(const Meter& m, EnergyKind kind, int phase, Direction d) {
   return static_cast<double>(m.registers(kind).Phase(phase, d)) * 3600.0 +
-         m.phase_counter(kind, phase, d).residue_uj();
+         m.residue_uj(kind, phase, d);
 }
 
-TEST(EnergyCounter, ReturnsWholeMicroWattHoursAndKeepsEveryFraction) {
-  EnergyCounter c;
-  int64_t whole = 0;
-  double given = 0;
+TEST(EnergyLanes, ReturnWholeMicroWattHoursAndKeepEveryFraction) {
+  EnergyLanes lanes;
+  LaneWholes forward_total{}, reverse_total{};
+  LaneEnergies given_forward{}, given_reverse{};
   std::mt19937_64 rng(7);
-  std::uniform_real_distribution<double> uj(0, 10000);
+  std::uniform_real_distribution<double> uj(-2e9, 2e9);
   for (int n = 0; n < 100000; ++n) {
-    const double e = uj(rng);
-    given += e;
-    whole += c.Add(e);
+    LaneEnergies e;
+    for (double& x : e) x = n % 7 == 0 ? uj(rng) * 1e-6 : uj(rng);  // tiny and large steps
+    LaneEnergies forward_uj{}, reverse_uj{};
+    for (int l = 0; l < kEnergyLaneCount; ++l) (e[l] > 0 ? forward_uj : reverse_uj)[l] = std::fabs(e[l]);
+    LaneWholes f, r;
+    lanes.Settle(forward_uj, reverse_uj, f, r);
+    for (int l = 0; l < kEnergyLaneCount; ++l) {
+      (e[l] > 0 ? given_forward : given_reverse)[l] += std::fabs(e[l]);
+      forward_total[l] += f[l];
+      reverse_total[l] += r[l];
+    }
   }
-  EXPECT_NEAR(static_cast<double>(whole) * 3600 + c.residue_uj(), given, given * 1e-12);
-  EXPECT_LT(c.residue_uj(), 3601);
+  for (int l = 0; l < kEnergyLaneCount; ++l) {
+    const double f_residue = lanes.residue_uj(l, Direction::kForward);
+    const double r_residue = lanes.residue_uj(l, Direction::kReverse);
+    EXPECT_NEAR(static_cast<double>(forward_total[l]) * 3600 + f_residue, given_forward[l],
+                given_forward[l] * 1e-12);
+    EXPECT_NEAR(static_cast<double>(reverse_total[l]) * 3600 + r_residue, given_reverse[l],
+                given_reverse[l] * 1e-12);
+    EXPECT_GE(f_residue, 0);
+    EXPECT_LT(f_residue, 3600);
+  }
+}
+
+TEST(EnergyLanes, ExactMultiplesOfAMicroWattHourLeaveNoResidue) {
+  EnergyLanes lanes;
+  LaneEnergies e;
+  e.fill(3600.0 * 1'388'889);  // a value whose reciprocal product rounds across the multiple
+  LaneWholes f, r;
+  lanes.Settle(e, LaneEnergies{}, f, r);
+  for (int l = 0; l < kEnergyLaneCount; ++l) {
+    EXPECT_EQ(f[l], 1'388'889);
+    EXPECT_EQ(r[l], 0);
+    EXPECT_EQ(lanes.residue_uj(l, Direction::kForward), 0);
+  }
 }
 
 TEST(Meter, ConstantPowerRegistersExactlyWithoutFloatDrift) {
@@ -234,14 +263,27 @@ TEST(PulseWidth, FollowsTheManualTable) {
   EXPECT_EQ(S0PulseWidth(r10, 90000), milliseconds(40));
 }
 
-TEST(PulseOutput, SaturatedOutputDelaysPulsesButNeverDropsThem) {
-  PulseOutput out(100'000);  // 10 000 imp/kWh
+TEST(PulseOutput, CountsEveryPulseAndPlacesTheLatestWhereItsThresholdWasCrossed) {
+  PulseOutput led;  // 10 000 imp/kWh: 0.1 Wh per pulse
   const TimePoint t0{};
-  // 200 kW for 1 s = 55.6 Wh = 555 pulses; at 1 ms width they need 2 ms each = 1.11 s.
-  out.Add(55'555'555, t0, seconds(1), milliseconds(1));
-  EXPECT_EQ(out.pulses(), 555);
-  EXPECT_GT(out.last_pulse_start(), t0 + seconds(1));
-  EXPECT_TRUE(out.IsOn(out.last_pulse_start()));
+  // 200 kW for 1 s = 55.555555 Wh: 555 pulses, the last at 55.5 Wh = 0.999 s into the interval.
+  led.Add(55'555'555, t0, seconds(1));
+  EXPECT_EQ(led.pulses(), 555);
+  EXPECT_EQ(led.residue_uwh(), 55'555);
+  EXPECT_EQ(led.last_pulse_start(), t0 + std::chrono::nanoseconds(999'000'009));
+  EXPECT_NEAR(led.last_power_w(), 199'999.998, 1e-6);  // 55 555 555 µWh in 1 s
+  EXPECT_EQ(led.width(), kLedPulseWidth);
+  EXPECT_TRUE(led.IsOn(led.last_pulse_start()));
+  EXPECT_FALSE(led.IsOn(led.last_pulse_start() + kLedPulseWidth));
+}
+
+TEST(PulseOutput, S0WidthFollowsThePowerOfThePulsingInterval) {
+  PulseOutput s0(*S0RateFromImpulses(1000));
+  s0.Add(1'000'000, TimePoint{}, std::chrono::seconds(1));  // 1 Wh in 1 s = 3.6 kW
+  EXPECT_EQ(s0.width(), milliseconds(40));
+  s0.Add(1'000'000, TimePoint{} + seconds(1), std::chrono::milliseconds(100));  // 36 kW
+  EXPECT_EQ(s0.width(), milliseconds(5));
+  EXPECT_EQ(s0.pulses(), 2);
 }
 
 TEST(Meter, DiagnosticsShowWhichPhasesHaveVoltage) {

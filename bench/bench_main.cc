@@ -1,0 +1,46 @@
+// Runs every benchmark, then prints each pair "ours versus peer" as a ratio with the goal the
+// issue sets, so a reader sees at once whether a figure holds on this machine.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <map>
+#include <string>
+
+#include "bench_pairs.h"
+
+namespace pro380::bench {
+namespace {
+
+class CollectingReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& run : runs) {
+      if (run.run_type != Run::RT_Iteration && run.aggregate_name != "median") continue;
+      const auto it = run.counters.find("items_per_second");
+      if (it != run.counters.end()) rates[run.run_name.function_name] = it->second.value;
+      seconds[run.run_name.function_name] = run.GetAdjustedRealTime() * 1e-9;  // time unit ns
+    }
+    ConsoleReporter::ReportRuns(runs);
+  }
+  std::map<std::string, double> rates;
+  std::map<std::string, double> seconds;
+};
+
+}  // namespace
+}  // namespace pro380::bench
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  pro380::bench::CollectingReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  std::printf("\n%-28s %14s %14s %8s  %s\n", "pair", "ours/s", "peer/s", "ratio", "goal");
+  for (const auto& pair : pro380::bench::kPairs) {
+    const auto ours = reporter.rates.find(pair.ours);
+    const auto peer = reporter.rates.find(pair.peer);
+    if (ours == reporter.rates.end() || peer == reporter.rates.end()) continue;
+    std::printf("%-28s %14.4g %14.4g %8.3f  %s\n", pair.label, ours->second, peer->second,
+                ours->second / peer->second, pair.goal);
+  }
+  benchmark::Shutdown();
+  return 0;
+}
