@@ -18,7 +18,8 @@ class CollectingReporter : public benchmark::ConsoleReporter {
       if (run.run_type != Run::RT_Iteration && run.aggregate_name != "median") continue;
       const auto it = run.counters.find("items_per_second");
       if (it != run.counters.end()) rates[run.run_name.function_name] = it->second.value;
-      seconds[run.run_name.function_name] = run.GetAdjustedRealTime() * 1e-9;  // time unit ns
+      seconds[run.run_name.function_name] =
+          run.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
     }
     ConsoleReporter::ReportRuns(runs);
   }
@@ -33,13 +34,14 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   pro380::bench::CollectingReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
-  std::printf("\n%-28s %14s %14s %8s  %s\n", "pair", "ours/s", "peer/s", "ratio", "goal");
+  std::printf("\n%-26s %12s %12s %8s %12s  %s\n", "pair", "ours/s", "peer/s", "ratio",
+              "ours s/iter", "goal");
   for (const auto& pair : pro380::bench::kPairs) {
     const auto ours = reporter.rates.find(pair.ours);
     const auto peer = reporter.rates.find(pair.peer);
     if (ours == reporter.rates.end() || peer == reporter.rates.end()) continue;
-    std::printf("%-28s %14.4g %14.4g %8.3f  %s\n", pair.label, ours->second, peer->second,
-                ours->second / peer->second, pair.goal);
+    std::printf("%-26s %12.4g %12.4g %8.3f %12.4g  %s\n", pair.label, ours->second, peer->second,
+                ours->second / peer->second, reporter.seconds[pair.ours], pair.goal);
   }
   benchmark::Shutdown();
   return 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <span>
+#include <type_traits>
 
 #include "metering/aron.h"
 #include "metering/ct_ratio.h"
@@ -133,28 +134,31 @@ void Meter::RegisterRun(std::span<const Interval> run) {
   Register(forward, reverse);
 
   const std::size_t n = run.size();
-  const auto sum = [](const LaneWholes& w, EnergyKind kind, int from, int to) {
-    int64_t total = 0;
-    for (int k = from; k <= to; ++k) total += w[EnergyLane(kind, k)];
+  const auto sum = [](const auto& lanes, EnergyKind kind, int from, int to) {
+    std::decay_t<decltype(lanes[0])> total = 0;
+    for (int k = from; k <= to; ++k) total += lanes[EnergyLane(kind, k)];
     return total;
   };
   const auto upto = [n](const auto& a) { return std::span(a.data(), n); };
+  constexpr int kLast = kPhaseCount - 1;
   // The LEDs flash for every phase's flow in either direction, as a test output must.
   for (EnergyKind kind : {EnergyKind::kActive, EnergyKind::kReactive}) {
     led_[static_cast<int>(kind)].AddRun(
-        sum(forward, kind, 0, kPhaseCount - 1) + sum(reverse, kind, 0, kPhaseCount - 1),
+        sum(forward, kind, 0, kLast) + sum(reverse, kind, 0, kLast),
+        sum(run_forward, kind, 0, kLast) + sum(run_reverse, kind, 0, kLast),
         upto(kind == EnergyKind::kActive ? led_active : led_reactive), upto(durations), now_);
   }
   // Manual §6.10, "S0 output per code".
-  const int s0_first = s0_netted ? kPhaseCount : 0;
-  const int s0_last = s0_netted ? kPhaseCount : kPhaseCount - 1;
+  const int first = s0_netted ? kPhaseCount : 0;
+  const int last = s0_netted ? kPhaseCount : kLast;
+  const EnergyKind active = EnergyKind::kActive;
   if (s0_forward_on > 0) {
-    s0_forward_.AddRun(sum(forward, EnergyKind::kActive, s0_first, s0_last), upto(s0_forward),
-                       upto(durations), now_);
+    s0_forward_.AddRun(sum(forward, active, first, last), sum(run_forward, active, first, last),
+                       upto(s0_forward), upto(durations), now_);
   }
   if (s0_reverse_on > 0) {
-    s0_reverse_.AddRun(sum(reverse, EnergyKind::kActive, s0_first, s0_last), upto(s0_reverse),
-                       upto(durations), now_);
+    s0_reverse_.AddRun(sum(reverse, active, first, last), sum(run_reverse, active, first, last),
+                       upto(s0_reverse), upto(durations), now_);
   }
   ShowInstantaneous(run.back());
 }

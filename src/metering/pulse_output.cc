@@ -22,12 +22,10 @@ void PulseOutput::SetRate(const S0Rate& rate) {
   pulses_per_uwh_ = 1.0 / static_cast<double>(rate.uwh_per_pulse);
 }
 
-void PulseOutput::PlaceLatestPulse(double fraction, std::span<const double> interval_uj,
+void PulseOutput::PlaceLatestPulse(double uj_after, std::span<const double> interval_uj,
                                    std::span<const Duration> durations, TimePoint run_end) {
-  double total = 0;
-  for (double e : interval_uj) total += e;
-  // Energy of the run after the pulse; walk back from the end to the interval holding it.
-  double after = (1.0 - fraction) * total;
+  // Walk back from the end of the run to the interval holding the pulse.
+  double after = uj_after;
   TimePoint end = run_end;
   for (std::size_t i = interval_uj.size(); i-- > 0;) {
     const TimePoint begin = end - durations[i];

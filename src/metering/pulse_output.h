@@ -28,10 +28,11 @@ class PulseOutput {
   explicit PulseOutput(const S0Rate& rate);
 
   // Adds `uwh` (>= 0) whole µWh delivered by a run of intervals that ends at `run_end`.
-  // `interval_uj[i]` and `durations[i]` are each interval's energy and length; they only place
-  // the latest pulse in time (energy assumed even within its interval). The count is exact.
-  void AddRun(int64_t uwh, std::span<const double> interval_uj, std::span<const Duration> durations,
-              TimePoint run_end) {
+  // `interval_uj[i]` and `durations[i]` are each interval's energy and length, `run_uj` their
+  // sum; they only place the latest pulse in time (energy assumed even within its interval).
+  // The count is exact.
+  void AddRun(int64_t uwh, double run_uj, std::span<const double> interval_uj,
+              std::span<const Duration> durations, TimePoint run_end) {
     const int64_t before = residue_uwh_;
     residue_uwh_ += uwh;
     if (residue_uwh_ < uwh_per_pulse_) return;
@@ -42,14 +43,15 @@ class PulseOutput {
     count += (count + 1) * uwh_per_pulse_ <= residue_uwh_;
     residue_uwh_ -= count * uwh_per_pulse_;
     pulses_ += count;
-    PlaceLatestPulse(static_cast<double>(count * uwh_per_pulse_ - before) / static_cast<double>(uwh),
-                     interval_uj, durations, run_end);
+    const double fraction =
+        static_cast<double>(count * uwh_per_pulse_ - before) / static_cast<double>(uwh);
+    PlaceLatestPulse((1.0 - fraction) * run_uj, interval_uj, durations, run_end);
   }
 
   // AddRun for a single interval [start, start + duration).
   void Add(int64_t uwh, TimePoint start, Duration duration) {
     const double uj = static_cast<double>(uwh) * 3600.0;
-    AddRun(uwh, std::span(&uj, 1), std::span(&duration, 1), start + duration);
+    AddRun(uwh, uj, std::span(&uj, 1), std::span(&duration, 1), start + duration);
   }
 
   // Keeps the residue; the next pulse comes when the residue reaches the new size.
@@ -75,8 +77,8 @@ class PulseOutput {
   }
 
  private:
-  // Finds the interval in which the run's energy reached `fraction` of its total.
-  void PlaceLatestPulse(double fraction, std::span<const double> interval_uj,
+  // Finds the interval in which the run had `uj_after` µJ still to come after the pulse.
+  void PlaceLatestPulse(double uj_after, std::span<const double> interval_uj,
                         std::span<const Duration> durations, TimePoint run_end);
 
   struct LastPulse {
