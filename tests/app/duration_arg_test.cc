@@ -1,0 +1,30 @@
+#include "app/duration_arg.h"
+
+#include <gtest/gtest.h>
+
+namespace pro380::app {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(ParseDuration, AcceptsUnitSequences) {
+  EXPECT_EQ(*ParseDuration("1h"), 1h);
+  EXPECT_EQ(*ParseDuration("90s"), 90s);
+  EXPECT_EQ(*ParseDuration("1h30m"), 90min);
+  EXPECT_EQ(*ParseDuration("500ms"), 500ms);
+  EXPECT_EQ(*ParseDuration("0.5s"), 500ms);
+  EXPECT_EQ(*ParseDuration("2d"), 48h);
+  EXPECT_EQ(*ParseDuration("1w"), 168h);
+  EXPECT_EQ(*ParseDuration("1y"), 8760h);
+}
+
+TEST(ParseDuration, RejectsWhatIsNotADuration) {
+  for (const char* bad : {"", "1", "h", "1x", "-1h", "1h-", "0s", "101y", "nan s", "1 h"}) {
+    const auto parsed = ParseDuration(bad);
+    EXPECT_FALSE(parsed.ok()) << bad;
+    EXPECT_EQ(parsed.status().code(), Status::Code::kInvalidArgument) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace pro380::app
