@@ -1,0 +1,246 @@
+#include "metering/cycle_sums.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+#if defined(__GNUC__)
+#define PRO380_RESTRICT __restrict__
+#else
+#define PRO380_RESTRICT
+#endif
+
+namespace pro380::metering {
+
+SegmentCells CellsOf(long double start, long double end) {
+  assert(end > start && start >= 0);
+  SegmentCells cells;
+  const long double first = std::floor(start);
+  const long double last = std::ceil(end) - 1;
+  cells.first = static_cast<long long>(first);
+  cells.count = static_cast<std::size_t>(last - first) + 1;
+  cells.first_weight = static_cast<double>(first + 1 - start);
+  cells.last_weight = static_cast<double>(end - last);
+  cells.length = static_cast<double>(end - start);
+  return cells;
+}
+
+FundamentalBasis::FundamentalBasis(std::size_t capacity)
+    : capacity_(capacity), cos_(capacity + 8), sin_(capacity + 8), prefix_(capacity + 1) {}
+
+void FundamentalBasis::Prepare(std::size_t cells, double omega) {
+  assert(cells <= capacity_);
+  // A stale ω leaves a phase error of |Δω|·cells at the end of the segment; below 1e-6 rad the
+  // fit's error is far below the float resolution of the samples, so the table is kept.
+  if (cells <= built_cells_ && std::fabs(omega - omega_) * static_cast<double>(cells) < 1e-6) {
+    return;
+  }
+  // Build for the whole capacity so that longer segments at this frequency reuse it too. The
+  // rotation runs in double eight lanes at a time (one sincos per build, not per sample).
+  const std::size_t n = capacity_;
+  double lane_c[8], lane_s[8];
+  lane_c[0] = 1;
+  lane_s[0] = 0;
+  const double c1 = std::cos(omega), s1 = std::sin(omega);
+  for (int j = 1; j < 8; ++j) {
+    lane_c[j] = lane_c[j - 1] * c1 - lane_s[j - 1] * s1;
+    lane_s[j] = lane_s[j - 1] * c1 + lane_c[j - 1] * s1;
+  }
+  const double c8 = std::cos(8 * omega), s8 = std::sin(8 * omega);
+  for (std::size_t k0 = 0; k0 < n; k0 += 8) {
+    for (int j = 0; j < 8; ++j) {
+      cos_[k0 + j] = static_cast<float>(lane_c[j]);
+      sin_[k0 + j] = static_cast<float>(lane_s[j]);
+      const double c = lane_c[j] * c8 - lane_s[j] * s8;
+      lane_s[j] = lane_s[j] * c8 + lane_c[j] * s8;
+      lane_c[j] = c;
+    }
+    // Re-anchor every 1024 samples so rounding cannot drift over very long segments.
+    if ((k0 + 8) % 1024 == 0) {
+      for (int j = 0; j < 8; ++j) {
+        const double theta = omega * static_cast<double>(k0 + 8 + j);
+        lane_c[j] = std::cos(theta);
+        lane_s[j] = std::sin(theta);
+      }
+    }
+  }
+  Prefix acc;
+  prefix_[0] = acc;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double c = cos_[k], s = sin_[k];
+    acc.c += c;
+    acc.s += s;
+    acc.cc += c * c;
+    acc.ss += s * s;
+    acc.cs += c * s;
+    prefix_[k + 1] = acc;
+  }
+  omega_ = omega;
+  built_cells_ = n;
+}
+
+FundamentalBasis::Fit FundamentalBasis::FitFor(const SegmentCells& cells) const {
+  const std::size_t n = cells.count;
+  const Prefix& all = prefix_[n];
+  // Weighted sums: all cells at weight 1, then the end cells corrected to their weights.
+  double sc = all.c, ss = all.s, scc = all.cc, sss = all.ss, scs = all.cs;
+  const auto correct = [&](std::size_t k, double dw) {
+    const double c = cos_[k], s = sin_[k];
+    sc += dw * c;
+    ss += dw * s;
+    scc += dw * c * c;
+    sss += dw * s * s;
+    scs += dw * c * s;
+  };
+  correct(0, cells.first_weight - 1);
+  correct(n - 1, cells.last_weight - 1);
+  const double w = cells.length;
+  // Symmetric normal matrix [[scc, scs, sc], [scs, sss, ss], [sc, ss, w]] and its inverse.
+  const double a = scc, b = scs, c = sc, d = sss, e = ss, f = w;
+  const double m00 = d * f - e * e, m01 = c * e - b * f, m02 = b * e - c * d;
+  const double m11 = a * f - c * c, m12 = b * c - a * e, m22 = a * d - b * b;
+  const double det = a * m00 + b * m01 + c * m02;
+  Fit fit;
+  // Below about a tenth of a cycle the three terms are nearly collinear; such a fit would only
+  // amplify noise.
+  if (!(det > 1e-6 * w * w * w)) return fit;
+  const double inv = 1.0 / det;
+  const double m[3][3] = {{m00, m01, m02}, {m01, m11, m12}, {m02, m12, m22}};
+  for (int r = 0; r < 3; ++r) {
+    for (int q = 0; q < 3; ++q) fit.inverse[r][q] = m[r][q] * inv;
+  }
+  fit.ok = true;
+  return fit;
+}
+
+namespace {
+
+// One kernel for both wirings: `volt(k)` is the metered voltage at cell k.
+template <typename Voltage>
+PairSums SumPairWith(Voltage volt, const float* PRO380_RESTRICT cur, const float* PRO380_RESTRICT c,
+                     const float* PRO380_RESTRICT s, std::size_t n) {
+  PairSums out;
+  for (std::size_t k0 = 0; k0 < n; k0 += kFloatChunk) {
+    const std::size_t k1 = std::min(n, k0 + kFloatChunk);
+    float sv = 0, si = 0, svv = 0, sii = 0, svi = 0, svc = 0, svs = 0, sic = 0, sis = 0;
+#pragma omp simd reduction(+ : sv, si, svv, sii, svi, svc, svs, sic, sis)
+    for (std::size_t k = k0; k < k1; ++k) {
+      const float v = volt(k);
+      const float x = cur[k];
+      sv += v;
+      si += x;
+      svv += v * v;
+      sii += x * x;
+      svi += v * x;
+      svc += v * c[k];
+      svs += v * s[k];
+      sic += x * c[k];
+      sis += x * s[k];
+    }
+    out.v += sv;
+    out.i += si;
+    out.vv += svv;
+    out.ii += sii;
+    out.vi += svi;
+    out.vc += svc;
+    out.vs += svs;
+    out.ic += sic;
+    out.is += sis;
+  }
+  return out;
+}
+
+template <typename Signal>
+RmsSums SumRmsWith(Signal x_at, std::size_t n) {
+  RmsSums out;
+  for (std::size_t k0 = 0; k0 < n; k0 += kFloatChunk) {
+    const std::size_t k1 = std::min(n, k0 + kFloatChunk);
+    float sx = 0, sxx = 0;
+#pragma omp simd reduction(+ : sx, sxx)
+    for (std::size_t k = k0; k < k1; ++k) {
+      const float x = x_at(k);
+      sx += x;
+      sxx += x * x;
+    }
+    out.x += sx;
+    out.xx += sxx;
+  }
+  return out;
+}
+
+}  // namespace
+
+PairSums SumPair(const float* v, const float* i, const float* c, const float* s, std::size_t n) {
+  const float* PRO380_RESTRICT vr = v;
+  return SumPairWith([vr](std::size_t k) { return vr[k]; }, i, c, s, n);
+}
+
+PairSums SumPairDifference(const float* va, const float* vb, const float* i, const float* c,
+                           const float* s, std::size_t n) {
+  const float* PRO380_RESTRICT ar = va;
+  const float* PRO380_RESTRICT br = vb;
+  return SumPairWith([ar, br](std::size_t k) { return ar[k] - br[k]; }, i, c, s, n);
+}
+
+RmsSums SumRms(const float* x, std::size_t n) {
+  const float* PRO380_RESTRICT xr = x;
+  return SumRmsWith([xr](std::size_t k) { return xr[k]; }, n);
+}
+
+RmsSums SumRmsDifference(const float* xa, const float* xb, std::size_t n) {
+  const float* PRO380_RESTRICT ar = xa;
+  const float* PRO380_RESTRICT br = xb;
+  return SumRmsWith([ar, br](std::size_t k) { return ar[k] - br[k]; }, n);
+}
+
+void AddCell(PairSums& sums, double weight, double v, double i, double c, double s) {
+  sums.v += weight * v;
+  sums.i += weight * i;
+  sums.vv += weight * v * v;
+  sums.ii += weight * i * i;
+  sums.vi += weight * v * i;
+  sums.vc += weight * v * c;
+  sums.vs += weight * v * s;
+  sums.ic += weight * i * c;
+  sums.is += weight * i * s;
+}
+
+void AddCell(RmsSums& sums, double weight, double x) {
+  sums.x += weight * x;
+  sums.xx += weight * x * x;
+}
+
+namespace {
+
+// (a, b) of the fit x ≈ a·cos + b·sin + d from Σx·cos, Σx·sin, Σx.
+void FitPhasor(const FundamentalBasis::Fit& fit, double xc, double xs, double x, double& a,
+               double& b) {
+  a = fit.inverse[0][0] * xc + fit.inverse[0][1] * xs + fit.inverse[0][2] * x;
+  b = fit.inverse[1][0] * xc + fit.inverse[1][1] * xs + fit.inverse[1][2] * x;
+}
+
+}  // namespace
+
+PairValues Evaluate(const PairSums& sums, double weight_sum, const FundamentalBasis::Fit& fit) {
+  PairValues out;
+  const double w = weight_sum;
+  const double mv = sums.v / w, mi = sums.i / w;
+  out.v_rms = std::sqrt(std::max(0.0, sums.vv / w - mv * mv));
+  out.i_rms = std::sqrt(std::max(0.0, sums.ii / w - mi * mi));
+  out.active = sums.vi / w - mv * mi;
+  if (fit.ok) {
+    // x ≈ a·cos θ + b·sin θ is the phasor a − jb; S1 = V·conj(I)/2, Q1 = Im S1.
+    double av = 0, bv = 0, ai = 0, bi = 0;
+    FitPhasor(fit, sums.vc, sums.vs, sums.v, av, bv);
+    FitPhasor(fit, sums.ic, sums.is, sums.i, ai, bi);
+    out.reactive = 0.5 * (av * bi - bv * ai);
+  }
+  return out;
+}
+
+double Rms(const RmsSums& sums, double weight_sum) {
+  const double m = sums.x / weight_sum;
+  return std::sqrt(std::max(0.0, sums.xx / weight_sum - m * m));
+}
+
+}  // namespace pro380::metering

@@ -1,0 +1,399 @@
+#include "metering/waveform_front_end.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <numbers>
+#include <string>
+
+#include "metering/meter.h"
+#include "metering/zero_crossing.h"
+
+namespace pro380::metering {
+namespace {
+
+constexpr int64_t kConvertChunk = 4096;
+
+// Hysteresis: half the peak of the smallest voltage that counts as present. A present phase
+// always arms it with room for ±30 V of noise; noise on an absent phase never does.
+constexpr float kArmLevel =
+    static_cast<float>(0.5 * std::numbers::sqrt2 * kPhasePresentVoltage);
+
+std::string Number(double value) {
+  char text[32];
+  const auto [end, ec] = std::to_chars(text, text + sizeof text, value);
+  return ec == std::errc() ? std::string(text, end) : std::string("?");
+}
+
+int64_t FloorPosition(long double position) {
+  return static_cast<int64_t>(std::floor(position));
+}
+
+template <typename T>
+void ConvertChannel(const void* raw, std::size_t stride, int64_t offset, int64_t count,
+                    float scale, float* out) {
+  const T* in = static_cast<const T*>(raw) + offset * static_cast<int64_t>(stride);
+  for (int64_t k = 0; k < count; ++k) {
+    out[k] = static_cast<float>(in[k * static_cast<int64_t>(stride)]) * scale;
+  }
+}
+
+// One element's interval values from its pair values. `to_power` turns the segment's mean
+// products into powers whose product with the (ns-rounded) duration is the segment's energy.
+PhaseValues Element(const PairValues& pv, double current_scale, double to_power) {
+  PhaseValues e;
+  const double current = pv.i_rms * current_scale;
+  e.voltage_v = pv.v_rms;
+  e.active_w = pv.active * current_scale * to_power;
+  e.reactive_var = pv.reactive * current_scale * to_power;
+  e.apparent_va = pv.v_rms * current;
+  e.current_a = e.active_w < 0 ? -current : current;
+  return e;
+}
+
+bool IsFinite(const PhaseValues& p) {
+  return std::isfinite(p.voltage_v) && std::isfinite(p.current_a) && std::isfinite(p.active_w) &&
+         std::isfinite(p.reactive_var) && std::isfinite(p.apparent_va);
+}
+
+}  // namespace
+
+Status WaveformFrontEnd::CheckConfig(const FrontEndConfig& config) {
+  if (!(config.sample_rate_hz >= kMinSampleRateHz && config.sample_rate_hz <= kMaxSampleRateHz)) {
+    return Status::InvalidArgument("sample rate " + Number(config.sample_rate_hz) +
+                                   " Hz is outside " + Number(kMinSampleRateHz) + ".." +
+                                   Number(kMaxSampleRateHz) + " Hz");
+  }
+  if (!(config.current_scale > 0 && std::isfinite(config.current_scale))) {
+    return Status::InvalidArgument("current scale " + Number(config.current_scale) +
+                                   " is not a positive number");
+  }
+  if (!(config.nominal_frequency_hz >= kMinMainsFrequencyHz &&
+        config.nominal_frequency_hz <= kMaxMainsFrequencyHz)) {
+    return Status::InvalidArgument("nominal frequency " + Number(config.nominal_frequency_hz) +
+                                   " Hz is outside " + Number(kMinMainsFrequencyHz) + ".." +
+                                   Number(kMaxMainsFrequencyHz) + " Hz");
+  }
+  return Status::Ok();
+}
+
+WaveformFrontEnd::WaveformFrontEnd(const FrontEndConfig& config)
+    : config_(config),
+      min_period_(config.sample_rate_hz / kMaxMainsFrequencyHz),
+      max_period_(config.sample_rate_hz / kMinMainsFrequencyHz),
+      nominal_period_(config.sample_rate_hz / config.nominal_frequency_hz),
+      max_span_(static_cast<int64_t>(std::ceil(max_period_)) + 2),
+      ns_per_sample_(1e9L / static_cast<long double>(config.sample_rate_hz)),
+      arm_level_(kArmLevel),
+      last_cycle_hz_(config.nominal_frequency_hz),
+      frequency_hz_(config.nominal_frequency_hz),
+      basis_(static_cast<std::size_t>(max_span_) + 1) {
+  for (auto& channel : carry_) channel.resize(static_cast<std::size_t>(max_span_));
+  for (auto& channel : scratch_) channel.resize(kConvertChunk);
+}
+
+void WaveformFrontEnd::Process(const SampleBlock& block, IntervalSink sink) {
+  if (block.samples == 0) return;
+  if (block.IsPlainFloat()) {
+    std::array<const float*, kChannelCount> ch;
+    for (int c = 0; c < kChannelCount; ++c) ch[c] = static_cast<const float*>(block.channel[c]);
+    ProcessFloat(ch, static_cast<int64_t>(block.samples), sink);
+  } else {
+    ProcessConverted(block, sink);
+  }
+}
+
+void WaveformFrontEnd::ProcessConverted(const SampleBlock& block, IntervalSink& sink) {
+  const int64_t total = static_cast<int64_t>(block.samples);
+  std::array<const float*, kChannelCount> ch;
+  for (int c = 0; c < kChannelCount; ++c) ch[c] = scratch_[c].data();
+  for (int64_t offset = 0; offset < total; offset += kConvertChunk) {
+    const int64_t count = std::min(kConvertChunk, total - offset);
+    for (int c = 0; c < kChannelCount; ++c) {
+      const float scale = static_cast<float>(block.scale[c]);
+      float* out = scratch_[c].data();
+      switch (block.type) {
+        case SampleType::kInt16:
+          ConvertChannel<int16_t>(block.channel[c], block.stride, offset, count, scale, out);
+          break;
+        case SampleType::kInt32:
+          ConvertChannel<int32_t>(block.channel[c], block.stride, offset, count, scale, out);
+          break;
+        case SampleType::kFloat32:
+          ConvertChannel<float>(block.channel[c], block.stride, offset, count, scale, out);
+          break;
+      }
+    }
+    ProcessFloat(ch, count, sink);
+  }
+}
+
+void WaveformFrontEnd::ProcessFloat(const std::array<const float*, kChannelCount>& ch, int64_t n,
+                                    IntervalSink& sink) {
+  const int64_t block_base = stream_end_;
+  const int64_t block_end = block_base + n;
+  stats_.samples += n;
+  // While the open segment began in an earlier block, work on the carried copy, topped up with
+  // just as many new samples as can decide it.
+  int64_t used = 0;
+  while (FloorPosition(seg_start_) < block_base) {
+    CompactCarry();
+    const int64_t want = FloorPosition(seg_start_) + max_span_ - carry_end_;
+    const int64_t take = std::min(n - used, want);
+    if (take > 0) {
+      for (int c = 0; c < kChannelCount; ++c) {
+        std::memcpy(carry_[c].data() + (carry_end_ - carry_base_), ch[c] + used,
+                    static_cast<std::size_t>(take) * sizeof(float));
+      }
+      used += take;
+      carry_end_ += take;
+    }
+    View carried;
+    for (int c = 0; c < kChannelCount; ++c) carried.ch[c] = carry_[c].data();
+    carried.base = carry_base_;
+    carried.end = carry_end_;
+    CloseSegments(carried, sink);
+    if (used == n && FloorPosition(seg_start_) < block_base) {
+      stream_end_ = block_end;
+      return;
+    }
+  }
+  View in_place;
+  in_place.ch = ch;
+  in_place.base = block_base;
+  in_place.end = block_end;
+  CloseSegments(in_place, sink);
+  stream_end_ = block_end;
+  KeepOpenSegment(in_place);
+}
+
+void WaveformFrontEnd::CompactCarry() {
+  const int64_t drop = FloorPosition(seg_start_) - carry_base_;
+  if (drop <= 0) return;
+  const int64_t keep = carry_end_ - carry_base_ - drop;
+  for (auto& channel : carry_) {
+    std::memmove(channel.data(), channel.data() + drop,
+                 static_cast<std::size_t>(std::max<int64_t>(keep, 0)) * sizeof(float));
+  }
+  carry_base_ += drop;
+  carry_end_ = std::max(carry_end_, carry_base_);
+}
+
+void WaveformFrontEnd::KeepOpenSegment(const View& view) {
+  const int64_t from = std::max(FloorPosition(seg_start_), view.base);
+  const int64_t count = std::max<int64_t>(view.end - from, 0);
+  for (int c = 0; c < kChannelCount; ++c) {
+    std::memcpy(carry_[c].data(), view.ch[c] + (from - view.base),
+                static_cast<std::size_t>(count) * sizeof(float));
+  }
+  carry_base_ = from;
+  carry_end_ = from + count;
+}
+
+void WaveformFrontEnd::CloseSegments(const View& view, IntervalSink& sink) {
+  for (;;) {
+    CrossingQuery query;
+    query.start = seg_start_;
+    query.start_is_crossing = seg_start_is_crossing_;
+    query.predicted_period = period_;
+    query.min_period = min_period_;
+    query.max_period = max_period_;
+    query.arm_level = arm_level_;
+    const CrossingResult found = FindRisingCrossing(view.ch[VoltageChannel(reference_)],
+                                                    view.base, view.end, query);
+    switch (found.outcome) {
+      case CrossingOutcome::kNeedMore:
+        return;
+      case CrossingOutcome::kFound:
+        Close(view, found.position, true, sink);
+        break;
+      case CrossingOutcome::kTimeout:
+        Close(view, seg_start_ + nominal_period_, false, sink);
+        break;
+    }
+  }
+}
+
+void WaveformFrontEnd::Close(const View& view, long double end, bool at_crossing,
+                             IntervalSink& sink) {
+  const long double start = seg_start_;
+  const bool whole = at_crossing && seg_start_is_crossing_;
+  const double length = static_cast<double>(end - start);
+  if (whole) UpdateFrequency(length);
+  // A whole cycle is fitted at its own measured frequency, anything else at the last one.
+  const double fit_hz = whole ? config_.sample_rate_hz / length : last_cycle_hz_;
+  const bool need_presence = !at_crossing || reference_ != 0;
+  const Measured m = Measure(view, start, end, fit_hz, need_presence);
+  if (whole) {
+    ++stats_.cycles;
+    if (held_) {
+      Interval credited = m.interval;
+      credited.duration = held_->duration;
+      sink(credited);
+      held_.reset();
+    }
+    sink(m.interval);
+    last_full_ = m.interval;
+  } else {
+    if (held_) {  // no whole cycle followed it: it stands on its own samples
+      sink(*held_);
+      held_.reset();
+    }
+    if (at_crossing) {
+      ++stats_.partial_segments;
+      held_ = m.interval;
+    } else {
+      ++stats_.timeouts;
+      sink(m.interval);
+    }
+    last_full_.reset();
+  }
+  seg_start_ = end;
+  seg_start_is_crossing_ = at_crossing;
+  ChooseReference(m, at_crossing);
+}
+
+void WaveformFrontEnd::ChooseReference(const Measured& m, bool at_crossing) {
+  const auto present = [&m](int phase) { return m.phase_voltage[phase] >= kPhasePresentVoltage; };
+  int next = reference_;
+  if (!at_crossing) {
+    // The reference gave no crossing: take the first other phase that has voltage.
+    for (int k = 0; k < kPhaseCount; ++k) {
+      if (k != reference_ && present(k)) {
+        next = k;
+        break;
+      }
+    }
+  } else if (reference_ != 0 && present(0)) {
+    next = 0;  // L1 is the reference whenever it is there
+  }
+  if (next != reference_) {
+    reference_ = next;
+    seg_start_is_crossing_ = false;  // the segment boundary is not a crossing of the new one
+  }
+  stats_.reference_phase = reference_;
+}
+
+WaveformFrontEnd::Measured WaveformFrontEnd::Measure(const View& view, long double start,
+                                                     long double end, double fit_hz,
+                                                     bool need_presence) {
+  Measured m;
+  const SegmentCells cells = CellsOf(start, end);
+  basis_.Prepare(cells.count, 2 * std::numbers::pi * fit_hz / config_.sample_rate_hz);
+  m.interval.duration = DurationBetween(start, end);
+  m.interval.frequency_hz = frequency_hz_;
+  FillPhases(view, cells, need_presence, m);
+  // A non-finite sample poisons only the sums it entered: that element registers nothing for
+  // this segment (3P3W: v2 enters both elements).
+  bool invalid = false;
+  for (int k = 0; k < kPhaseCount; ++k) {
+    if (!IsFinite(m.interval.phase[k]) || !std::isfinite(m.phase_voltage[k])) {
+      m.interval.phase[k] = PhaseValues{};
+      m.phase_voltage[k] = 0;
+      invalid = true;
+    }
+  }
+  if (invalid) ++stats_.invalid_segments;
+  return m;
+}
+
+void WaveformFrontEnd::FillPhases(const View& view, const SegmentCells& cells,
+                                  bool need_presence, Measured& m) {
+  const FundamentalBasis::Fit fit = basis_.FitFor(cells);
+  const float* c = basis_.cos();
+  const float* s = basis_.sin();
+  const std::size_t n = cells.count;
+  const std::size_t last = n - 1;
+  const int64_t offset = cells.first - view.base;
+  const auto at = [&](int channel) { return view.ch[channel] + offset; };
+  const double w = cells.length;
+  const double first_delta = cells.first_weight - 1;
+  const double last_delta = cells.last_weight - 1;
+  const double seconds = ToSeconds(m.interval.duration);
+  const double to_power = seconds > 0 ? w / config_.sample_rate_hz / seconds : 0.0;
+  const double scale = config_.current_scale;
+
+  // vb == nullptr: the element voltage is va itself; otherwise va − vb (3P3W).
+  const auto pair = [&](const float* va, const float* vb, const float* cur) {
+    PairSums sums = vb ? SumPairDifference(va, vb, cur, c, s, n) : SumPair(va, cur, c, s, n);
+    const auto volt = [&](std::size_t k) { return vb ? double{va[k] - vb[k]} : double{va[k]}; };
+    AddCell(sums, first_delta, volt(0), cur[0], c[0], s[0]);
+    AddCell(sums, last_delta, volt(last), cur[last], c[last], s[last]);
+    return Evaluate(sums, w, fit);
+  };
+  const auto rms = [&](const float* xa, const float* xb) {
+    RmsSums sums = xb ? SumRmsDifference(xa, xb, n) : SumRms(xa, n);
+    const auto x = [&](std::size_t k) { return xb ? double{xa[k] - xb[k]} : double{xa[k]}; };
+    AddCell(sums, first_delta, x(0));
+    AddCell(sums, last_delta, x(last));
+    return Rms(sums, w);
+  };
+
+  Interval& out = m.interval;
+  if (config_.wiring == Wiring::k3P4W) {
+    for (int k = 0; k < kPhaseCount; ++k) {
+      const PairValues pv = pair(at(VoltageChannel(k)), nullptr, at(CurrentChannel(k)));
+      out.phase[k] = Element(pv, scale, to_power);
+      m.phase_voltage[k] = pv.v_rms;
+    }
+    return;
+  }
+  const float* v2 = at(VoltageChannel(1));
+  const PairValues e1 = pair(at(VoltageChannel(0)), v2, at(CurrentChannel(0)));
+  const PairValues e3 = pair(at(VoltageChannel(2)), v2, at(CurrentChannel(2)));
+  out.phase[0] = Element(e1, scale, to_power);
+  out.phase[2] = Element(e3, scale, to_power);
+  out.phase[1].voltage_v = e3.v_rms;  // U23 = |U32|
+  out.phase[1].current_a = rms(at(CurrentChannel(1)), nullptr) * scale;
+  out.phase[2].voltage_v = rms(at(VoltageChannel(2)), at(VoltageChannel(0)));  // U31
+  if (need_presence) {
+    for (int k = 0; k < kPhaseCount; ++k) m.phase_voltage[k] = rms(at(VoltageChannel(k)), nullptr);
+  }
+}
+
+void WaveformFrontEnd::UpdateFrequency(double period_samples) {
+  const double hz = config_.sample_rate_hz / period_samples;
+  period_ = period_samples;
+  last_cycle_hz_ = hz;
+  if (!frequency_measured_) {
+    frequency_hz_ = hz;
+    frequency_measured_ = true;
+    return;
+  }
+  const double alpha =
+      std::min(1.0, period_samples / config_.sample_rate_hz / kFrequencySmoothingSeconds);
+  frequency_hz_ += alpha * (hz - frequency_hz_);
+}
+
+Duration WaveformFrontEnd::DurationBetween(long double start, long double end) const {
+  return Duration(std::llround(end * ns_per_sample_) - std::llround(start * ns_per_sample_));
+}
+
+void WaveformFrontEnd::Flush(IntervalSink sink) {
+  const long double end = static_cast<long double>(stream_end_);
+  if (held_) {
+    sink(*held_);
+    held_.reset();
+  }
+  if (end > seg_start_) {
+    ++stats_.partial_segments;
+    if (seg_start_is_crossing_ && last_full_) {
+      Interval credited = *last_full_;
+      credited.duration = DurationBetween(seg_start_, end);
+      sink(credited);
+    } else {
+      View carried;
+      for (int c = 0; c < kChannelCount; ++c) carried.ch[c] = carry_[c].data();
+      carried.base = carry_base_;
+      carried.end = carry_end_;
+      sink(Measure(carried, seg_start_, end, last_cycle_hz_, false).interval);
+    }
+  }
+  seg_start_ = end;
+  seg_start_is_crossing_ = false;
+  last_full_.reset();
+  carry_base_ = carry_end_ = stream_end_;
+}
+
+}  // namespace pro380::metering
