@@ -6,8 +6,10 @@
 #include <cstring>
 #include <numbers>
 #include <string>
+#include <utility>
 
 #include "metering/meter.h"
+#include "metering/segment_measure.h"
 #include "metering/zero_crossing.h"
 
 namespace pro380::metering {
@@ -37,24 +39,6 @@ void ConvertChannel(const void* raw, std::size_t stride, int64_t offset, int64_t
   for (int64_t k = 0; k < count; ++k) {
     out[k] = static_cast<float>(in[k * static_cast<int64_t>(stride)]) * scale;
   }
-}
-
-// One element's interval values from its pair values. `to_power` turns the segment's mean
-// products into powers whose product with the (ns-rounded) duration is the segment's energy.
-PhaseValues Element(const PairValues& pv, double current_scale, double to_power) {
-  PhaseValues e;
-  const double current = pv.i_rms * current_scale;
-  e.voltage_v = pv.v_rms;
-  e.active_w = pv.active * current_scale * to_power;
-  e.reactive_var = pv.reactive * current_scale * to_power;
-  e.apparent_va = pv.v_rms * current;
-  e.current_a = e.active_w < 0 ? -current : current;
-  return e;
-}
-
-bool IsFinite(const PhaseValues& p) {
-  return std::isfinite(p.voltage_v) && std::isfinite(p.current_a) && std::isfinite(p.active_w) &&
-         std::isfinite(p.reactive_var) && std::isfinite(p.apparent_va);
 }
 
 }  // namespace
@@ -224,37 +208,37 @@ void WaveformFrontEnd::Close(const View& view, long double end, bool at_crossing
   // A whole cycle is fitted at its own measured frequency, anything else at the last one.
   const double fit_hz = whole ? config_.sample_rate_hz / length : last_cycle_hz_;
   const bool need_presence = !at_crossing || reference_ != 0;
-  const Measured m = Measure(view, start, end, fit_hz, need_presence);
+  SegmentMeasurement m = Measure(view, start, end, fit_hz, need_presence);
   if (whole) {
     ++stats_.cycles;
     if (held_) {
-      Interval credited = m.interval;
-      credited.duration = held_->duration;
-      sink(credited);
+      sink(PartCycle(*held_, m));
       held_.reset();
     }
     sink(m.interval);
-    last_full_ = m.interval;
+    ChooseReference(m, at_crossing);
+    last_full_ = std::move(m);
   } else {
     if (held_) {  // no whole cycle followed it: it stands on its own samples
-      sink(*held_);
+      sink(held_->interval);
       held_.reset();
     }
     if (at_crossing) {
       ++stats_.partial_segments;
-      held_ = m.interval;
     } else {
       ++stats_.timeouts;
       sink(m.interval);
     }
     last_full_.reset();
+    ChooseReference(m, at_crossing);
+    if (at_crossing) held_ = std::move(m);
   }
   seg_start_ = end;
-  seg_start_is_crossing_ = at_crossing;
-  ChooseReference(m, at_crossing);
+  // A change of reference makes the boundary no crossing of the new one.
+  seg_start_is_crossing_ = at_crossing && !reference_changed_;
 }
 
-void WaveformFrontEnd::ChooseReference(const Measured& m, bool at_crossing) {
+void WaveformFrontEnd::ChooseReference(const SegmentMeasurement& m, bool at_crossing) {
   const auto present = [&m](int phase) { return m.phase_voltage[phase] >= kPhasePresentVoltage; };
   int next = reference_;
   if (!at_crossing) {
@@ -268,88 +252,29 @@ void WaveformFrontEnd::ChooseReference(const Measured& m, bool at_crossing) {
   } else if (reference_ != 0 && present(0)) {
     next = 0;  // L1 is the reference whenever it is there
   }
-  if (next != reference_) {
-    reference_ = next;
-    seg_start_is_crossing_ = false;  // the segment boundary is not a crossing of the new one
-  }
+  reference_changed_ = next != reference_;
+  reference_ = next;
   stats_.reference_phase = reference_;
 }
 
-WaveformFrontEnd::Measured WaveformFrontEnd::Measure(const View& view, long double start,
-                                                     long double end, double fit_hz,
-                                                     bool need_presence) {
-  Measured m;
-  const SegmentCells cells = CellsOf(start, end);
-  basis_.Prepare(cells.count, 2 * std::numbers::pi * fit_hz / config_.sample_rate_hz);
-  m.interval.duration = DurationBetween(start, end);
+SegmentMeasurement WaveformFrontEnd::Measure(const View& view, long double start,
+                                             long double end, double fit_hz,
+                                             bool need_presence) {
+  SegmentInput input;
+  input.cells = CellsOf(start, end);
+  for (int c = 0; c < kChannelCount; ++c) {
+    input.at_first[c] = view.ch[c] + (input.cells.first - view.base);
+  }
+  input.duration = DurationBetween(start, end);
+  input.wiring = config_.wiring;
+  input.current_scale = config_.current_scale;
+  input.sample_rate_hz = config_.sample_rate_hz;
+  input.need_presence = need_presence;
+  basis_.Prepare(input.cells.count, 2 * std::numbers::pi * fit_hz / config_.sample_rate_hz);
+  SegmentMeasurement m = MeasureSegment(input, basis_);
   m.interval.frequency_hz = frequency_hz_;
-  FillPhases(view, cells, need_presence, m);
-  // A non-finite sample poisons only the sums it entered: that element registers nothing for
-  // this segment (3P3W: v2 enters both elements).
-  bool invalid = false;
-  for (int k = 0; k < kPhaseCount; ++k) {
-    if (!IsFinite(m.interval.phase[k]) || !std::isfinite(m.phase_voltage[k])) {
-      m.interval.phase[k] = PhaseValues{};
-      m.phase_voltage[k] = 0;
-      invalid = true;
-    }
-  }
-  if (invalid) ++stats_.invalid_segments;
+  if (m.invalid) ++stats_.invalid_segments;
   return m;
-}
-
-void WaveformFrontEnd::FillPhases(const View& view, const SegmentCells& cells,
-                                  bool need_presence, Measured& m) {
-  const FundamentalBasis::Fit fit = basis_.FitFor(cells);
-  const float* c = basis_.cos();
-  const float* s = basis_.sin();
-  const std::size_t n = cells.count;
-  const std::size_t last = n - 1;
-  const int64_t offset = cells.first - view.base;
-  const auto at = [&](int channel) { return view.ch[channel] + offset; };
-  const double w = cells.length;
-  const double first_delta = cells.first_weight - 1;
-  const double last_delta = cells.last_weight - 1;
-  const double seconds = ToSeconds(m.interval.duration);
-  const double to_power = seconds > 0 ? w / config_.sample_rate_hz / seconds : 0.0;
-  const double scale = config_.current_scale;
-
-  // vb == nullptr: the element voltage is va itself; otherwise va − vb (3P3W).
-  const auto pair = [&](const float* va, const float* vb, const float* cur) {
-    PairSums sums = vb ? SumPairDifference(va, vb, cur, c, s, n) : SumPair(va, cur, c, s, n);
-    const auto volt = [&](std::size_t k) { return vb ? double{va[k] - vb[k]} : double{va[k]}; };
-    AddCell(sums, first_delta, volt(0), cur[0], c[0], s[0]);
-    AddCell(sums, last_delta, volt(last), cur[last], c[last], s[last]);
-    return Evaluate(sums, w, fit);
-  };
-  const auto rms = [&](const float* xa, const float* xb) {
-    RmsSums sums = xb ? SumRmsDifference(xa, xb, n) : SumRms(xa, n);
-    const auto x = [&](std::size_t k) { return xb ? double{xa[k] - xb[k]} : double{xa[k]}; };
-    AddCell(sums, first_delta, x(0));
-    AddCell(sums, last_delta, x(last));
-    return Rms(sums, w);
-  };
-
-  Interval& out = m.interval;
-  if (config_.wiring == Wiring::k3P4W) {
-    for (int k = 0; k < kPhaseCount; ++k) {
-      const PairValues pv = pair(at(VoltageChannel(k)), nullptr, at(CurrentChannel(k)));
-      out.phase[k] = Element(pv, scale, to_power);
-      m.phase_voltage[k] = pv.v_rms;
-    }
-    return;
-  }
-  const float* v2 = at(VoltageChannel(1));
-  const PairValues e1 = pair(at(VoltageChannel(0)), v2, at(CurrentChannel(0)));
-  const PairValues e3 = pair(at(VoltageChannel(2)), v2, at(CurrentChannel(2)));
-  out.phase[0] = Element(e1, scale, to_power);
-  out.phase[2] = Element(e3, scale, to_power);
-  out.phase[1].voltage_v = e3.v_rms;  // U23 = |U32|
-  out.phase[1].current_a = rms(at(CurrentChannel(1)), nullptr) * scale;
-  out.phase[2].voltage_v = rms(at(VoltageChannel(2)), at(VoltageChannel(0)));  // U31
-  if (need_presence) {
-    for (int k = 0; k < kPhaseCount; ++k) m.phase_voltage[k] = rms(at(VoltageChannel(k)), nullptr);
-  }
 }
 
 void WaveformFrontEnd::UpdateFrequency(double period_samples) {
@@ -373,21 +298,24 @@ Duration WaveformFrontEnd::DurationBetween(long double start, long double end) c
 void WaveformFrontEnd::Flush(IntervalSink sink) {
   const long double end = static_cast<long double>(stream_end_);
   if (held_) {
-    sink(*held_);
+    sink(held_->interval);
     held_.reset();
   }
   if (end > seg_start_) {
     ++stats_.partial_segments;
+    View carried;
+    for (int c = 0; c < kChannelCount; ++c) carried.ch[c] = carry_[c].data();
+    carried.base = carry_base_;
+    carried.end = carry_end_;
+    const SegmentMeasurement part = Measure(carried, seg_start_, end, last_cycle_hz_, false);
     if (seg_start_is_crossing_ && last_full_) {
-      Interval credited = *last_full_;
-      credited.duration = DurationBetween(seg_start_, end);
-      sink(credited);
+      sink(PartCycle(part, *last_full_));
+      // Leave the meter showing a whole-cycle measurement, not the part-cycle remainder.
+      Interval shown = last_full_->interval;
+      shown.duration = Duration::zero();
+      sink(shown);
     } else {
-      View carried;
-      for (int c = 0; c < kChannelCount; ++c) carried.ch[c] = carry_[c].data();
-      carried.base = carry_base_;
-      carried.end = carry_end_;
-      sink(Measure(carried, seg_start_, end, last_cycle_hz_, false).interval);
+      sink(part.interval);
     }
   }
   seg_start_ = end;

@@ -12,12 +12,15 @@
 //
 // Segments and time. The intervals tile the stream exactly: their durations add up to the
 // samples received (rounded once, to whole ns of the stream position), and every sample's
-// weight adds up to one (metering/cycle_sums.h). A cycle runs from crossing to crossing and is
-// measured from its samples; so is a segment closed by the timeout. The stretch before the
-// first crossing after a (re)start and the stretch after the last one at Flush() are not whole
-// cycles, and the mean of v·i over part of a cycle is not a power; they are registered for their
-// duration at the values of the adjacent whole cycle (the next one before, the previous one
-// after), or from their own samples when there is no such cycle.
+// weight adds up to one (metering/cycle_sums.h), so the active energy registered is exactly the
+// energy of the samples given. A cycle runs from crossing to crossing; a segment closed by the
+// timeout is measured like one. The stretch before the first crossing after a (re)start (or a
+// change of reference) and the stretch after the last crossing at Flush() are part cycles: they
+// register their own active energy, but show the RMS values, apparent power and fundamental
+// reactive power of the adjacent whole cycle (the next one, the previous one), because part of
+// a cycle cannot measure those; without an adjacent whole cycle they stand on their own samples.
+// Flush() ends with a zero-length interval repeating the last whole cycle, so that what the
+// meter shows afterwards is a whole-cycle measurement; it registers nothing.
 //
 // Wiring. 3P4W: element k = (v_k, i_k). 3P3W (Aron, metering/aron.h): element 1 = (v1 − v2, i1),
 // element 3 = (v3 − v2, i3); phase[1] carries no power; the voltages shown are U12, U23, U31
@@ -42,6 +45,7 @@
 #include "metering/cycle_sums.h"
 #include "metering/interval.h"
 #include "metering/sample_block.h"
+#include "metering/segment_measure.h"
 #include "metering/types.h"
 
 namespace pro380::metering {
@@ -106,8 +110,8 @@ class WaveformFrontEnd {
   // used in place; other encodings are converted in chunks.
   void Process(const SampleBlock& block, IntervalSink sink);
 
-  // Ends the stream: emits what is still open, so that the intervals cover every sample given.
-  // Samples given afterwards start a new stream (as after a gap in the input).
+  // Ends the stream: emits what is still open, so that the intervals cover every sample given
+  // (see "Segments and time"). Samples given afterwards start a new stream, as after a gap.
   void Flush(IntervalSink sink);
 
   double frequency_hz() const { return frequency_hz_; }  // smoothed; nominal until measured
@@ -121,21 +125,14 @@ class WaveformFrontEnd {
     int64_t base = 0;
     int64_t end = 0;
   };
-  struct Measured {
-    Interval interval;
-    std::array<double, kPhaseCount> phase_voltage{};  // RMS of the raw v1, v2, v3 (if needed)
-  };
-
   void ProcessFloat(const std::array<const float*, kChannelCount>& ch, int64_t n,
                     IntervalSink& sink);
   void ProcessConverted(const SampleBlock& block, IntervalSink& sink);
   void CloseSegments(const View& view, IntervalSink& sink);
   void Close(const View& view, long double end, bool at_crossing, IntervalSink& sink);
-  void ChooseReference(const Measured& m, bool at_crossing);
-  Measured Measure(const View& view, long double start, long double end, double fit_hz,
-                   bool all_presence);
-  void FillPhases(const View& view, const SegmentCells& cells, bool all_presence,
-                  Measured& m);
+  void ChooseReference(const SegmentMeasurement& m, bool at_crossing);
+  SegmentMeasurement Measure(const View& view, long double start, long double end,
+                             double fit_hz, bool need_presence);
   void UpdateFrequency(double period_samples);
   Duration DurationBetween(long double start, long double end) const;
   void CompactCarry();
@@ -155,8 +152,10 @@ class WaveformFrontEnd {
   double last_cycle_hz_;
   double frequency_hz_;
   bool frequency_measured_ = false;
-  std::optional<Interval> held_;       // stretch before the first crossing, awaiting its cycle
-  std::optional<Interval> last_full_;  // the latest whole cycle, while segments follow it
+  bool reference_changed_ = false;  // by the last ChooseReference()
+  // The part cycle before a first crossing, awaiting its whole cycle; the latest whole cycle.
+  std::optional<SegmentMeasurement> held_;
+  std::optional<SegmentMeasurement> last_full_;
 
   // Samples of the open segment that arrived in earlier blocks: [carry_base_, carry_end_).
   std::array<std::vector<float>, kChannelCount> carry_;

@@ -57,8 +57,11 @@ TEST(WaveformFrontEnd, WholeCyclesOfABalancedSineShowTheExactValues) {
   FrontEndStats stats;
   const auto intervals = Intervals(samples, Config(), 6400, &stats);
   EXPECT_EQ(stats.cycles, 43);  // crossings at 1..44 periods; the first only arms
-  ASSERT_GT(intervals.size(), 40u);
-  for (std::size_t n = 1; n + 1 < intervals.size(); ++n) {
+  // The part cycles at both ends, then 43 whole cycles, then the flush: the part cycle after
+  // the last crossing and a zero-length repeat of the last whole cycle.
+  ASSERT_EQ(intervals.size(), 46u);
+  EXPECT_EQ(intervals.back().duration, Duration::zero());
+  for (std::size_t n = 1; n + 2 < intervals.size(); ++n) {
     const Interval& iv = intervals[n];
     // Linear interpolation of the crossings: ~1e-7 of a period.
     EXPECT_NEAR(ToSeconds(iv.duration), 1 / 45.0, 1e-8);
