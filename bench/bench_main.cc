@@ -17,8 +17,11 @@ class CollectingReporter : public benchmark::ConsoleReporter {
     for (const Run& run : runs) {
       if (run.run_type != Run::RT_Iteration && run.aggregate_name != "median") continue;
       const auto it = run.counters.find("items_per_second");
-      if (it != run.counters.end()) rates[run.run_name.function_name] = it->second.value;
-      seconds[run.run_name.function_name] =
+      // Keyed by name and arguments, e.g. "BM_CsvIntoMeter/4".
+      std::string key = run.run_name.function_name;
+      if (!run.run_name.args.empty()) key += "/" + run.run_name.args;
+      if (it != run.counters.end()) rates[key] = it->second.value;
+      seconds[key] =
           run.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
     }
     ConsoleReporter::ReportRuns(runs);
