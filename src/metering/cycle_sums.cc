@@ -12,16 +12,21 @@
 
 namespace pro380::metering {
 
-SegmentCells CellsOf(long double start, long double end) {
-  assert(end > start && start >= 0);
+StreamPosition StreamPosition::Plus(double samples) const {
+  const double total = fraction + samples;
+  const double whole = std::floor(total);
+  return {cell + static_cast<int64_t>(whole), total - whole};
+}
+
+SegmentCells CellsOf(const StreamPosition& start, const StreamPosition& end, int64_t base) {
+  assert(start < end);
   SegmentCells cells;
-  const long double first = std::floor(start);
-  const long double last = std::ceil(end) - 1;
-  cells.first = static_cast<long long>(first);
-  cells.count = static_cast<std::size_t>(last - first) + 1;
-  cells.first_weight = static_cast<double>(first + 1 - start);
-  cells.last_weight = static_cast<double>(end - last);
-  cells.length = static_cast<double>(end - start);
+  const int64_t last = end.fraction > 0 ? end.cell : end.cell - 1;
+  cells.first = start.cell - base;
+  cells.count = static_cast<std::size_t>(last - start.cell + 1);
+  cells.first_weight = 1 - start.fraction;
+  cells.last_weight = end.fraction > 0 ? end.fraction : 1.0;
+  cells.length = end.Minus(start);
   return cells;
 }
 
@@ -79,7 +84,19 @@ void FundamentalBasis::Prepare(std::size_t cells, double omega) {
   built_cells_ = n;
 }
 
-FundamentalBasis::Fit FundamentalBasis::FitFor(const SegmentCells& cells) const {
+const FundamentalBasis::Fit& FundamentalBasis::FitFor(const SegmentCells& cells) {
+  // Whole cycles of a steady frequency at a whole number of samples per cycle repeat exactly.
+  if (cells.count == fit_cells_.count && cells.first_weight == fit_cells_.first_weight &&
+      cells.last_weight == fit_cells_.last_weight && fit_omega_ == omega_) {
+    return fit_;
+  }
+  fit_cells_ = cells;
+  fit_omega_ = omega_;
+  fit_ = Solve(cells);
+  return fit_;
+}
+
+FundamentalBasis::Fit FundamentalBasis::Solve(const SegmentCells& cells) const {
   const std::size_t n = cells.count;
   const Prefix& all = prefix_[n];
   // Weighted sums: all cells at weight 1, then the end cells corrected to their weights.
@@ -191,51 +208,6 @@ RmsSums SumRmsDifference(const float* xa, const float* xb, std::size_t n) {
   const float* PRO380_RESTRICT ar = xa;
   const float* PRO380_RESTRICT br = xb;
   return SumRmsWith([ar, br](std::size_t k) { return ar[k] - br[k]; }, n);
-}
-
-void AddCell(PairSums& sums, double weight, double v, double i, double c, double s) {
-  sums.v += weight * v;
-  sums.i += weight * i;
-  sums.vv += weight * v * v;
-  sums.ii += weight * i * i;
-  sums.vi += weight * v * i;
-  sums.vc += weight * v * c;
-  sums.vs += weight * v * s;
-  sums.ic += weight * i * c;
-  sums.is += weight * i * s;
-}
-
-void AddCell(RmsSums& sums, double weight, double x) {
-  sums.x += weight * x;
-  sums.xx += weight * x * x;
-}
-
-namespace {
-
-// (a, b) of the fit x ≈ a·cos + b·sin + d from Σx·cos, Σx·sin, Σx.
-void FitPhasor(const FundamentalBasis::Fit& fit, double xc, double xs, double x, double& a,
-               double& b) {
-  a = fit.inverse[0][0] * xc + fit.inverse[0][1] * xs + fit.inverse[0][2] * x;
-  b = fit.inverse[1][0] * xc + fit.inverse[1][1] * xs + fit.inverse[1][2] * x;
-}
-
-}  // namespace
-
-PairValues Evaluate(const PairSums& sums, double weight_sum, const FundamentalBasis::Fit& fit) {
-  PairValues out;
-  const double w = weight_sum;
-  const double mv = sums.v / w, mi = sums.i / w;
-  out.v_rms = std::sqrt(std::max(0.0, sums.vv / w - mv * mv));
-  out.i_rms = std::sqrt(std::max(0.0, sums.ii / w - mi * mi));
-  out.active = sums.vi / w - mv * mi;
-  if (fit.ok) {
-    // x ≈ a·cos θ + b·sin θ is the phasor a − jb; S1 = V·conj(I)/2, Q1 = Im S1.
-    double av = 0, bv = 0, ai = 0, bi = 0;
-    FitPhasor(fit, sums.vc, sums.vs, sums.v, av, bv);
-    FitPhasor(fit, sums.ic, sums.is, sums.i, ai, bi);
-    out.reactive = 0.5 * (av * bi - bv * ai);
-  }
-  return out;
 }
 
 double Rms(const RmsSums& sums, double weight_sum) {

@@ -14,24 +14,44 @@
 #ifndef PRO380_METERING_CYCLE_SUMS_H_
 #define PRO380_METERING_CYCLE_SUMS_H_
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace pro380::metering {
 
 inline constexpr std::size_t kFloatChunk = 1024;
 
+// A position in the stream: cell + fraction, exact at any stream length and independent of how
+// the stream was cut into blocks.
+struct StreamPosition {
+  int64_t cell = 0;
+  double fraction = 0;  // in [0, 1)
+
+  // The position `samples` later (samples >= 0).
+  StreamPosition Plus(double samples) const;
+  // this − earlier, in samples.
+  double Minus(const StreamPosition& earlier) const {
+    return static_cast<double>(cell - earlier.cell) + (fraction - earlier.fraction);
+  }
+  bool operator<(const StreamPosition& o) const {
+    return cell < o.cell || (cell == o.cell && fraction < o.fraction);
+  }
+};
+
 // The cells a segment covers and the weights of its end cells.
 struct SegmentCells {
-  long long first = 0;     // first cell (sample index)
+  int64_t first = 0;       // first cell, relative to the `base` given to CellsOf
   std::size_t count = 0;   // cells first .. first + count − 1
   double first_weight = 1; // share of the first cell covered, in (0, 1]
   double last_weight = 1;  // share of the last cell covered, in (0, 1]
   double length = 0;       // end − start, the sum of all weights
 };
 
-// REQUIRES: end > start >= 0.
-SegmentCells CellsOf(long double start, long double end);
+// REQUIRES: start < end.
+SegmentCells CellsOf(const StreamPosition& start, const StreamPosition& end, int64_t base);
 
 // Weighted sums of one (voltage, current) pair over a segment. c and s are the fundamental
 // basis cos(ωk), sin(ωk) at the segment's frequency; their products are what the least-squares
@@ -68,9 +88,12 @@ class FundamentalBasis {
     double inverse[3][3] = {};
     bool ok = false;
   };
-  Fit FitFor(const SegmentCells& cells) const;
+  // Valid until the next call.
+  const Fit& FitFor(const SegmentCells& cells);
 
  private:
+  Fit Solve(const SegmentCells& cells) const;
+
   std::size_t capacity_;
   double omega_ = -1;
   std::size_t built_cells_ = 0;
@@ -80,6 +103,10 @@ class FundamentalBasis {
     double c = 0, s = 0, cc = 0, ss = 0, cs = 0;
   };
   std::vector<Prefix> prefix_;
+  // The last fit, reused while the segment geometry and frequency repeat exactly.
+  SegmentCells fit_cells_;
+  double fit_omega_ = -1;
+  Fit fit_;
 };
 
 // Sums of the pair (v, i) over cells[0 .. n), c and s the basis; weights are applied by
@@ -91,8 +118,22 @@ RmsSums SumRms(const float* x, std::size_t n);
 RmsSums SumRmsDifference(const float* xa, const float* xb, std::size_t n);
 
 // Adds `weight` × one cell's contribution (weight < 0 removes part of a cell).
-void AddCell(PairSums& sums, double weight, double v, double i, double c, double s);
-void AddCell(RmsSums& sums, double weight, double x);
+inline void AddCell(PairSums& sums, double weight, double v, double i, double c, double s) {
+  const double wv = weight * v, wi = weight * i;
+  sums.v += wv;
+  sums.i += wi;
+  sums.vv += wv * v;
+  sums.ii += wi * i;
+  sums.vi += wv * i;
+  sums.vc += wv * c;
+  sums.vs += wv * s;
+  sums.ic += wi * c;
+  sums.is += wi * s;
+}
+inline void AddCell(RmsSums& sums, double weight, double x) {
+  sums.x += weight * x;
+  sums.xx += weight * x * x;
+}
 
 // What a pair's sums mean. DC is removed algebraically with the segment's own weighted means:
 // Σ(x−x̄)(y−ȳ) = Σxy − W·x̄·ȳ.
@@ -102,7 +143,26 @@ struct PairValues {
   double active = 0;    // mean v·i, harmonics included
   double reactive = 0;  // fundamental only: V1·I1·sin(φ1), + when the current lags
 };
-PairValues Evaluate(const PairSums& sums, double weight_sum, const FundamentalBasis::Fit& fit);
+inline PairValues Evaluate(const PairSums& sums, double weight_sum,
+                           const FundamentalBasis::Fit& fit) {
+  PairValues out;
+  const double per_weight = 1.0 / weight_sum;
+  const double mv = sums.v * per_weight, mi = sums.i * per_weight;
+  out.v_rms = std::sqrt(std::max(0.0, sums.vv * per_weight - mv * mv));
+  out.i_rms = std::sqrt(std::max(0.0, sums.ii * per_weight - mi * mi));
+  out.active = sums.vi * per_weight - mv * mi;
+  if (fit.ok) {
+    // The fit x ≈ a·cos θ + b·sin θ + d is the phasor a − jb; S1 = V·conj(I)/2, Q1 = Im S1.
+    const auto& m = fit.inverse;
+    const double av = m[0][0] * sums.vc + m[0][1] * sums.vs + m[0][2] * sums.v;
+    const double bv = m[1][0] * sums.vc + m[1][1] * sums.vs + m[1][2] * sums.v;
+    const double ai = m[0][0] * sums.ic + m[0][1] * sums.is + m[0][2] * sums.i;
+    const double bi = m[1][0] * sums.ic + m[1][1] * sums.is + m[1][2] * sums.i;
+    out.reactive = 0.5 * (av * bi - bv * ai);
+  }
+  return out;
+}
+
 double Rms(const RmsSums& sums, double weight_sum);
 
 }  // namespace pro380::metering

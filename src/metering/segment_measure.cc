@@ -16,9 +16,9 @@ PhaseValues Element(const PairValues& pv, double current_scale, double to_power)
   return e;
 }
 
+// A sum of non-finite values or of finite values that overflowed is itself non-finite.
 bool IsFinite(const PhaseValues& p) {
-  return std::isfinite(p.voltage_v) && std::isfinite(p.current_a) && std::isfinite(p.active_w) &&
-         std::isfinite(p.reactive_var) && std::isfinite(p.apparent_va);
+  return std::isfinite(p.voltage_v + p.current_a + p.active_w + p.reactive_var + p.apparent_va);
 }
 
 // Sums over the segment's cells with the end cells at their weights. `volt(k)` is the metered
@@ -60,15 +60,15 @@ class Summer {
 
 }  // namespace
 
-SegmentMeasurement MeasureSegment(const SegmentInput& input, const FundamentalBasis& basis) {
-  SegmentMeasurement m;
+void MeasureSegment(const SegmentInput& input, FundamentalBasis& basis, SegmentMeasurement& m) {
   m.weight = input.cells.length;
+  m.invalid = false;
   m.interval.duration = input.duration;
   const double seconds = ToSeconds(input.duration);
   // Power × the ns-rounded duration must give the weighted sample energy exactly.
   m.to_power =
       seconds > 0 ? input.current_scale * m.weight / input.sample_rate_hz / seconds : 0.0;
-  const FundamentalBasis::Fit fit = basis.FitFor(input.cells);
+  const FundamentalBasis::Fit& fit = basis.FitFor(input.cells);
   const Summer sum(input, basis);
   const auto& ch = input.at_first;
   Interval& out = m.interval;
@@ -82,6 +82,9 @@ SegmentMeasurement MeasureSegment(const SegmentInput& input, const FundamentalBa
     }
   } else {
     const float* v2 = ch[VoltageChannel(1)];
+    m.sums[1] = PairSums{};
+    m.phase_voltage = {};
+    out.phase[1] = PhaseValues{};
     m.sums[0] = sum.Pair(ch[VoltageChannel(0)], v2, ch[CurrentChannel(0)]);
     m.sums[2] = sum.Pair(ch[VoltageChannel(2)], v2, ch[CurrentChannel(2)]);
     const PairValues e1 = Evaluate(m.sums[0], m.weight, fit);
@@ -110,7 +113,6 @@ SegmentMeasurement MeasureSegment(const SegmentInput& input, const FundamentalBa
       m.invalid = true;
     }
   }
-  return m;
 }
 
 Interval PartCycle(const SegmentMeasurement& part, const SegmentMeasurement& cycle) {

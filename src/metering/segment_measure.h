@@ -34,8 +34,10 @@ struct SegmentMeasurement {
   bool invalid = false;  // some element held non-finite samples and was zeroed
 };
 
+// Overwrites every field of `out` (which is reused from segment to segment, so a cycle costs no
+// construction or copy of the measurement).
 // REQUIRES: basis prepared for input.cells.count cells at the segment's fit frequency.
-SegmentMeasurement MeasureSegment(const SegmentInput& input, const FundamentalBasis& basis);
+void MeasureSegment(const SegmentInput& input, FundamentalBasis& basis, SegmentMeasurement& out);
 
 // A part cycle (less than a cycle, next to the whole cycle `cycle`) as registered: its own
 // active energy, with the DC offsets of the whole cycle (the mean of a part of a sine is not its

@@ -28,10 +28,6 @@ std::string Number(double value) {
   return ec == std::errc() ? std::string(text, end) : std::string("?");
 }
 
-int64_t FloorPosition(long double position) {
-  return static_cast<int64_t>(std::floor(position));
-}
-
 template <typename T>
 void ConvertChannel(const void* raw, std::size_t stride, int64_t offset, int64_t count,
                     float scale, float* out) {
@@ -69,6 +65,10 @@ WaveformFrontEnd::WaveformFrontEnd(const FrontEndConfig& config)
       nominal_period_(config.sample_rate_hz / config.nominal_frequency_hz),
       max_span_(static_cast<int64_t>(std::ceil(max_period_)) + 2),
       ns_per_sample_(1e9L / static_cast<long double>(config.sample_rate_hz)),
+      whole_rate_(config.sample_rate_hz == std::floor(config.sample_rate_hz)
+                      ? static_cast<int64_t>(config.sample_rate_hz)
+                      : 0),
+      ns_per_whole_sample_(1e9 / config.sample_rate_hz),
       arm_level_(kArmLevel),
       last_cycle_hz_(config.nominal_frequency_hz),
       frequency_hz_(config.nominal_frequency_hz),
@@ -121,9 +121,9 @@ void WaveformFrontEnd::ProcessFloat(const std::array<const float*, kChannelCount
   // While the open segment began in an earlier block, work on the carried copy, topped up with
   // just as many new samples as can decide it.
   int64_t used = 0;
-  while (FloorPosition(seg_start_) < block_base) {
+  while (seg_start_.cell < block_base) {
     CompactCarry();
-    const int64_t want = FloorPosition(seg_start_) + max_span_ - carry_end_;
+    const int64_t want = seg_start_.cell + max_span_ - carry_end_;
     const int64_t take = std::min(n - used, want);
     if (take > 0) {
       for (int c = 0; c < kChannelCount; ++c) {
@@ -138,7 +138,7 @@ void WaveformFrontEnd::ProcessFloat(const std::array<const float*, kChannelCount
     carried.base = carry_base_;
     carried.end = carry_end_;
     CloseSegments(carried, sink);
-    if (used == n && FloorPosition(seg_start_) < block_base) {
+    if (used == n && seg_start_.cell < block_base) {
       stream_end_ = block_end;
       return;
     }
@@ -153,7 +153,7 @@ void WaveformFrontEnd::ProcessFloat(const std::array<const float*, kChannelCount
 }
 
 void WaveformFrontEnd::CompactCarry() {
-  const int64_t drop = FloorPosition(seg_start_) - carry_base_;
+  const int64_t drop = seg_start_.cell - carry_base_;
   if (drop <= 0) return;
   const int64_t keep = carry_end_ - carry_base_ - drop;
   for (auto& channel : carry_) {
@@ -165,7 +165,7 @@ void WaveformFrontEnd::CompactCarry() {
 }
 
 void WaveformFrontEnd::KeepOpenSegment(const View& view) {
-  const int64_t from = std::max(FloorPosition(seg_start_), view.base);
+  const int64_t from = std::max(seg_start_.cell, view.base);
   const int64_t count = std::max<int64_t>(view.end - from, 0);
   for (int c = 0; c < kChannelCount; ++c) {
     std::memcpy(carry_[c].data(), view.ch[c] + (from - view.base),
@@ -176,52 +176,61 @@ void WaveformFrontEnd::KeepOpenSegment(const View& view) {
 }
 
 void WaveformFrontEnd::CloseSegments(const View& view, IntervalSink& sink) {
+  const float* reference = view.ch[VoltageChannel(reference_)];
   for (;;) {
     CrossingQuery query;
-    query.start = seg_start_;
+    query.start = static_cast<double>(seg_start_.cell - view.base) + seg_start_.fraction;
     query.start_is_crossing = seg_start_is_crossing_;
     query.predicted_period = period_;
     query.min_period = min_period_;
     query.max_period = max_period_;
     query.arm_level = arm_level_;
-    const CrossingResult found = FindRisingCrossing(view.ch[VoltageChannel(reference_)],
-                                                    view.base, view.end, query);
+    const CrossingResult found = FindRisingCrossing(reference, view.end - view.base, query);
     switch (found.outcome) {
       case CrossingOutcome::kNeedMore:
         return;
-      case CrossingOutcome::kFound:
-        Close(view, found.position, true, sink);
+      case CrossingOutcome::kFound: {
+        // found.sample − 1/2 + found.fraction, fraction in (0, 1].
+        const double at = found.fraction - 0.5;
+        const int64_t sample = view.base + found.sample;
+        Close(view, at < 0 ? StreamPosition{sample - 1, at + 1} : StreamPosition{sample, at},
+              true, sink);
         break;
+      }
       case CrossingOutcome::kTimeout:
-        Close(view, seg_start_ + nominal_period_, false, sink);
+        Close(view, seg_start_.Plus(nominal_period_), false, sink);
         break;
     }
+    reference = view.ch[VoltageChannel(reference_)];  // Close() may have changed it
   }
 }
 
-void WaveformFrontEnd::Close(const View& view, long double end, bool at_crossing,
+void WaveformFrontEnd::Close(const View& view, const StreamPosition& end, bool at_crossing,
                              IntervalSink& sink) {
-  const long double start = seg_start_;
+  const StreamPosition start = seg_start_;
   const bool whole = at_crossing && seg_start_is_crossing_;
-  const double length = static_cast<double>(end - start);
+  const double length = end.Minus(start);
   if (whole) UpdateFrequency(length);
   // A whole cycle is fitted at its own measured frequency, anything else at the last one.
   const double fit_hz = whole ? config_.sample_rate_hz / length : last_cycle_hz_;
   const bool need_presence = !at_crossing || reference_ != 0;
-  SegmentMeasurement m = Measure(view, start, end, fit_hz, need_presence);
+  const int64_t end_ns = NsAt(end);
+  const int slot = FreeSlot();
+  SegmentMeasurement& m = slots_[slot];
+  Measure(view, start, end, Duration(end_ns - seg_start_ns_), fit_hz, need_presence, m);
   if (whole) {
     ++stats_.cycles;
-    if (held_) {
-      sink(PartCycle(*held_, m));
-      held_.reset();
+    if (held_ >= 0) {
+      sink(PartCycle(slots_[held_], m));
+      held_ = -1;
     }
     sink(m.interval);
     ChooseReference(m, at_crossing);
-    last_full_ = std::move(m);
+    last_full_ = slot;
   } else {
-    if (held_) {  // no whole cycle followed it: it stands on its own samples
-      sink(held_->interval);
-      held_.reset();
+    if (held_ >= 0) {  // no whole cycle followed it: it stands on its own samples
+      sink(slots_[held_].interval);
+      held_ = -1;
     }
     if (at_crossing) {
       ++stats_.partial_segments;
@@ -229,13 +238,20 @@ void WaveformFrontEnd::Close(const View& view, long double end, bool at_crossing
       ++stats_.timeouts;
       sink(m.interval);
     }
-    last_full_.reset();
+    last_full_ = -1;
     ChooseReference(m, at_crossing);
-    if (at_crossing) held_ = std::move(m);
+    if (at_crossing) held_ = slot;
   }
   seg_start_ = end;
+  seg_start_ns_ = end_ns;
   // A change of reference makes the boundary no crossing of the new one.
   seg_start_is_crossing_ = at_crossing && !reference_changed_;
+}
+
+int WaveformFrontEnd::FreeSlot() const {
+  int slot = 0;
+  while (slot == last_full_ || slot == held_) ++slot;
+  return slot;
 }
 
 void WaveformFrontEnd::ChooseReference(const SegmentMeasurement& m, bool at_crossing) {
@@ -257,24 +273,21 @@ void WaveformFrontEnd::ChooseReference(const SegmentMeasurement& m, bool at_cros
   stats_.reference_phase = reference_;
 }
 
-SegmentMeasurement WaveformFrontEnd::Measure(const View& view, long double start,
-                                             long double end, double fit_hz,
-                                             bool need_presence) {
+void WaveformFrontEnd::Measure(const View& view, const StreamPosition& start,
+                               const StreamPosition& end, Duration duration, double fit_hz,
+                               bool need_presence, SegmentMeasurement& m) {
   SegmentInput input;
-  input.cells = CellsOf(start, end);
-  for (int c = 0; c < kChannelCount; ++c) {
-    input.at_first[c] = view.ch[c] + (input.cells.first - view.base);
-  }
-  input.duration = DurationBetween(start, end);
+  input.cells = CellsOf(start, end, view.base);
+  for (int c = 0; c < kChannelCount; ++c) input.at_first[c] = view.ch[c] + input.cells.first;
+  input.duration = duration;
   input.wiring = config_.wiring;
   input.current_scale = config_.current_scale;
   input.sample_rate_hz = config_.sample_rate_hz;
   input.need_presence = need_presence;
   basis_.Prepare(input.cells.count, 2 * std::numbers::pi * fit_hz / config_.sample_rate_hz);
-  SegmentMeasurement m = MeasureSegment(input, basis_);
+  MeasureSegment(input, basis_, m);
   m.interval.frequency_hz = frequency_hz_;
   if (m.invalid) ++stats_.invalid_segments;
-  return m;
 }
 
 void WaveformFrontEnd::UpdateFrequency(double period_samples) {
@@ -291,27 +304,37 @@ void WaveformFrontEnd::UpdateFrequency(double period_samples) {
   frequency_hz_ += alpha * (hz - frequency_hz_);
 }
 
-Duration WaveformFrontEnd::DurationBetween(long double start, long double end) const {
-  return Duration(std::llround(end * ns_per_sample_) - std::llround(start * ns_per_sample_));
+int64_t WaveformFrontEnd::NsAt(const StreamPosition& position) const {
+  if (whole_rate_ > 0) {  // exact whole seconds, then a remainder below one second in double
+    const int64_t seconds = position.cell / whole_rate_;
+    const double rest = static_cast<double>(position.cell % whole_rate_) + position.fraction;
+    return seconds * 1'000'000'000 +
+           static_cast<int64_t>(std::floor(rest * ns_per_whole_sample_ + 0.5));
+  }
+  return std::llround((static_cast<long double>(position.cell) + position.fraction) *
+                      ns_per_sample_);
 }
 
 void WaveformFrontEnd::Flush(IntervalSink sink) {
-  const long double end = static_cast<long double>(stream_end_);
-  if (held_) {
-    sink(held_->interval);
-    held_.reset();
+  const StreamPosition end{stream_end_, 0};
+  if (held_ >= 0) {
+    sink(slots_[held_].interval);
+    held_ = -1;
   }
-  if (end > seg_start_) {
+  if (seg_start_ < end) {
     ++stats_.partial_segments;
     View carried;
     for (int c = 0; c < kChannelCount; ++c) carried.ch[c] = carry_[c].data();
     carried.base = carry_base_;
     carried.end = carry_end_;
-    const SegmentMeasurement part = Measure(carried, seg_start_, end, last_cycle_hz_, false);
-    if (seg_start_is_crossing_ && last_full_) {
-      sink(PartCycle(part, *last_full_));
+    const int64_t end_ns = NsAt(end);
+    SegmentMeasurement& part = slots_[FreeSlot()];
+    Measure(carried, seg_start_, end, Duration(end_ns - seg_start_ns_), last_cycle_hz_, false,
+            part);
+    if (seg_start_is_crossing_ && last_full_ >= 0) {
+      sink(PartCycle(part, slots_[last_full_]));
       // Leave the meter showing a whole-cycle measurement, not the part-cycle remainder.
-      Interval shown = last_full_->interval;
+      Interval shown = slots_[last_full_].interval;
       shown.duration = Duration::zero();
       sink(shown);
     } else {
@@ -319,8 +342,9 @@ void WaveformFrontEnd::Flush(IntervalSink sink) {
     }
   }
   seg_start_ = end;
+  seg_start_ns_ = NsAt(end);
   seg_start_is_crossing_ = false;
-  last_full_.reset();
+  last_full_ = -1;
   carry_base_ = carry_end_ = stream_end_;
 }
 

@@ -129,12 +129,13 @@ class WaveformFrontEnd {
                     IntervalSink& sink);
   void ProcessConverted(const SampleBlock& block, IntervalSink& sink);
   void CloseSegments(const View& view, IntervalSink& sink);
-  void Close(const View& view, long double end, bool at_crossing, IntervalSink& sink);
+  void Close(const View& view, const StreamPosition& end, bool at_crossing, IntervalSink& sink);
   void ChooseReference(const SegmentMeasurement& m, bool at_crossing);
-  SegmentMeasurement Measure(const View& view, long double start, long double end,
-                             double fit_hz, bool need_presence);
+  void Measure(const View& view, const StreamPosition& start, const StreamPosition& end,
+               Duration duration, double fit_hz, bool need_presence, SegmentMeasurement& out);
+  int FreeSlot() const;  // a slot that is neither last_full_ nor held_
   void UpdateFrequency(double period_samples);
-  Duration DurationBetween(long double start, long double end) const;
+  int64_t NsAt(const StreamPosition& position) const;  // ns since the stream began
   void CompactCarry();
   void KeepOpenSegment(const View& view);
 
@@ -142,10 +143,13 @@ class WaveformFrontEnd {
   double min_period_, max_period_, nominal_period_;  // samples
   int64_t max_span_;  // samples that always suffice to decide a segment
   long double ns_per_sample_;
+  int64_t whole_rate_;  // the sample rate if it is a whole number of Hz, else 0
+  double ns_per_whole_sample_;
   float arm_level_;
 
   int64_t stream_end_ = 0;        // samples received
-  long double seg_start_ = 0;     // start of the open segment
+  StreamPosition seg_start_;      // start of the open segment
+  int64_t seg_start_ns_ = 0;      // NsAt(seg_start_)
   bool seg_start_is_crossing_ = false;
   int reference_ = 0;
   double period_ = 0;             // last whole cycle, samples; 0 = unknown
@@ -153,9 +157,11 @@ class WaveformFrontEnd {
   double frequency_hz_;
   bool frequency_measured_ = false;
   bool reference_changed_ = false;  // by the last ChooseReference()
-  // The part cycle before a first crossing, awaiting its whole cycle; the latest whole cycle.
-  std::optional<SegmentMeasurement> held_;
-  std::optional<SegmentMeasurement> last_full_;
+  // Measurements stay in three reusable slots: the latest whole cycle (last_full_), a part
+  // cycle before a first crossing awaiting its whole cycle (held_), and the one being closed.
+  std::array<SegmentMeasurement, 3> slots_{};
+  int last_full_ = -1;  // slot index; -1 = none
+  int held_ = -1;
 
   // Samples of the open segment that arrived in earlier blocks: [carry_base_, carry_end_).
   std::array<std::vector<float>, kChannelCount> carry_;

@@ -18,8 +18,10 @@
 
 namespace pro380::metering {
 
+// Positions here are relative to the first sample handed in (sample k at k + 1/2), so that the
+// search runs in plain doubles whatever the absolute position in a long stream.
 struct CrossingQuery {
-  long double start = 0;           // segment start (stream position)
+  double start = 0;                // segment start
   bool start_is_crossing = false;  // the segment began at a crossing of this reference
   double predicted_period = 0;     // samples; 0 = unknown (no window search)
   double min_period = 0;           // samples; applies only after a crossing
@@ -31,13 +33,15 @@ enum class CrossingOutcome { kFound, kTimeout, kNeedMore };
 
 struct CrossingResult {
   CrossingOutcome outcome = CrossingOutcome::kNeedMore;
-  long double position = 0;  // kFound: the crossing
+  // kFound: the crossing lies at sample − 1/2 + fraction, fraction in (0, 1]: between the last
+  // negative sample and `sample`, the first non-negative one.
+  int64_t sample = 0;
+  double fraction = 0;
 };
 
-// Searches the reference samples v[k − base] for k in [base, end). REQUIRES: base <=
-// floor(query.start). kNeedMore means the answer depends on samples at or after `end`.
-CrossingResult FindRisingCrossing(const float* v, int64_t base, int64_t end,
-                                  const CrossingQuery& query);
+// Searches the reference samples v[0 .. count). REQUIRES: query.start >= 0. kNeedMore means the
+// answer depends on samples at or after `count`.
+CrossingResult FindRisingCrossing(const float* v, int64_t count, const CrossingQuery& query);
 
 }  // namespace pro380::metering
 
