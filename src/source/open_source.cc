@@ -1,6 +1,7 @@
 #include "source/open_source.h"
 
 #include "source/constant_source.h"
+#include "source/wave_file.h"
 #include "source/waveform_source.h"
 
 namespace pro380::source {
@@ -31,6 +32,14 @@ Result<OpenedSource> OpenSource(std::string_view spec, const SourceOptions& opti
     auto record = ParseConstantSpec(spec.substr(6));
     if (!record.ok()) return record.status();
     opened.records = std::make_unique<ConstantSource>(*record, kConstantStep);
+    return opened;
+  }
+  if (spec.starts_with("wave:")) {
+    if (spec.size() == 5) return UnknownSpec(spec);
+    auto wave = WaveFileReader::Open(std::string(spec.substr(5)));
+    if (!wave.ok()) return wave.status();
+    opened.waveform = std::move(*wave);
+    opened.finite = true;
     return opened;
   }
   if (spec == "sim:manual-example") {
