@@ -1,6 +1,8 @@
 #include "source/open_source.h"
 
 #include "source/constant_source.h"
+#include "source/csv_source.h"
+#include "source/household_source.h"
 #include "source/wave_file.h"
 #include "source/waveform_source.h"
 
@@ -39,6 +41,18 @@ Result<OpenedSource> OpenSource(std::string_view spec, const SourceOptions& opti
     auto wave = WaveFileReader::Open(std::string(spec.substr(5)));
     if (!wave.ok()) return wave.status();
     opened.waveform = std::move(*wave);
+    opened.finite = true;
+    return opened;
+  }
+  if (spec == "sim:household") {
+    opened.records = std::make_unique<HouseholdSource>(options.start, options.seed);
+    return opened;
+  }
+  if (spec.starts_with("csv:")) {
+    if (spec.size() == 4) return UnknownSpec(spec);
+    auto csv = OpenCsvFile(std::string(spec.substr(4)));
+    if (!csv.ok()) return csv.status();
+    opened.records = std::move(*csv);
     opened.finite = true;
     return opened;
   }
