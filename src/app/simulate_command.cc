@@ -6,6 +6,7 @@
 #include "app/duration_arg.h"
 #include "app/json_output.h"
 #include "app/record_feeder.h"
+#include "app/waveform_feeder.h"
 #include "metering/readings.h"
 #include "source/open_source.h"
 
@@ -81,7 +82,8 @@ int RunSimulate(const SimulateArgs& args) {
     auto applied = feeder.Feed(meter, duration.value_or(Duration::max()));
     if (!applied.ok()) return Fail(applied.status());
   } else {
-    return Fail(Status::InvalidArgument("--source '" + args.source + "': waveform sources are not supported yet"));
+    auto fed = FeedWaveform(*opened->waveform, meter, duration);
+    if (!fed.ok()) return Fail(fed.status().WithContext("--source '" + args.source + "'"));
   }
 
   const metering::Readings readings = metering::Read(meter);
