@@ -1,12 +1,12 @@
 // CSV input end to end as `pro380 simulate --source csv:FILE` runs it (map the file, check the
-// header, parse every row, feed the meter), against a peer: the bare std::from_chars loop that parses the
-// same columns and sums them, the input limit measured in metering.md §5.
+// header, parse every row, feed the meter), against a peer: the bare std::from_chars loop that
+// parses the same columns and sums them, the input limit measured in metering.md §5.
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <charconv>
 #include <cstdio>
 #include <fstream>
-#include <unistd.h>
 #include <random>
 #include <string>
 

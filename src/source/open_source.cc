@@ -36,14 +36,6 @@ Result<OpenedSource> OpenSource(std::string_view spec, const SourceOptions& opti
     opened.records = std::make_unique<ConstantSource>(*record, kConstantStep);
     return opened;
   }
-  if (spec.starts_with("wave:")) {
-    if (spec.size() == 5) return UnknownSpec(spec);
-    auto wave = WaveFileReader::Open(std::string(spec.substr(5)));
-    if (!wave.ok()) return wave.status();
-    opened.waveform = std::move(*wave);
-    opened.finite = true;
-    return opened;
-  }
   if (spec == "sim:household") {
     opened.records = std::make_unique<HouseholdSource>(options.start, options.seed);
     return opened;
@@ -53,6 +45,14 @@ Result<OpenedSource> OpenSource(std::string_view spec, const SourceOptions& opti
     auto csv = OpenCsvFile(std::string(spec.substr(4)));
     if (!csv.ok()) return csv.status();
     opened.records = std::move(*csv);
+    opened.finite = true;
+    return opened;
+  }
+  if (spec.starts_with("wave:")) {
+    if (spec.size() == 5) return UnknownSpec(spec);
+    auto wave = WaveFileReader::Open(std::string(spec.substr(5)));
+    if (!wave.ok()) return wave.status();
+    opened.waveform = std::move(*wave);
     opened.finite = true;
     return opened;
   }
