@@ -68,7 +68,7 @@ WaveformFrontEnd::WaveformFrontEnd(const FrontEndConfig& config)
       whole_rate_(config.sample_rate_hz == std::floor(config.sample_rate_hz)
                       ? static_cast<int64_t>(config.sample_rate_hz)
                       : 0),
-      ns_per_whole_sample_(1e9 / config.sample_rate_hz),
+      ns_per_sample_fast_(1e9 / config.sample_rate_hz),
       arm_level_(kArmLevel),
       last_cycle_hz_(config.nominal_frequency_hz),
       frequency_hz_(config.nominal_frequency_hz),
@@ -309,7 +309,7 @@ int64_t WaveformFrontEnd::NsAt(const StreamPosition& position) const {
     const int64_t seconds = position.cell / whole_rate_;
     const double rest = static_cast<double>(position.cell % whole_rate_) + position.fraction;
     return seconds * 1'000'000'000 +
-           static_cast<int64_t>(std::floor(rest * ns_per_whole_sample_ + 0.5));
+           static_cast<int64_t>(std::floor(rest * ns_per_sample_fast_ + 0.5));
   }
   return std::llround((static_cast<long double>(position.cell) + position.fraction) *
                       ns_per_sample_);

@@ -16,11 +16,12 @@
 // energy of the samples given. A cycle runs from crossing to crossing; a segment closed by the
 // timeout is measured like one. The stretch before the first crossing after a (re)start (or a
 // change of reference) and the stretch after the last crossing at Flush() are part cycles: they
-// register their own active energy, but show the RMS values, apparent power and fundamental
-// reactive power of the adjacent whole cycle (the next one, the previous one), because part of
-// a cycle cannot measure those; without an adjacent whole cycle they stand on their own samples.
-// Flush() ends with a zero-length interval repeating the last whole cycle, so that what the
-// meter shows afterwards is a whole-cycle measurement; it registers nothing.
+// register their own active energy (less the DC offsets of the adjacent whole cycle — the next
+// one, the previous one), but show that cycle's RMS values, apparent power and fundamental
+// reactive power, which part of a cycle cannot measure; without an adjacent whole cycle they
+// stand on their own samples. When a stream ends in a part cycle, Flush() follows it with a
+// zero-length interval repeating the last whole cycle, so that the meter is left showing a
+// whole-cycle measurement; that interval registers nothing.
 //
 // Wiring. 3P4W: element k = (v_k, i_k). 3P3W (Aron, metering/aron.h): element 1 = (v1 − v2, i1),
 // element 3 = (v3 − v2, i3); phase[1] carries no power; the voltages shown are U12, U23, U31
@@ -36,7 +37,6 @@
 #include <array>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <type_traits>
 #include <vector>
 
@@ -142,9 +142,9 @@ class WaveformFrontEnd {
   FrontEndConfig config_;
   double min_period_, max_period_, nominal_period_;  // samples
   int64_t max_span_;  // samples that always suffice to decide a segment
-  long double ns_per_sample_;
-  int64_t whole_rate_;  // the sample rate if it is a whole number of Hz, else 0
-  double ns_per_whole_sample_;
+  long double ns_per_sample_;  // for any position of any stream
+  int64_t whole_rate_;         // the sample rate if it is a whole number of Hz, else 0
+  double ns_per_sample_fast_;  // for positions within one second
   float arm_level_;
 
   int64_t stream_end_ = 0;        // samples received
