@@ -45,6 +45,15 @@ FrontEndConfig Config(Wiring wiring = Wiring::k3P4W) {
   return config;
 }
 
+// Σ v·i / fs of one phase: the energy of exactly these samples (midpoint rule).
+double SampledJoules(const Planar& samples, int phase) {
+  double sum = 0;
+  for (std::size_t n = 0; n < samples.samples; ++n) {
+    sum += double{samples.ch[VoltageChannel(phase)][n]} * samples.ch[CurrentChannel(phase)][n];
+  }
+  return sum / kFs;
+}
+
 Duration Total(const std::vector<Interval>& intervals) {
   Duration sum{};
   for (const Interval& i : intervals) sum += i.duration;
@@ -277,6 +286,39 @@ TEST(WaveformFrontEnd, NonFiniteSamplesRegisterNothingForTheirSegment) {
   // One cycle of L1 is lost; L2 and L3 are whole.
   EXPECT_NEAR(RegisteredJoules(meter, EnergyKind::kActive, 0), 2300 * 0.98, 2300 * 1e-4);
   EXPECT_NEAR(RegisteredJoules(meter, EnergyKind::kActive, 1), 2300, 2300 * 1e-4);
+}
+
+TEST(WaveformFrontEnd, AStreamEndingMidCycleLeavesTheMeterShowingAWholeCycle) {
+  // PF 0.5 inductive; a quarter cycle after the last crossing the mean of v·i is negative.
+  const ThreePhase s = Balanced(230, 10, kPhi60, 50);
+  const Planar samples = Sample(s, kFs, 6400 + 32);
+  Meter meter(MeterConfig{});
+  testing::Feed(meter, samples, kFs, 6400 + 32);
+  for (int k = 0; k < 3; ++k) {
+    const PhaseValues& p = meter.instantaneous().phase[k];
+    EXPECT_NEAR(p.active_w, 1150, 1e-3) << k;
+    EXPECT_NEAR(p.current_a, 10, 1e-5);
+  }
+  // The quarter cycle itself registered its own (negative) energy: the total is the samples'.
+  EXPECT_NEAR(RegisteredJoules(meter, EnergyKind::kActive, 0), SampledJoules(samples, 0),
+              1150 * 1e-6);
+  EXPECT_LT(SampledJoules(samples, 0), 1150 * (6400 + 32) / kFs);
+}
+
+TEST(WaveformFrontEnd, SamplesAfterAFlushStartANewStream) {
+  const ThreePhase s = Balanced(230, 10, 0, 49.5);
+  const Planar samples = Sample(s, kFs, 12345);
+  Meter meter(MeterConfig{});
+  FrontEndConfig config = Config();
+  WaveformFrontEnd front_end(config);
+  const auto apply = [&meter](const Interval& i) { meter.Apply(i); };
+  front_end.Process(samples.Block(0, 5000), apply);
+  front_end.Flush(apply);
+  front_end.Process(samples.Block(5000, 7345), apply);
+  front_end.Flush(apply);
+  EXPECT_EQ(meter.now() - meter.config().start, Duration(std::llround(12345 * 1e9 / kFs)));
+  const double sampled = SampledJoules(samples, 0);
+  EXPECT_NEAR(RegisteredJoules(meter, EnergyKind::kActive, 0), sampled, sampled * 1e-6);
 }
 
 TEST(WaveformFrontEnd, ConfigOutsideItsRangesIsRejectedWithTheField) {
