@@ -191,12 +191,12 @@ class Avx2PairKernel {
       for (__m256& a : acc) a = _mm256_setzero_ps();
       std::size_t k = k0;
       for (; k + 8 <= k1; k += 8) {
-        Step(acc, [this, k](const float* p) { return _mm256_loadu_ps(p + k); });
+        Step(acc, [k](const float* p) { return _mm256_loadu_ps(p + k); });
       }
       if (k < k1) {
         const __m256i mask =
             _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kTailMasks + 8 - (k1 - k)));
-        Step(acc, [this, k, mask](const float* p) { return _mm256_maskload_ps(p + k, mask); });
+        Step(acc, [k, mask](const float* p) { return _mm256_maskload_ps(p + k, mask); });
       }
       double sums[9];
       Fold(acc, sums);
