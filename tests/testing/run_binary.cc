@@ -21,6 +21,24 @@ std::string ReadAll(const std::string& path) {
   return text.str();
 }
 
+// Directories made by MakeTempDir, removed when the test process exits.
+class TempDirs {
+ public:
+  ~TempDirs() {
+    std::error_code ignored;
+    for (const auto& dir : dirs_) std::filesystem::remove_all(dir, ignored);
+  }
+  void Add(const std::filesystem::path& dir) { dirs_.push_back(dir); }
+
+ private:
+  std::vector<std::filesystem::path> dirs_;
+};
+
+TempDirs& Made() {
+  static TempDirs dirs;
+  return dirs;
+}
+
 }  // namespace
 
 std::string MakeTempDir(const std::string& name) {
@@ -29,6 +47,7 @@ std::string MakeTempDir(const std::string& name) {
                               ("pro380-" + name + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
+  Made().Add(dir);
   return dir.string();
 }
 

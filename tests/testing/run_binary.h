@@ -17,7 +17,7 @@ struct RunResult {
 // and stderr. Fails the current test if PRO380_BINARY is unset.
 RunResult RunPro380(const std::vector<std::string>& args);
 
-// A fresh directory under the test's temporary directory.
+// A fresh directory under the test's temporary directory, removed when the process exits.
 std::string MakeTempDir(const std::string& name);
 
 }  // namespace pro380::testing
