@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "app/duration_arg.h"
+#include "app/exit_status.h"
 #include "app/json_output.h"
 #include "app/record_feeder.h"
 #include "metering/readings.h"
@@ -19,10 +20,7 @@ std::atomic<bool> g_stop{false};
 
 extern "C" void OnStopSignal(int) { g_stop.store(true); }
 
-int Fail(const Status& status) {
-  std::cerr << "pro380 run: " << status.message() << "\n";
-  return status.code() == Status::Code::kInvalidArgument ? 2 : 1;
-}
+int Fail(const Status& status) { return ReportFailure("run", status); }
 
 void PrintLine(const metering::Meter& meter) {
   using metering::QuantityId;

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/duration_arg.h"
+#include "app/exit_status.h"
 #include "app/json_output.h"
 #include "app/record_feeder.h"
 #include "app/waveform_feeder.h"
@@ -42,10 +43,7 @@ Result<TimePoint> ParseTime(std::string_view text) {
 
 namespace {
 
-int Fail(const Status& status) {
-  std::cerr << "pro380 simulate: " << status.message() << "\n";
-  return status.code() == Status::Code::kInvalidArgument ? 2 : 1;
-}
+int Fail(const Status& status) { return ReportFailure("simulate", status); }
 
 void PrintText(const metering::Readings& readings) {
   for (const metering::Quantity& q : metering::kQuantities) {
