@@ -11,7 +11,8 @@ namespace pro380 {
 using Duration = std::chrono::nanoseconds;
 using TimePoint = std::chrono::sys_time<Duration>;
 
-constexpr double ToSeconds(Duration d) { return static_cast<double>(d.count()) * 1e-9; }
+// Division (not multiplication by 1e-9, which is inexact) keeps whole seconds exact.
+constexpr double ToSeconds(Duration d) { return static_cast<double>(d.count()) / 1e9; }
 
 constexpr Duration FromSeconds(double seconds) {
   return Duration(static_cast<int64_t>(seconds * 1e9 + (seconds >= 0 ? 0.5 : -0.5)));
