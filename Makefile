@@ -30,7 +30,7 @@ bench: build
 	@$(BUILD_DIR)/bench/pro380_bench
 
 format:
-	@find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
+	@find src tests bench \( -name "*.h" -o -name "*.cc" \) | xargs clang-format -i
 
 clean:
 	@rm -rf $(BUILD_DIR)

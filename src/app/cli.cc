@@ -1,8 +1,7 @@
 #include "app/cli.h"
 
-#include <iostream>
-
 #include <CLI/CLI.hpp>
+#include <iostream>
 
 #include "app/run_command.h"
 #include "app/simulate_command.h"
@@ -14,7 +13,8 @@
 namespace pro380::app {
 
 int Main(int argc, char** argv) {
-  CLI::App app("pro380: a firmware-faithful software Inepro PRO380 three-phase energy meter", "pro380");
+  CLI::App app("pro380: a firmware-faithful software Inepro PRO380 three-phase energy meter",
+               "pro380");
   app.set_version_flag("--version", std::string("pro380 ") + PRO380_VERSION);
   app.require_subcommand(1);
   SimulateArgs simulate;

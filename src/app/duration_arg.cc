@@ -13,8 +13,8 @@ struct Unit {
 };
 
 // Longest suffixes first so "ms" is not read as "m".
-constexpr Unit kUnits[] = {{"ms", 1e-3},   {"s", 1},         {"m", 60},       {"h", 3600},
-                           {"d", 86400},   {"w", 7 * 86400}, {"y", 365 * 86400.0}};
+constexpr Unit kUnits[] = {{"ms", 1e-3}, {"s", 1},         {"m", 60},           {"h", 3600},
+                           {"d", 86400}, {"w", 7 * 86400}, {"y", 365 * 86400.0}};
 
 Status Bad(std::string_view text) {
   return Status::InvalidArgument("'" + std::string(text) +

@@ -2,12 +2,10 @@
 #ifndef PRO380_APP_JSON_OUTPUT_H_
 #define PRO380_APP_JSON_OUTPUT_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "base/time.h"
-
 #include "metering/readings.h"
 
 namespace pro380::app {

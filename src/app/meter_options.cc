@@ -36,10 +36,12 @@ std::string_view VariantName(Variant variant) {
 
 void AddMeterOptions(CLI::App& command, MeterArgs& args) {
   command.add_option("--variant", args.variant, "mod | mb | s (default mod)");
-  command.add_option("--ct", args.ct, "CT variant with this ratio (primary A of x/5); omit for direct");
+  command.add_option("--ct", args.ct,
+                     "CT variant with this ratio (primary A of x/5); omit for direct");
   command.add_option("--serial", args.serial, "8-digit serial number (default 00000001)");
   command.add_option("--id", args.id, "Modbus ID (1..247) or M-Bus primary address (0..250)");
-  command.add_option("--combined-code", args.combined_code, "1 | 4 | 5 | 6 | 9 | 10 | 11 (default 1)");
+  command.add_option("--combined-code", args.combined_code,
+                     "1 | 4 | 5 | 6 | 9 | 10 | 11 (default 1)");
   command.add_option("--s0-rate", args.s0_rate, "S0 imp/kWh: 10000 2000 1000 100 10 1 0.1 0.01");
   command.add_option("--wiring", args.wiring, "3p4w | 3p3w (default 3p4w)");
   command.add_option("--tariff", args.tariff, "1 | 2 (default 1)");
@@ -67,8 +69,7 @@ Result<MeterOptions> ValidateMeterArgs(const MeterArgs& args) {
     out.meter.ct_locked = true;  // a ratio given at start is a commissioned meter
   }
 
-  if (args.serial.size() != 8 ||
-      args.serial.find_first_not_of("0123456789") != std::string::npos) {
+  if (args.serial.size() != 8 || args.serial.find_first_not_of("0123456789") != std::string::npos) {
     return Invalid("serial", args.serial, "exactly 8 decimal digits, e.g. 22091039");
   }
   out.serial = args.serial;
@@ -78,8 +79,8 @@ Result<MeterOptions> ValidateMeterArgs(const MeterArgs& args) {
     const int max = mbus ? 250 : 247;
     const int min = mbus ? 0 : 1;
     if (*args.id < min || *args.id > max) {
-      return Invalid("id", std::to_string(*args.id), mbus ? "0..250 (M-Bus primary address)"
-                                                           : "1..247 (Modbus ID)");
+      return Invalid("id", std::to_string(*args.id),
+                     mbus ? "0..250 (M-Bus primary address)" : "1..247 (Modbus ID)");
     }
     out.id = *args.id;
   } else {
@@ -92,8 +93,8 @@ Result<MeterOptions> ValidateMeterArgs(const MeterArgs& args) {
   out.meter.combined_code = *code;
 
   double rate_value = 0;
-  const auto [end, ec] = std::from_chars(args.s0_rate.data(),
-                                         args.s0_rate.data() + args.s0_rate.size(), rate_value);
+  const auto [end, ec] =
+      std::from_chars(args.s0_rate.data(), args.s0_rate.data() + args.s0_rate.size(), rate_value);
   const auto rate = ec == std::errc() && end == args.s0_rate.data() + args.s0_rate.size()
                         ? metering::S0RateFromImpulses(rate_value)
                         : std::nullopt;

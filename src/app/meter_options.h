@@ -3,10 +3,9 @@
 #ifndef PRO380_APP_METER_OPTIONS_H_
 #define PRO380_APP_METER_OPTIONS_H_
 
+#include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "base/status.h"
 #include "metering/meter.h"

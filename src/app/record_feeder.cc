@@ -24,7 +24,8 @@ Result<Duration> RecordFeeder::Feed(metering::Meter& meter, Duration span) {
     std::size_t fit = next_;
     Duration fit_time{};
     const Duration left = span - applied;
-    while (fit < end_ && fit_time + buffer_[fit].duration <= left) fit_time += buffer_[fit++].duration;
+    while (fit < end_ && fit_time + buffer_[fit].duration <= left)
+      fit_time += buffer_[fit++].duration;
     if (fit > next_) {
       meter.ApplyRecords(std::span(buffer_).subspan(next_, fit - next_));
       applied += fit_time;

@@ -27,7 +27,9 @@ void PrintLine(const metering::Meter& meter) {
   const metering::Readings r = metering::Read(meter);
   std::printf("%s", FormatTime(meter.now()).c_str());
   for (int k = 0; k < metering::kPhaseCount; ++k) {
-    const auto at = [k](QuantityId base) { return static_cast<QuantityId>(static_cast<int>(base) + k); };
+    const auto at = [k](QuantityId base) {
+      return static_cast<QuantityId>(static_cast<int>(base) + k);
+    };
     std::printf("  L%d %6.1f V %7.3f A %7.3f kW", k + 1, r[at(QuantityId::kVoltageL1V)],
                 r[at(QuantityId::kCurrentL1A)], r[at(QuantityId::kActivePowerL1Kw)]);
   }
@@ -43,8 +45,10 @@ void PrintLine(const metering::Meter& meter) {
 CLI::App* AddRunCommand(CLI::App& app, RunArgs& args) {
   CLI::App* cmd = app.add_subcommand("run", "Run a live meter");
   cmd->add_option("--source", args.source, "source spec (default sim:household)");
-  cmd->add_option("--speed", args.speed, "meter clock speed relative to the wall clock (default 1)");
-  cmd->add_option("--stop-after", args.stop_after, "stop by itself after this wall-clock time, e.g. 5s");
+  cmd->add_option("--speed", args.speed,
+                  "meter clock speed relative to the wall clock (default 1)");
+  cmd->add_option("--stop-after", args.stop_after,
+                  "stop by itself after this wall-clock time, e.g. 5s");
   cmd->add_option("--seed", args.seed, "scenario seed (default 1)");
   AddMeterOptions(*cmd, args.meter);
   return cmd;
@@ -54,8 +58,9 @@ int RunRun(const RunArgs& args) {
   auto options = ValidateMeterArgs(args.meter);
   if (!options.ok()) return Fail(options.status());
   if (!(args.speed > 0 && args.speed <= 1e6)) {
-    return Fail(Status::InvalidArgument("--speed " + std::to_string(args.speed) +
-                                        " is not allowed; allowed values: above 0, at most 1000000"));
+    return Fail(
+        Status::InvalidArgument("--speed " + std::to_string(args.speed) +
+                                " is not allowed; allowed values: above 0, at most 1000000"));
   }
   std::optional<Duration> stop_after;
   if (args.stop_after) {
@@ -68,7 +73,8 @@ int RunRun(const RunArgs& args) {
   auto opened = source::OpenSource(args.source, {.start = start, .seed = args.seed});
   if (!opened.ok()) return Fail(opened.status().WithContext("--source"));
   if (!opened->records) {
-    return Fail(Status::InvalidArgument("--source '" + args.source + "': waveform sources are not supported by run yet"));
+    return Fail(Status::InvalidArgument("--source '" + args.source +
+                                        "': waveform sources are not supported by run yet"));
   }
 
   std::signal(SIGINT, OnStopSignal);
@@ -85,9 +91,12 @@ int RunRun(const RunArgs& args) {
   Clock::time_point next_print = wall_start + std::chrono::seconds(1);
   double carried_ns = 0;  // meter time owed below one nanosecond of a sped-up step
   while (!g_stop.load()) {
-    std::this_thread::sleep_until(std::min(next_print, Clock::now() + std::chrono::milliseconds(100)));
+    std::this_thread::sleep_until(
+        std::min(next_print, Clock::now() + std::chrono::milliseconds(100)));
     const Clock::time_point now = Clock::now();
-    const double owed = static_cast<double>(std::chrono::duration_cast<Duration>(now - last).count()) * args.speed + carried_ns;
+    const double owed =
+        static_cast<double>(std::chrono::duration_cast<Duration>(now - last).count()) * args.speed +
+        carried_ns;
     const Duration step(static_cast<int64_t>(owed));
     carried_ns = owed - static_cast<double>(step.count());
     last = now;

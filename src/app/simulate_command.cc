@@ -14,10 +14,14 @@
 namespace pro380::app {
 
 CLI::App* AddSimulateCommand(CLI::App& app, SimulateArgs& args) {
-  CLI::App* cmd = app.add_subcommand("simulate", "Run a meter on a source as fast as possible and print its final state");
-  cmd->add_option("--source", args.source, "source spec (const:…, sim:NAME, csv:FILE, wave:FILE)")->required();
-  cmd->add_option("--duration", args.duration, "meter time to simulate, e.g. 1h, 30d, 1y (files: default to their end)");
-  cmd->add_option("--start", args.start, "meter time at the start, YYYY-MM-DDTHH:MM:SSZ (default 2026-01-01T00:00:00Z)");
+  CLI::App* cmd = app.add_subcommand(
+      "simulate", "Run a meter on a source as fast as possible and print its final state");
+  cmd->add_option("--source", args.source, "source spec (const:…, sim:NAME, csv:FILE, wave:FILE)")
+      ->required();
+  cmd->add_option("--duration", args.duration,
+                  "meter time to simulate, e.g. 1h, 30d, 1y (files: default to their end)");
+  cmd->add_option("--start", args.start,
+                  "meter time at the start, YYYY-MM-DDTHH:MM:SSZ (default 2026-01-01T00:00:00Z)");
   cmd->add_option("--seed", args.seed, "scenario seed (default 1)");
   cmd->add_flag("--json", args.json, "print one JSON object");
   AddMeterOptions(*cmd, args.meter);
@@ -28,11 +32,14 @@ Result<TimePoint> ParseTime(std::string_view text) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
   char tail = 0;
   const std::string copy(text);
-  if (std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &tail) != 7 ||
+  if (std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &tail) !=
+          7 ||
       tail != 'Z' || copy.size() != 20) {
-    return Status::InvalidArgument("--start '" + copy + "' is not a time like 2026-01-01T00:00:00Z");
+    return Status::InvalidArgument("--start '" + copy +
+                                   "' is not a time like 2026-01-01T00:00:00Z");
   }
-  const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(mo)),
+  const std::chrono::year_month_day ymd{std::chrono::year(y),
+                                        std::chrono::month(static_cast<unsigned>(mo)),
                                         std::chrono::day(static_cast<unsigned>(d))};
   if (!ymd.ok() || h > 23 || mi > 59 || s > 59) {
     return Status::InvalidArgument("--start '" + copy + "' is not a valid calendar time");
@@ -101,7 +108,8 @@ int RunSimulate(const SimulateArgs& args) {
     out["source"] = args.source;
     std::cout << out.dump(2) << "\n";
   } else {
-    std::printf("meter time %s .. %s\n", FormatTime(*start).c_str(), FormatTime(meter.now()).c_str());
+    std::printf("meter time %s .. %s\n", FormatTime(*start).c_str(),
+                FormatTime(meter.now()).c_str());
     PrintText(readings);
   }
   return 0;

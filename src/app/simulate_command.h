@@ -3,10 +3,9 @@
 #ifndef PRO380_APP_SIMULATE_COMMAND_H_
 #define PRO380_APP_SIMULATE_COMMAND_H_
 
+#include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "app/meter_options.h"
 

@@ -33,8 +33,8 @@ Result<Duration> FeedWaveform(source::WaveformSource& source, metering::Meter& m
   metering::WaveformFrontEnd front_end(config);
 
   const TimePoint start = meter.now();
-  uint64_t left = limit ? SamplesWithin(*limit, config.sample_rate_hz)
-                        : std::numeric_limits<uint64_t>::max();
+  uint64_t left =
+      limit ? SamplesWithin(*limit, config.sample_rate_hz) : std::numeric_limits<uint64_t>::max();
   // Cycles are applied in batches: the meter settles a run of intervals faster than one by one.
   std::vector<metering::Interval> cycles;
   const auto keep = [&cycles](const metering::Interval& interval) { cycles.push_back(interval); };

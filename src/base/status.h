@@ -20,10 +20,10 @@ class Status {
  public:
   enum class Code {
     kOk = 0,
-    kInvalidArgument,  // the caller's input is wrong (bad option, malformed file, out of range)
-    kNotFound,         // a named thing does not exist
+    kInvalidArgument,     // the caller's input is wrong (bad option, malformed file, out of range)
+    kNotFound,            // a named thing does not exist
     kFailedPrecondition,  // the request is valid but not now (e.g. a locked setting)
-    kIoError,          // the environment failed (file, port, socket)
+    kIoError,             // the environment failed (file, port, socket)
     kInternal,
   };
 
@@ -32,12 +32,16 @@ class Status {
   static Status InvalidArgument(std::string message) {
     return Status(Code::kInvalidArgument, std::move(message));
   }
-  static Status NotFound(std::string message) { return Status(Code::kNotFound, std::move(message)); }
+  static Status NotFound(std::string message) {
+    return Status(Code::kNotFound, std::move(message));
+  }
   static Status FailedPrecondition(std::string message) {
     return Status(Code::kFailedPrecondition, std::move(message));
   }
   static Status IoError(std::string message) { return Status(Code::kIoError, std::move(message)); }
-  static Status Internal(std::string message) { return Status(Code::kInternal, std::move(message)); }
+  static Status Internal(std::string message) {
+    return Status(Code::kInternal, std::move(message));
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -58,7 +62,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT: implicit like std::expected
+  Result(T value) : data_(std::move(value)) {}        // NOLINT: implicit like std::expected
   Result(Status status) : data_(std::move(status)) {  // NOLINT: implicit like std::unexpected
     assert(!std::get<Status>(data_).ok() && "a Result holding a Status must hold an error");
   }

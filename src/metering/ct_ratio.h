@@ -7,10 +7,9 @@
 
 namespace pro380::metering {
 
-inline constexpr std::array<int, 25> kCtRatios = {5,   40,   50,   60,   75,   100,  125,
-                                                  150, 200,  250,  300,  400,  500,  600,
-                                                  800, 1000, 1250, 1500, 2000, 2500, 3000,
-                                                  4000, 5000, 6000, 7500};
+inline constexpr std::array<int, 25> kCtRatios = {
+    5,   40,  50,   60,   75,   100,  125,  150,  200,  250,  300,  400, 500,
+    600, 800, 1000, 1250, 1500, 2000, 2500, 3000, 4000, 5000, 6000, 7500};
 
 constexpr bool IsValidCtRatio(int primary_amperes) {
   for (int r : kCtRatios) {

@@ -179,8 +179,7 @@ PairSums SumPairWith(Voltage volt, const float* PRO380_RESTRICT cur, const float
 class Avx2PairKernel {
  public:
   // `vb` null: the metered voltage is `va`; otherwise va − vb (3P3W).
-  Avx2PairKernel(const float* va, const float* vb, const float* cur, const float* c,
-                 const float* s)
+  Avx2PairKernel(const float* va, const float* vb, const float* cur, const float* c, const float* s)
       : va_(va), vb_(vb), cur_(cur), c_(c), s_(s) {}
 
   PairSums Sum(std::size_t n) const {
@@ -215,7 +214,8 @@ class Avx2PairKernel {
 
  private:
   // Lanes [8 − r, 16 − r) of this table mask the first r lanes.
-  static constexpr int32_t kTailMasks[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+  static constexpr int32_t kTailMasks[16] = {-1, -1, -1, -1, -1, -1, -1, -1,
+                                             0,  0,  0,  0,  0,  0,  0,  0};
 
   // One step of eight cells; `load(p)` reads the eight floats of this step from channel p
   // (plainly, or masked for the remainder).

@@ -43,11 +43,11 @@ struct StreamPosition {
 
 // The cells a segment covers and the weights of its end cells.
 struct SegmentCells {
-  int64_t first = 0;       // first cell, relative to the `base` given to CellsOf
-  std::size_t count = 0;   // cells first .. first + count − 1
-  double first_weight = 1; // share of the first cell covered, in (0, 1]
-  double last_weight = 1;  // share of the last cell covered, in (0, 1]
-  double length = 0;       // end − start, the sum of all weights
+  int64_t first = 0;        // first cell, relative to the `base` given to CellsOf
+  std::size_t count = 0;    // cells first .. first + count − 1
+  double first_weight = 1;  // share of the first cell covered, in (0, 1]
+  double last_weight = 1;   // share of the last cell covered, in (0, 1]
+  double length = 0;        // end − start, the sum of all weights
 };
 
 // REQUIRES: start < end.

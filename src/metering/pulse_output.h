@@ -84,8 +84,8 @@ class PulseOutput {
   struct LastPulse {
     TimePoint start{};
     Duration duration{};
-    double uj = 0;            // energy of that interval
-    double uj_to_pulse = 0;   // energy into it where the latest pulse fell
+    double uj = 0;           // energy of that interval
+    double uj_to_pulse = 0;  // energy into it where the latest pulse fell
   };
 
   bool led_;

@@ -66,8 +66,7 @@ void MeasureSegment(const SegmentInput& input, FundamentalBasis& basis, SegmentM
   m.interval.duration = input.duration;
   const double seconds = ToSeconds(input.duration);
   // Power × the ns-rounded duration must give the weighted sample energy exactly.
-  m.to_power =
-      seconds > 0 ? input.current_scale * m.weight / input.sample_rate_hz / seconds : 0.0;
+  m.to_power = seconds > 0 ? input.current_scale * m.weight / input.sample_rate_hz / seconds : 0.0;
   const FundamentalBasis::Fit& fit = basis.FitFor(input.cells);
   const Summer sum(input, basis);
   const auto& ch = input.at_first;
@@ -95,8 +94,8 @@ void MeasureSegment(const SegmentInput& input, FundamentalBasis& basis, SegmentM
     out.phase[1].voltage_v = e3.v_rms;  // |U32| = U23
     out.phase[1].current_a =
         metering::Rms(sum.Rms(ch[CurrentChannel(1)], nullptr), m.weight) * input.current_scale;
-    out.phase[2].voltage_v = metering::Rms(sum.Rms(ch[VoltageChannel(2)], ch[VoltageChannel(0)]),
-                                           m.weight);
+    out.phase[2].voltage_v =
+        metering::Rms(sum.Rms(ch[VoltageChannel(2)], ch[VoltageChannel(0)]), m.weight);
     if (input.need_presence) {
       for (int k = 0; k < kPhaseCount; ++k) {
         m.phase_voltage[k] = metering::Rms(sum.Rms(ch[VoltageChannel(k)], nullptr), m.weight);

@@ -26,13 +26,13 @@ enum class Wiring : uint8_t { k3P4W = 0, k3P3W = 1 };
 // Manual §6.10: how the "total" energy is formed. Values are the codes shown as C-xx and written
 // to Modbus register 0x400F.
 enum class CombinedCode : uint8_t {
-  kForwardOnly = 1,           // C-01
-  kReverseOnly = 4,           // C-04
-  kForwardPlusReverse = 5,    // C-05
-  kReverseMinusForward = 6,   // C-06
-  kForwardMinusReverse = 9,   // C-09: per-phase registers
-  kNetted = 10,               // C-10: phases netted instant by instant; can be set once
-  kNettedPulses = 11,         // C-11: registers as C-09, S0 outputs netted
+  kForwardOnly = 1,          // C-01
+  kReverseOnly = 4,          // C-04
+  kForwardPlusReverse = 5,   // C-05
+  kReverseMinusForward = 6,  // C-06
+  kForwardMinusReverse = 9,  // C-09: per-phase registers
+  kNetted = 10,              // C-10: phases netted instant by instant; can be set once
+  kNettedPulses = 11,        // C-11: registers as C-09, S0 outputs netted
 };
 
 inline constexpr std::array<CombinedCode, 7> kCombinedCodes = {

@@ -19,8 +19,7 @@ constexpr int64_t kConvertChunk = 4096;
 
 // Hysteresis: half the peak of the smallest voltage that counts as present. A present phase
 // always arms it with room for ±30 V of noise; noise on an absent phase never does.
-constexpr float kArmLevel =
-    static_cast<float>(0.5 * std::numbers::sqrt2 * kPhasePresentVoltage);
+constexpr float kArmLevel = static_cast<float>(0.5 * std::numbers::sqrt2 * kPhasePresentVoltage);
 
 std::string Number(double value) {
   char text[32];
@@ -29,8 +28,8 @@ std::string Number(double value) {
 }
 
 template <typename T>
-void ConvertChannel(const void* raw, std::size_t stride, int64_t offset, int64_t count,
-                    float scale, float* out) {
+void ConvertChannel(const void* raw, std::size_t stride, int64_t offset, int64_t count, float scale,
+                    float* out) {
   const T* in = static_cast<const T*>(raw) + offset * static_cast<int64_t>(stride);
   for (int64_t k = 0; k < count; ++k) {
     out[k] = static_cast<float>(in[k * static_cast<int64_t>(stride)]) * scale;
@@ -193,8 +192,8 @@ void WaveformFrontEnd::CloseSegments(const View& view, IntervalSink& sink) {
         // found.sample − 1/2 + found.fraction, fraction in (0, 1].
         const double at = found.fraction - 0.5;
         const int64_t sample = view.base + found.sample;
-        Close(view, at < 0 ? StreamPosition{sample - 1, at + 1} : StreamPosition{sample, at},
-              true, sink);
+        Close(view, at < 0 ? StreamPosition{sample - 1, at + 1} : StreamPosition{sample, at}, true,
+              sink);
         break;
       }
       case CrossingOutcome::kTimeout:

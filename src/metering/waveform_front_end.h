@@ -79,9 +79,9 @@ struct FrontEndStats {
 class IntervalSink {
  public:
   template <typename F>
-    requires(!std::is_same_v<std::remove_cvref_t<F>, IntervalSink> &&
-             std::is_invocable_v<F&, const Interval&>)
-  IntervalSink(F&& f)  // NOLINT: implicit so that a lambda can be passed directly
+  requires(!std::is_same_v<std::remove_cvref_t<F>, IntervalSink> &&
+           std::is_invocable_v<F&, const Interval&>)
+      IntervalSink(F&& f)  // NOLINT: implicit so that a lambda can be passed directly
       : object_(const_cast<void*>(static_cast<const void*>(std::addressof(f)))),
         call_(&Call<std::remove_reference_t<F>>) {}
 
@@ -141,18 +141,18 @@ class WaveformFrontEnd {
 
   FrontEndConfig config_;
   double min_period_, max_period_, nominal_period_;  // samples
-  int64_t max_span_;  // samples that always suffice to decide a segment
+  int64_t max_span_;           // samples that always suffice to decide a segment
   long double ns_per_sample_;  // for any position of any stream
   int64_t whole_rate_;         // the sample rate if it is a whole number of Hz, else 0
   double ns_per_sample_fast_;  // for positions within one second
   float arm_level_;
 
-  int64_t stream_end_ = 0;        // samples received
-  StreamPosition seg_start_;      // start of the open segment
-  int64_t seg_start_ns_ = 0;      // NsAt(seg_start_)
+  int64_t stream_end_ = 0;    // samples received
+  StreamPosition seg_start_;  // start of the open segment
+  int64_t seg_start_ns_ = 0;  // NsAt(seg_start_)
   bool seg_start_is_crossing_ = false;
   int reference_ = 0;
-  double period_ = 0;             // last whole cycle, samples; 0 = unknown
+  double period_ = 0;  // last whole cycle, samples; 0 = unknown
   double last_cycle_hz_;
   double frequency_hz_;
   bool frequency_measured_ = false;

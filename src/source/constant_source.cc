@@ -18,7 +18,8 @@ Result<std::size_t> ConstantSource::Read(std::span<metering::Interval> out) {
 
 namespace {
 
-constexpr std::string_view kAllowedKeys = "P1, P2, P3 (W), Q1, Q2, Q3 (var), U1, U2, U3 (V), F (Hz)";
+constexpr std::string_view kAllowedKeys =
+    "P1, P2, P3 (W), Q1, Q2, Q3 (var), U1, U2, U3 (V), F (Hz)";
 
 Result<double> ParseNumber(std::string_view key, std::string_view text) {
   double value = 0;
@@ -38,8 +39,9 @@ Result<metering::Interval> ParseConstantSpec(std::string_view body) {
                           metering::kNominalVoltage};
   double f = metering::kNominalFrequency;
   if (body.empty()) {
-    return Status::InvalidArgument("const source needs at least one value, e.g. const:P1=1000; keys: " +
-                                   std::string(kAllowedKeys));
+    return Status::InvalidArgument(
+        "const source needs at least one value, e.g. const:P1=1000; keys: " +
+        std::string(kAllowedKeys));
   }
   while (!body.empty()) {
     const std::size_t comma = body.find(',');

@@ -104,17 +104,14 @@ Result<std::unique_ptr<WaveFileReader>> WaveFileReader::Open(const std::string& 
       new WaveFileReader(*header, static_cast<const std::byte*>(map), size));
 }
 
-WaveFileReader::WaveFileReader(const WaveHeader& header, const std::byte* map,
-                               std::size_t map_size)
+WaveFileReader::WaveFileReader(const WaveHeader& header, const std::byte* map, std::size_t map_size)
     : header_(header), map_(map), map_size_(map_size) {
   info_.sample_rate_hz = header.sample_rate_hz;
   info_.samples = header.sample_count;
   info_.start = header.start;
 }
 
-WaveFileReader::~WaveFileReader() {
-  ::munmap(const_cast<std::byte*>(map_), map_size_);
-}
+WaveFileReader::~WaveFileReader() { ::munmap(const_cast<std::byte*>(map_), map_size_); }
 
 Result<metering::SampleBlock> WaveFileReader::Read(std::size_t max_samples) {
   metering::SampleBlock block;
@@ -174,8 +171,8 @@ WaveFileWriter::~WaveFileWriter() {
 Status WaveFileWriter::WriteAt(uint64_t offset, const std::vector<std::byte>& bytes) {
   std::size_t done = 0;
   while (done < bytes.size()) {
-    const ssize_t n = ::pwrite(fd_, bytes.data() + done, bytes.size() - done,
-                               static_cast<off_t>(offset + done));
+    const ssize_t n =
+        ::pwrite(fd_, bytes.data() + done, bytes.size() - done, static_cast<off_t>(offset + done));
     if (n < 0) {
       if (errno == EINTR) continue;
       return Status::IoError(Quoted(path_) + ": write failed: " + std::strerror(errno));
@@ -201,8 +198,8 @@ Status WaveFileWriter::Append(
   if (header_.layout == WaveLayout::kInterleaved) {
     buffer_.resize(count * metering::kChannelCount * size);
     for (int c = 0; c < metering::kChannelCount; ++c) {
-      EncodeChannel(header_.sample_type, channels[c], header_.scale[c], c,
-                    metering::kChannelCount, buffer_.data());
+      EncodeChannel(header_.sample_type, channels[c], header_.scale[c], c, metering::kChannelCount,
+                    buffer_.data());
     }
     const Status status =
         WriteAt(kWaveHeaderSize + written_ * metering::kChannelCount * size, buffer_);
@@ -226,8 +223,7 @@ Status WaveFileWriter::Close() {
   const bool closed = ::close(fd) == 0;
   if (written_ != header_.sample_count) {
     return Status::FailedPrecondition(Quoted(path_) + ": " + std::to_string(written_) + " of " +
-                                      std::to_string(header_.sample_count) +
-                                      " samples written");
+                                      std::to_string(header_.sample_count) + " samples written");
   }
   if (!closed) return Status::IoError(Quoted(path_) + ": close failed: " + std::strerror(errno));
   return Status::Ok();

@@ -10,8 +10,8 @@
 namespace pro380::source {
 namespace {
 
-constexpr std::array<std::string_view, metering::kChannelCount> kChannelNames = {
-    "v1", "i1", "v2", "i2", "v3", "i3"};
+constexpr std::array<std::string_view, metering::kChannelCount> kChannelNames = {"v1", "i1", "v2",
+                                                                                 "i2", "v3", "i3"};
 
 void PutLe(std::array<std::byte, kWaveHeaderSize>& out, std::size_t offset, uint64_t value,
            int bytes) {
@@ -71,8 +71,8 @@ Result<WaveHeader> DecodeWaveHeader(std::span<const std::byte> bytes, uint64_t f
   }
   for (std::size_t k = 0; k < kWaveMagic.size(); ++k) {
     if (std::to_integer<char>(bytes[k]) != kWaveMagic[k]) {
-      return bad(0, "not a pro380 waveform file (the magic is not '" + std::string(kWaveMagic) +
-                        "')");
+      return bad(0,
+                 "not a pro380 waveform file (the magic is not '" + std::string(kWaveMagic) + "')");
     }
   }
   const uint64_t version = GetLe(bytes, kWaveOffsetVersion, 2);
@@ -83,8 +83,8 @@ Result<WaveHeader> DecodeWaveHeader(std::span<const std::byte> bytes, uint64_t f
   }
   const uint64_t header_size = GetLe(bytes, kWaveOffsetHeaderSize, 2);
   if (header_size != kWaveHeaderSize) {
-    return bad(kWaveOffsetHeaderSize, "header size " + std::to_string(header_size) +
-                                          " is not " + std::to_string(kWaveHeaderSize));
+    return bad(kWaveOffsetHeaderSize, "header size " + std::to_string(header_size) + " is not " +
+                                          std::to_string(kWaveHeaderSize));
   }
   WaveHeader h;
   const uint64_t type = GetLe(bytes, kWaveOffsetSampleType, 1);
@@ -101,8 +101,8 @@ Result<WaveHeader> DecodeWaveHeader(std::span<const std::byte> bytes, uint64_t f
   h.layout = static_cast<WaveLayout>(layout);
   const uint64_t channels = GetLe(bytes, kWaveOffsetChannels, 1);
   if (channels != metering::kChannelCount) {
-    return bad(kWaveOffsetChannels, "channel count " + std::to_string(channels) +
-                                        " is not 6 (v1, i1, v2, i2, v3, i3)");
+    return bad(kWaveOffsetChannels,
+               "channel count " + std::to_string(channels) + " is not 6 (v1, i1, v2, i2, v3, i3)");
   }
   const uint64_t flags = GetLe(bytes, kWaveOffsetFlags, 1);
   if ((flags & ~uint64_t{kWaveFlagStartTime}) != 0) {
@@ -112,9 +112,9 @@ Result<WaveHeader> DecodeWaveHeader(std::span<const std::byte> bytes, uint64_t f
   h.sample_rate_hz = GetDouble(bytes, kWaveOffsetSampleRate);
   if (!(h.sample_rate_hz >= metering::kMinSampleRateHz &&
         h.sample_rate_hz <= metering::kMaxSampleRateHz)) {
-    return bad(kWaveOffsetSampleRate, "sample rate " + Text(h.sample_rate_hz) +
-                                          " Hz is outside " + Text(metering::kMinSampleRateHz) +
-                                          ".." + Text(metering::kMaxSampleRateHz) + " Hz");
+    return bad(kWaveOffsetSampleRate, "sample rate " + Text(h.sample_rate_hz) + " Hz is outside " +
+                                          Text(metering::kMinSampleRateHz) + ".." +
+                                          Text(metering::kMaxSampleRateHz) + " Hz");
   }
   h.sample_count = GetLe(bytes, kWaveOffsetSampleCount, 8);
   // Keeps the data size far from overflow: 2^56 samples is ~10^6 years at 1 MHz.

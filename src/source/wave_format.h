@@ -48,7 +48,7 @@ struct WaveHeader {
   metering::SampleType sample_type = metering::SampleType::kFloat32;
   WaveLayout layout = WaveLayout::kPlanar;
   double sample_rate_hz = 6400;
-  uint64_t sample_count = 0;  // per channel
+  uint64_t sample_count = 0;       // per channel
   std::optional<TimePoint> start;  // meter time of the first sample, if the writer knew it
   std::array<double, metering::kChannelCount> scale{1, 1, 1, 1, 1, 1};  // physical = raw × scale
 

@@ -17,7 +17,7 @@
 namespace pro380::source {
 
 struct WaveformInfo {
-  double sample_rate_hz = 0;      // per channel
+  double sample_rate_hz = 0;        // per channel
   std::optional<uint64_t> samples;  // per channel, when the length is known (files)
   std::optional<TimePoint> start;   // time of the first sample, when the source knows it
 };

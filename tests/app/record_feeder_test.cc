@@ -41,11 +41,11 @@ TEST(RecordFeeder, SpansEndingInsideARecordSplitIt) {
     EXPECT_EQ(meter.now() - TimePoint{}, milliseconds(2500));
     EXPECT_EQ(*feeder.Feed(meter, milliseconds(700)), milliseconds(700));
     // 3.2 s of 1 kW = 3.2 kJ = 3.2e9 µJ, accounted exactly by registers plus residue.
-    const double uj = static_cast<double>(meter.registers(metering::EnergyKind::kActive)
-                                              .Phase(0, metering::Direction::kForward)) *
-                          3600 +
-                      meter.residue_uj(metering::EnergyKind::kActive, 0,
-                                       metering::Direction::kForward);
+    const double uj =
+        static_cast<double>(meter.registers(metering::EnergyKind::kActive)
+                                .Phase(0, metering::Direction::kForward)) *
+            3600 +
+        meter.residue_uj(metering::EnergyKind::kActive, 0, metering::Direction::kForward);
     EXPECT_DOUBLE_EQ(uj, 3.2e9) << "batch " << batch;
   }
 }

@@ -8,11 +8,10 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <numbers>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "testing/run_binary.h"
 #include "testing/waveform_stimulus.h"

@@ -111,8 +111,8 @@ TEST(CombinedCode, AlternatingLoadEveryHalfSecondNetsPerRecordNotPerHour) {
     Meter meter(config);
     for (int s = 0; s < 7200; ++s) {
       const bool up = s % 2 == 0;
-      meter.ApplyRecord(Record(up ? 4000 : 1000, 1000, up ? -3000 : -4000,
-                               std::chrono::milliseconds(500)));
+      meter.ApplyRecord(
+          Record(up ? 4000 : 1000, 1000, up ? -3000 : -4000, std::chrono::milliseconds(500)));
     }
     // Each direction: 3600 half-seconds × 2 kW × 0.5 s = 1 kWh.
     EXPECT_EQ(meter.s0_forward().pulses(), 1000) << static_cast<int>(code);

@@ -40,7 +40,8 @@ TEST(EnergyLanes, ReturnWholeMicroWattHoursAndKeepEveryFraction) {
     LaneEnergies e;
     for (double& x : e) x = n % 7 == 0 ? uj(rng) * 1e-6 : uj(rng);  // tiny and large steps
     LaneEnergies forward_uj{}, reverse_uj{};
-    for (int l = 0; l < kEnergyLaneCount; ++l) (e[l] > 0 ? forward_uj : reverse_uj)[l] = std::fabs(e[l]);
+    for (int l = 0; l < kEnergyLaneCount; ++l)
+      (e[l] > 0 ? forward_uj : reverse_uj)[l] = std::fabs(e[l]);
     LaneWholes f, r;
     lanes.Settle(forward_uj, reverse_uj, f, r);
     for (int l = 0; l < kEnergyLaneCount; ++l) {
@@ -95,8 +96,9 @@ TEST(Meter, TariffSwitchingNeverLosesAResidue) {
   EXPECT_NEAR(AccountedUj(meter, EnergyKind::kActive, 0, Direction::kForward), given_uj, 1e-3);
   EXPECT_GT(regs.Total(Direction::kForward, Tariff::kT1), 0);
   EXPECT_GT(regs.Total(Direction::kForward, Tariff::kT2), 0);
-  EXPECT_EQ(regs.Total(Direction::kForward, Tariff::kT1) + regs.Total(Direction::kForward, Tariff::kT2),
-            regs.Phase(0, Direction::kForward));
+  EXPECT_EQ(
+      regs.Total(Direction::kForward, Tariff::kT1) + regs.Total(Direction::kForward, Tariff::kT2),
+      regs.Phase(0, Direction::kForward));
 }
 
 TEST(Meter, TariffSelectsTheRegisterSet) {
@@ -115,7 +117,8 @@ TEST(Meter, TotalsEqualTheSumOfPhasesOutsideC10) {
   Meter meter(MeterConfig{});
   std::mt19937_64 rng(3);
   std::uniform_real_distribution<double> p(-7000, 7000);
-  for (int s = 0; s < 20000; ++s) meter.ApplyRecord(Record(p(rng), p(rng), p(rng), milliseconds(130), p(rng) / 3));
+  for (int s = 0; s < 20000; ++s)
+    meter.ApplyRecord(Record(p(rng), p(rng), p(rng), milliseconds(130), p(rng) / 3));
   for (EnergyKind kind : {EnergyKind::kActive, EnergyKind::kReactive}) {
     const EnergyRegisters& regs = meter.registers(kind);
     for (Direction d : {Direction::kForward, Direction::kReverse}) {
@@ -133,8 +136,10 @@ TEST(Meter, NettedTotalsObeyTheIdentitiesOfMeteringMd) {
   std::uniform_real_distribution<double> p(-7000, 7000);
   for (int s = 0; s < 20000; ++s) meter.ApplyRecord(Record(p(rng), p(rng), p(rng)));
   const EnergyRegisters& regs = meter.registers(EnergyKind::kActive);
-  const int64_t f = regs.Phase(0, Direction::kForward) + regs.Phase(1, Direction::kForward) + regs.Phase(2, Direction::kForward);
-  const int64_t r = regs.Phase(0, Direction::kReverse) + regs.Phase(1, Direction::kReverse) + regs.Phase(2, Direction::kReverse);
+  const int64_t f = regs.Phase(0, Direction::kForward) + regs.Phase(1, Direction::kForward) +
+                    regs.Phase(2, Direction::kForward);
+  const int64_t r = regs.Phase(0, Direction::kReverse) + regs.Phase(1, Direction::kReverse) +
+                    regs.Phase(2, Direction::kReverse);
   const int64_t f_net = regs.Total(Direction::kForward);
   const int64_t r_net = regs.Total(Direction::kReverse);
   EXPECT_NEAR(static_cast<double>(f - r), static_cast<double>(f_net - r_net), 8);
@@ -241,7 +246,7 @@ TEST(Meter, S0PulsesAccountForEveryMicroWattHour) {
 TEST(Meter, ChangingTheS0RateKeepsTheResidue) {
   Meter meter(MeterConfig{});
   for (int s = 0; s < 1800; ++s) meter.ApplyRecord(Record(1000, 0, 0));  // 0.5 kWh: 500 pulses
-  ASSERT_EQ(meter.SetS0Rate(1), SettingOutcome::kApplied);  // residue 0 µWh
+  ASSERT_EQ(meter.SetS0Rate(1), SettingOutcome::kApplied);               // residue 0 µWh
   EXPECT_EQ(meter.SetS0Rate(3), SettingOutcome::kInvalidValue);
   for (int s = 0; s < 3600; ++s) meter.ApplyRecord(Record(1000, 0, 0));
   EXPECT_EQ(meter.s0_forward().pulses(), 501);
@@ -315,14 +320,14 @@ TEST(Readings, ReproduceTheRealMeterConventions) {
   EXPECT_NEAR(x[QuantityId::kActivePowerKw], 0.176, 1e-9);
   EXPECT_NEAR(x[QuantityId::kReactivePowerKvar], -0.568, 1e-9);
   EXPECT_NEAR(x[QuantityId::kApparentPowerKva], 1.776, 1e-9);  // arithmetic sum
-  EXPECT_NEAR(x[QuantityId::kPowerFactorL1], 0.97, 0.005);       // |P|/S, unsigned
+  EXPECT_NEAR(x[QuantityId::kPowerFactorL1], 0.97, 0.005);     // |P|/S, unsigned
   EXPECT_NEAR(x[QuantityId::kPowerFactorL2], 0.67, 0.005);
   EXPECT_NEAR(x[QuantityId::kPowerFactorL3], 0.99, 0.005);
   // Total PF = P/sqrt(P²+Q²), not P/S (which would be 0.099). The dump's 0.29 comes from
   // per-phase values that are themselves rounded, hence the wider tolerance on it.
   EXPECT_DOUBLE_EQ(x[QuantityId::kPowerFactor], 176 / std::hypot(176.0, 568.0));
   EXPECT_NEAR(x[QuantityId::kPowerFactor], 0.29, 0.01);
-  EXPECT_LT(x[QuantityId::kCurrentL2A], 0);                // exporting phases: negative current
+  EXPECT_LT(x[QuantityId::kCurrentL2A], 0);  // exporting phases: negative current
   EXPECT_EQ(x[QuantityId::kQuadrant], 4);
   EXPECT_EQ(x[QuantityId::kQuadrantL1], 4);
   EXPECT_EQ(x[QuantityId::kQuadrantL2], 3);

@@ -58,8 +58,7 @@ ThreePhase Stimulus(const Group& g, double u, double i, double phi, double f) {
     for (auto& current : s.i) current = Signal();
     // The element's own voltage: the phase voltage (3P4W) or U12 / U32 (3P3W), the current
     // lagging it by φ; in 3P3W the current returns through L2.
-    const Signal element_v =
-        g.wiring == Wiring::k3P4W ? s.v[g.load] : s.v[g.load] - s.v[1];
+    const Signal element_v = g.wiring == Wiring::k3P4W ? s.v[g.load] : s.v[g.load] - s.v[1];
     s.i[g.load] = Signal::Sine(i, PhaseOf(element_v) - phi);
     if (g.wiring == Wiring::k3P3W) s.i[1] = s.i[g.load] * -1.0;
   }
@@ -99,9 +98,9 @@ TEST_P(AccuracyMatrix, ActiveWithinOneHundredthAndReactiveWithinFiveHundredthsOf
               apparent += testing::AcRms(elements[k].v) * testing::AcRms(elements[k].i);
             }
           }
-          const std::string at = "I=" + std::to_string(i_rms) + " A, phi=" +
-                                 std::to_string(phi) + ", f=" + std::to_string(f) +
-                                 " Hz, U=" + std::to_string(uf) + " Un";
+          const std::string at = "I=" + std::to_string(i_rms) + " A, phi=" + std::to_string(phi) +
+                                 ", f=" + std::to_string(f) + " Hz, U=" + std::to_string(uf) +
+                                 " Un";
           const double e_active = std::fabs(active - active_ref) / std::fabs(active_ref);
           // At PF 1 the reactive reference is zero: judge it against the apparent energy.
           const double reactive_base = phi == 0 ? apparent : std::fabs(reactive_ref);

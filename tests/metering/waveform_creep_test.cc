@@ -88,8 +88,8 @@ TEST_P(WaveformStart, IstOnOnePhaseRegistersAndFlashesTheLedWithinOneAndAHalfPer
   const double pulse_period_s = 360.0 / power;
   const auto samples = static_cast<std::size_t>(std::ceil(1.5 * pulse_period_s)) * 6400;
   testing::ThreePhase s = testing::Balanced(230, 0, 0, 50);
-  s.i[c.phase] = testing::Signal::Sine(kIst, -2 * std::numbers::pi * c.phase / 3) *
-                 (c.reverse ? -1.0 : 1.0);
+  s.i[c.phase] =
+      testing::Signal::Sine(kIst, -2 * std::numbers::pi * c.phase / 3) * (c.reverse ? -1.0 : 1.0);
   Meter meter(MeterConfig{});
   testing::Feed(meter, testing::Sample(s, kFs, samples), kFs, 1 << 16);
 
@@ -107,9 +107,9 @@ TEST_P(WaveformStart, BelowHalfOfIstNothingRegisters) {
   constexpr double kFs = 6400;
   const StartCase c = GetParam();
   testing::ThreePhase s = testing::Balanced(230, 0, 0, 50);
-  s.i[c.phase] = testing::Signal::Sine(0.45 * kDirectStartingCurrentA,
-                                       -2 * std::numbers::pi * c.phase / 3) *
-                 (c.reverse ? -1.0 : 1.0);
+  s.i[c.phase] =
+      testing::Signal::Sine(0.45 * kDirectStartingCurrentA, -2 * std::numbers::pi * c.phase / 3) *
+      (c.reverse ? -1.0 : 1.0);
   Meter meter(MeterConfig{});
   testing::Feed(meter, testing::Sample(s, kFs, 60 * 6400), kFs, 1 << 16);
   EXPECT_EQ(testing::RegisteredJoules(meter, EnergyKind::kActive, c.phase), 0);

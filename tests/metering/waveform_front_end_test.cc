@@ -227,8 +227,7 @@ TEST(WaveformFrontEnd, ThreeWireShowsLineVoltagesAndLineCurrents) {
   EXPECT_NEAR(iv.phase[0].active_w, line * 10 * 0.5, 1e-2);
   EXPECT_NEAR(iv.phase[2].active_w, line * 10, 1e-2);
   EXPECT_NEAR(iv.phase[0].active_w + iv.phase[2].active_w, 3 * 2300 * std::cos(phi), 1e-2);
-  EXPECT_NEAR(iv.phase[0].reactive_var + iv.phase[2].reactive_var, 3 * 2300 * std::sin(phi),
-              1e-2);
+  EXPECT_NEAR(iv.phase[0].reactive_var + iv.phase[2].reactive_var, 3 * 2300 * std::sin(phi), 1e-2);
 }
 
 TEST(WaveformFrontEnd, IntegerAndInterleavedInputMatchTheFloatPath) {

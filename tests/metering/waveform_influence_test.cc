@@ -121,9 +121,10 @@ TEST_P(WaveformInfluence, ActiveAndReactiveWithinOneTenthOfAPercent) {
   }
   const double e_active = (active - active_ref) / active_ref;
   const double e_reactive = (reactive - reactive_ref) / std::max(std::fabs(reactive_ref), apparent);
-  std::printf("  %s: active error %+.2e %%, reactive error %+.2e %% (of max(|Q|, S)), %lld cycles\n",
-              c.name.c_str(), e_active * 100, e_reactive * 100,
-              static_cast<long long>(front_end.stats().cycles));
+  std::printf(
+      "  %s: active error %+.2e %%, reactive error %+.2e %% (of max(|Q|, S)), %lld cycles\n",
+      c.name.c_str(), e_active * 100, e_reactive * 100,
+      static_cast<long long>(front_end.stats().cycles));
   EXPECT_LE(std::fabs(e_active), 1e-3);
   if (c.cycles_per_period == 1) {
     EXPECT_LE(std::fabs(e_reactive), 1e-3);

@@ -124,15 +124,14 @@ std::string FormatName(const ::testing::TestParamInfo<Format>& info) {
   return std::string(type) + (info.param.layout == WaveLayout::kPlanar ? "Planar" : "Interleaved");
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    EveryTypeAndLayout, WaveFileRoundTrip,
-    ::testing::Values(Format{SampleType::kInt16, WaveLayout::kPlanar},
-                      Format{SampleType::kInt16, WaveLayout::kInterleaved},
-                      Format{SampleType::kInt32, WaveLayout::kPlanar},
-                      Format{SampleType::kInt32, WaveLayout::kInterleaved},
-                      Format{SampleType::kFloat32, WaveLayout::kPlanar},
-                      Format{SampleType::kFloat32, WaveLayout::kInterleaved}),
-    FormatName);
+INSTANTIATE_TEST_SUITE_P(EveryTypeAndLayout, WaveFileRoundTrip,
+                         ::testing::Values(Format{SampleType::kInt16, WaveLayout::kPlanar},
+                                           Format{SampleType::kInt16, WaveLayout::kInterleaved},
+                                           Format{SampleType::kInt32, WaveLayout::kPlanar},
+                                           Format{SampleType::kInt32, WaveLayout::kInterleaved},
+                                           Format{SampleType::kFloat32, WaveLayout::kPlanar},
+                                           Format{SampleType::kFloat32, WaveLayout::kInterleaved}),
+                         FormatName);
 
 TEST(WaveFile, AFloatFileMetersExactlyLikeTheSamplesItHolds) {
   const testing::Planar samples = Stimulus(3 * 6400);
@@ -235,8 +234,7 @@ const std::vector<Malformed> kMalformed = {
     {"NegativeScale", [](auto& b) { Put<double>(b, 80, -1.0); }, "byte 80", "scale of i3"},
     {"ReservedNotZero", [](auto& b) { b[90] = 1; }, "byte 88", "reserved"},
     {"TruncatedData", [](auto& b) { b.pop_back(); }, "byte 1295", "truncated"},
-    {"CountLargerThanData", [](auto& b) { Put<uint64_t>(b, 24, 101); }, "byte 1296",
-     "truncated"},
+    {"CountLargerThanData", [](auto& b) { Put<uint64_t>(b, 24, 101); }, "byte 1296", "truncated"},
     {"TrailingBytes", [](auto& b) { b.push_back(0); }, "byte 1296", "after the last sample"},
 };
 

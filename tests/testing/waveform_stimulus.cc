@@ -72,7 +72,8 @@ void Signal::Add(int order, double a, double b) {
 
 double Signal::At(double theta) const {
   double x = dc_;
-  for (const Term& t : terms_) x += t.a * std::cos(t.order * theta) + t.b * std::sin(t.order * theta);
+  for (const Term& t : terms_)
+    x += t.a * std::cos(t.order * theta) + t.b * std::sin(t.order * theta);
   return x;
 }
 

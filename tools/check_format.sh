@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Fails when a source file differs from what clang-format (.clang-format) would make of it.
+# Usage: check_format.sh SOURCE_DIR. `make format` rewrites the files in place.
+set -euo pipefail
+cd "$1"
+format=$(command -v clang-format || command -v clang-format-14 || true)
+if [ -z "$format" ]; then
+  echo "clang-format not found (scripts/install-deps.sh installs it)"
+  exit 1
+fi
+files=$(find src tests bench \( -name '*.h' -o -name '*.cc' \) | sort)
+if ! "$format" --dry-run -Werror $files; then
+  echo "run 'make format' to reformat"
+  exit 1
+fi
+echo "format: ok ($(echo "$files" | wc -l) files)"
