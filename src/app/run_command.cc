@@ -102,7 +102,8 @@ int RunRun(const RunArgs& args) {
   const Clock::time_point wall_start = Clock::now();
   Clock::time_point last = wall_start;
   Clock::time_point next_print = wall_start + std::chrono::seconds(1);
-  double carried_ns = 0;  // meter time owed below one nanosecond of a sped-up step
+  double carried_ns = 0;
+  TimePoint printed_at = meter.now();  // meter time owed below one nanosecond of a sped-up step
   while (!g_stop.load()) {
     std::this_thread::sleep_until(
         std::min(next_print, Clock::now() + std::chrono::milliseconds(100)));
@@ -121,11 +122,12 @@ int RunRun(const RunArgs& args) {
     }
     if (now >= next_print) {
       PrintLine(meter);
+      printed_at = meter.now();
       next_print += std::chrono::seconds(1);
     }
     if (stop_after && now - wall_start >= *stop_after) break;
   }
-  PrintLine(meter);
+  if (meter.now() != printed_at) PrintLine(meter);  // the state at the stop
   return 0;
 }
 
