@@ -12,12 +12,12 @@ namespace pro380::metering {
 namespace {
 
 constexpr int kFwd = static_cast<int>(Direction::kForward);
+constexpr int kRev = static_cast<int>(Direction::kReverse);
 
 // max(x, 0) and max(−x, 0) by arithmetic, exact in binary floating point, and branch-free:
 // with a compare the compiler emits branches that mispredict whenever a flow changes sign.
 inline double PositivePart(double x) { return 0.5 * (x + std::fabs(x)); }
 inline double NegativePart(double x) { return 0.5 * (std::fabs(x) - x); }
-constexpr int kRev = static_cast<int>(Direction::kReverse);
 
 }  // namespace
 
@@ -79,37 +79,29 @@ void Meter::RegisterRun(std::span<const Interval> run) {
   // Per interval: its lane energies go into the run's sums, and what it gives each pulse output
   // is noted so the latest pulse can be placed in time. Settling into whole µWh, registers and
   // pulse counts happens once per run.
-  std::array<double, kRunLength> led_active;
-  std::array<double, kRunLength> led_reactive;
-  std::array<double, kRunLength> s0_forward;
-  std::array<double, kRunLength> s0_reverse;
-  std::array<Duration, kRunLength> durations;
+  RunFeeds feeds;
+  feeds.count = run.size();
   const CombinedCode code = config_.combined_code;
   const bool s0_netted = code == CombinedCode::kNetted || code == CombinedCode::kNettedPulses;
-  const double s0_forward_on = code == CombinedCode::kReverseOnly ? 0.0 : 1.0;
-  const double s0_reverse_on = code == CombinedCode::kForwardOnly ? 0.0 : 1.0;
   const double threshold = creep_threshold_a_;
-  LaneEnergies run_forward{};
-  LaneEnergies run_reverse{};
   for (std::size_t i = 0; i < run.size(); ++i) {
     const Interval& e = run[i];
-    durations[i] = e.duration;
+    feeds.durations[i] = e.duration;
     now_ += e.duration;
     const double uj_per_watt = static_cast<double>(e.duration.count()) * 1e-3;
     double net_p = 0, net_q = 0, forward = 0, reverse = 0, led_q = 0;
     for (int k = 0; k < kPhaseCount; ++k) {
       const PhaseValues& ph = e.phase[k];
       // No-load: a phase below half the starting current registers nothing.
-      const bool flows = std::fabs(ph.current_a) >= threshold;
-      const double gate = flows ? uj_per_watt : 0.0;
+      const double gate = std::fabs(ph.current_a) >= threshold ? uj_per_watt : 0.0;
       const double p = ph.active_w * gate;
       const double q = ph.reactive_var * gate;
       const double p_forward = PositivePart(p);
       const double p_reverse = NegativePart(p);
-      run_forward[EnergyLane(EnergyKind::kActive, k)] += p_forward;
-      run_reverse[EnergyLane(EnergyKind::kActive, k)] += p_reverse;
-      run_forward[EnergyLane(EnergyKind::kReactive, k)] += PositivePart(q);
-      run_reverse[EnergyLane(EnergyKind::kReactive, k)] += NegativePart(q);
+      feeds.forward[EnergyLane(EnergyKind::kActive, k)] += p_forward;
+      feeds.reverse[EnergyLane(EnergyKind::kActive, k)] += p_reverse;
+      feeds.forward[EnergyLane(EnergyKind::kReactive, k)] += PositivePart(q);
+      feeds.reverse[EnergyLane(EnergyKind::kReactive, k)] += NegativePart(q);
       net_p += p;
       net_q += q;
       forward += p_forward;
@@ -119,48 +111,55 @@ void Meter::RegisterRun(std::span<const Interval> run) {
     // The netted (vector-sum) flow of C-10/C-11, split by the sign of the sum.
     const double net_forward = PositivePart(net_p);
     const double net_reverse = NegativePart(net_p);
-    run_forward[EnergyLane(EnergyKind::kActive, kPhaseCount)] += net_forward;
-    run_reverse[EnergyLane(EnergyKind::kActive, kPhaseCount)] += net_reverse;
-    run_forward[EnergyLane(EnergyKind::kReactive, kPhaseCount)] += PositivePart(net_q);
-    run_reverse[EnergyLane(EnergyKind::kReactive, kPhaseCount)] += NegativePart(net_q);
-    led_active[i] = forward + reverse;
-    led_reactive[i] = led_q;
-    s0_forward[i] = s0_forward_on * (s0_netted ? net_forward : forward);
-    s0_reverse[i] = s0_reverse_on * (s0_netted ? net_reverse : reverse);
+    feeds.forward[EnergyLane(EnergyKind::kActive, kPhaseCount)] += net_forward;
+    feeds.reverse[EnergyLane(EnergyKind::kActive, kPhaseCount)] += net_reverse;
+    feeds.forward[EnergyLane(EnergyKind::kReactive, kPhaseCount)] += PositivePart(net_q);
+    feeds.reverse[EnergyLane(EnergyKind::kReactive, kPhaseCount)] += NegativePart(net_q);
+    feeds.led_active[i] = forward + reverse;
+    feeds.led_reactive[i] = led_q;
+    feeds.s0_forward[i] = s0_netted ? net_forward : forward;
+    feeds.s0_reverse[i] = s0_netted ? net_reverse : reverse;
   }
   LaneWholes forward;
   LaneWholes reverse;
-  lanes_.Settle(run_forward, run_reverse, forward, reverse);
+  lanes_.Settle(feeds.forward, feeds.reverse, forward, reverse);
   Register(forward, reverse);
+  DriveOutputs(feeds, forward, reverse);
+  ShowInstantaneous(run.back());
+}
 
-  const std::size_t n = run.size();
+void Meter::DriveOutputs(const RunFeeds& feeds, const LaneWholes& forward,
+                         const LaneWholes& reverse) {
   const auto sum = [](const auto& lanes, EnergyKind kind, int from, int to) {
     std::decay_t<decltype(lanes[0])> total = 0;
     for (int k = from; k <= to; ++k) total += lanes[EnergyLane(kind, k)];
     return total;
   };
-  const auto upto = [n](const auto& a) { return std::span(a.data(), n); };
+  const auto upto = [&feeds](const auto& a) { return std::span(a.data(), feeds.count); };
   constexpr int kLast = kPhaseCount - 1;
   // The LEDs flash for every phase's flow in either direction, as a test output must.
   for (EnergyKind kind : {EnergyKind::kActive, EnergyKind::kReactive}) {
     led_[static_cast<int>(kind)].AddRun(
         sum(forward, kind, 0, kLast) + sum(reverse, kind, 0, kLast),
-        sum(run_forward, kind, 0, kLast) + sum(run_reverse, kind, 0, kLast),
-        upto(kind == EnergyKind::kActive ? led_active : led_reactive), upto(durations), now_);
+        sum(feeds.forward, kind, 0, kLast) + sum(feeds.reverse, kind, 0, kLast),
+        upto(kind == EnergyKind::kActive ? feeds.led_active : feeds.led_reactive),
+        upto(feeds.durations), now_);
   }
-  // Manual §6.10, "S0 output per code".
-  const int first = s0_netted ? kPhaseCount : 0;
-  const int last = s0_netted ? kPhaseCount : kLast;
+  // Manual §6.10, "S0 output per code": C-01 drives only the forward output, C-04 only the
+  // reverse one, C-10 and C-11 both with the netted flow, the others both per phase.
+  const CombinedCode code = config_.combined_code;
+  const bool netted = code == CombinedCode::kNetted || code == CombinedCode::kNettedPulses;
+  const int first = netted ? kPhaseCount : 0;
+  const int last = netted ? kPhaseCount : kLast;
   const EnergyKind active = EnergyKind::kActive;
-  if (s0_forward_on > 0) {
-    s0_forward_.AddRun(sum(forward, active, first, last), sum(run_forward, active, first, last),
-                       upto(s0_forward), upto(durations), now_);
+  if (code != CombinedCode::kReverseOnly) {
+    s0_forward_.AddRun(sum(forward, active, first, last), sum(feeds.forward, active, first, last),
+                       upto(feeds.s0_forward), upto(feeds.durations), now_);
   }
-  if (s0_reverse_on > 0) {
-    s0_reverse_.AddRun(sum(reverse, active, first, last), sum(run_reverse, active, first, last),
-                       upto(s0_reverse), upto(durations), now_);
+  if (code != CombinedCode::kForwardOnly) {
+    s0_reverse_.AddRun(sum(reverse, active, first, last), sum(feeds.reverse, active, first, last),
+                       upto(feeds.s0_reverse), upto(feeds.durations), now_);
   }
-  ShowInstantaneous(run.back());
 }
 
 void Meter::Register(const LaneWholes& forward, const LaneWholes& reverse) {

@@ -103,9 +103,22 @@ class Meter {
   // Credits whole µWh per lane to the registers of the active tariff, the total registers
   // (netted under C-10) and the day counter.
   void Register(const LaneWholes& forward, const LaneWholes& reverse);
+  static constexpr std::size_t kRunLength = 256;
+  // What a run of intervals gives the registers (µJ per lane and direction) and, per interval,
+  // each pulse output (µJ, to place the latest pulse in time).
+  struct RunFeeds {
+    std::size_t count = 0;
+    LaneEnergies forward{};
+    LaneEnergies reverse{};
+    std::array<double, kRunLength> led_active;
+    std::array<double, kRunLength> led_reactive;
+    std::array<double, kRunLength> s0_forward;
+    std::array<double, kRunLength> s0_reverse;
+    std::array<Duration, kRunLength> durations;
+  };
   // Registers up to kRunLength intervals: registers, residues, pulse outputs, display.
   void RegisterRun(std::span<const Interval> run);
-  static constexpr std::size_t kRunLength = 256;
+  void DriveOutputs(const RunFeeds& feeds, const LaneWholes& forward, const LaneWholes& reverse);
   void ShowInstantaneous(const Interval& latest);
   void UpdateCreepThreshold();
 
