@@ -21,8 +21,8 @@ std::vector<std::string> Lines(const std::string& text) {
 }
 
 TEST(RunCli, PrintsLiveQuantitiesAndStopsCleanly) {
-  const auto r = RunPro380({"run", "--source", "const:P1=2300,P3=-1150", "--speed", "3600",
-                            "--stop-after", "2s"});
+  const auto r = RunPro380(
+      {"run", "--source", "const:P1=2300,P3=-1150", "--speed", "3600", "--stop-after", "2s"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto lines = Lines(r.out);
   ASSERT_GE(lines.size(), 2u) << r.out;
