@@ -28,6 +28,8 @@ struct EnergyRegisters {
     const auto& p = phase[phase_index][static_cast<int>(d)];
     return p[0] + p[1];
   }
+
+  friend bool operator==(const EnergyRegisters&, const EnergyRegisters&) = default;
 };
 
 // The combined-code result (manual §6.10) from a forward and a reverse magnitude.

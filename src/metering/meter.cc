@@ -7,6 +7,7 @@
 
 #include "metering/aron.h"
 #include "metering/ct_ratio.h"
+#include "metering/meter_state.h"
 
 namespace pro380::metering {
 namespace {
@@ -31,6 +32,42 @@ Meter::Meter(const MeterConfig& config)
     config_.ct_locked = false;
   }
   UpdateCreepThreshold();
+}
+
+Meter::Meter(const MeterState& state) : Meter(state.config) {
+  registers_ = state.registers;
+  for (int d = 0; d < kDirectionCount; ++d) {
+    for (int lane = 0; lane < kEnergyLaneCount; ++lane) {
+      lanes_.Restore(lane, static_cast<Direction>(d), state.residues_uj[d][lane]);
+    }
+  }
+  day_counter_uwh_ = state.day_counter_uwh;
+  s0_forward_.Restore(state.s0_forward.pulses, state.s0_forward.residue_uwh);
+  s0_reverse_.Restore(state.s0_reverse.pulses, state.s0_reverse.residue_uwh);
+  for (int kind = 0; kind < kEnergyKindCount; ++kind) {
+    led_[kind].Restore(state.led[kind].pulses, state.led[kind].residue_uwh);
+  }
+  power_down_count_ = state.power_down_count;
+}
+
+MeterState Meter::state() const {
+  MeterState s;
+  s.config = config_;
+  s.config.start = now_;
+  s.registers = registers_;
+  for (int d = 0; d < kDirectionCount; ++d) {
+    for (int lane = 0; lane < kEnergyLaneCount; ++lane) {
+      s.residues_uj[d][lane] = lanes_.residue_uj(lane, static_cast<Direction>(d));
+    }
+  }
+  s.day_counter_uwh = day_counter_uwh_;
+  s.s0_forward = {s0_forward_.pulses(), s0_forward_.residue_uwh()};
+  s.s0_reverse = {s0_reverse_.pulses(), s0_reverse_.residue_uwh()};
+  for (int kind = 0; kind < kEnergyKindCount; ++kind) {
+    s.led[kind] = {led_[kind].pulses(), led_[kind].residue_uwh()};
+  }
+  s.power_down_count = power_down_count_;
+  return s;
 }
 
 double Meter::current_scale() const {

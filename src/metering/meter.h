@@ -31,6 +31,8 @@ struct MeterConfig {
   S0Rate s0_rate = kDefaultS0Rate;
   Tariff tariff = Tariff::kT1;
   TimePoint start{};
+
+  friend bool operator==(const MeterConfig&, const MeterConfig&) = default;
 };
 
 // Manual §7.1: the S + 5 digits diagnostics field.
@@ -47,9 +49,16 @@ inline constexpr double kCtStartingCurrentA = 0.006;
 // A phase counts as present (diagnostics digit = 1) from 20 % of the nominal 230 V.
 inline constexpr double kPhasePresentVoltage = 46.0;
 
+struct MeterState;  // metering/meter_state.h
+
 class Meter {
  public:
   explicit Meter(const MeterConfig& config);
+  // A meter that continues from a saved state. REQUIRES: ValidateMeterState(state).ok()
+  explicit Meter(const MeterState& state);
+
+  // Everything the meter must keep across a power loss (metering/meter_state.h).
+  MeterState state() const;
 
   // Registers one interval of what the measuring elements saw (3P3W: element 1 in phase[0],
   // element 3 in phase[2]). Values are primary values (for CT meters: already × ratio/5).

@@ -16,6 +16,8 @@ namespace pro380::metering {
 struct S0Rate {
   double impulses_per_kwh;
   int64_t uwh_per_pulse;
+
+  friend bool operator==(const S0Rate&, const S0Rate&) = default;
 };
 
 // Manual §5 "Pulse output rate": 10.000, 2.000, 1.000, 100, 10, 1, 0.1 or 0.01 imp/kWh.
