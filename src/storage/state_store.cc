@@ -1,0 +1,489 @@
+#include "storage/state_store.h"
+
+#include <sqlite3.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "metering/s0_rate.h"
+
+namespace pro380::storage {
+namespace {
+
+using metering::MeterState;
+
+constexpr std::array<std::string_view, 7> kEventKindNames = {
+    "power_up", "power_down", "setting_change", "reset", "lock", "error", "time_jump"};
+
+int64_t Nanoseconds(TimePoint t) { return t.time_since_epoch().count(); }
+TimePoint FromNanoseconds(int64_t ns) { return TimePoint(Duration(ns)); }
+
+// Calls f(column_name, field) for every counter, register and residue of a MeterState, in the
+// column order of schema version 1 (docs/formats/state.md). DO NOT CHANGE the names or the order:
+// they are the stored format. Integer fields are int64_t, residues double.
+template <typename State, typename F>
+void ForEachNumber(State& s, F&& f) {
+  f("day_counter_uwh", s.day_counter_uwh);
+  f("power_down_count", s.power_down_count);
+  f("s0_forward_pulses", s.s0_forward.pulses);
+  f("s0_forward_residue_uwh", s.s0_forward.residue_uwh);
+  f("s0_reverse_pulses", s.s0_reverse.pulses);
+  f("s0_reverse_residue_uwh", s.s0_reverse.residue_uwh);
+  f("led_active_pulses", s.led[0].pulses);
+  f("led_active_residue_uwh", s.led[0].residue_uwh);
+  f("led_reactive_pulses", s.led[1].pulses);
+  f("led_reactive_residue_uwh", s.led[1].residue_uwh);
+  constexpr std::array<const char*, 2> kKinds = {"active", "reactive"};
+  constexpr std::array<const char*, 2> kUnits = {"_uwh", "_uvarh"};
+  constexpr std::array<const char*, 2> kDirections = {"forward", "reverse"};
+  constexpr std::array<const char*, 4> kLanes = {"l1", "l2", "l3", "net"};
+  for (int k = 0; k < metering::kEnergyKindCount; ++k) {
+    for (int d = 0; d < metering::kDirectionCount; ++d) {
+      const std::string prefix = std::string(kKinds[k]) + "_" + kDirections[d] + "_";
+      for (int p = 0; p < metering::kPhaseCount; ++p) {
+        for (int t = 0; t < metering::kTariffCount; ++t) {
+          f(prefix + kLanes[p] + "_t" + std::to_string(t + 1) + kUnits[k],
+            s.registers[k].phase[p][d][t]);
+        }
+      }
+      for (int t = 0; t < metering::kTariffCount; ++t) {
+        f(prefix + "total_t" + std::to_string(t + 1) + kUnits[k], s.registers[k].total[d][t]);
+      }
+    }
+  }
+  for (int d = 0; d < metering::kDirectionCount; ++d) {
+    for (int lane = 0; lane < metering::kEnergyLaneCount; ++lane) {
+      const int k = lane / (metering::kPhaseCount + 1);
+      f(std::string("residue_") + kKinds[k] + "_" + kDirections[d] + "_" +
+            kLanes[lane % (metering::kPhaseCount + 1)] + "_uj",
+        s.residues_uj[d][lane]);
+    }
+  }
+}
+
+// The columns before the numbers: the meter's key, the save time and its settings.
+constexpr std::array<std::string_view, 10> kHeadColumns = {
+    "key",    "saved_wall_time_ns", "meter_time_ns",    "ct_variant", "ct_ratio", "ct_locked",
+    "wiring", "combined_code",      "s0_uwh_per_pulse", "tariff"};
+
+struct ColumnSpec {
+  std::string name;
+  const char* type;
+};
+
+std::vector<ColumnSpec> MeterColumns() {
+  std::vector<ColumnSpec> columns;
+  for (std::string_view name : kHeadColumns) {
+    const bool text = name == "key" || name == "wiring";
+    columns.push_back({std::string(name), text ? "TEXT" : "INTEGER"});
+  }
+  MeterState probe;
+  ForEachNumber(probe, [&](const std::string& name, auto& value) {
+    using T = std::remove_cvref_t<decltype(value)>;
+    columns.push_back({name, std::is_same_v<T, double> ? "REAL" : "INTEGER"});
+  });
+  return columns;
+}
+
+// Schema version 1. DO NOT CHANGE: a new schema is a new version with its own migration.
+std::string SchemaV1() {
+  std::string sql = "CREATE TABLE meters (";
+  bool first = true;
+  for (const ColumnSpec& c : MeterColumns()) {
+    if (!first) sql += ", ";
+    first = false;
+    sql += c.name + " " + c.type + " NOT NULL";
+    if (c.name == "key") sql += " PRIMARY KEY";
+  }
+  sql += ") STRICT;";
+  sql +=
+      "CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, wall_time_ns INTEGER NOT NULL, "
+      "meter_time_ns INTEGER NOT NULL, meter_key TEXT NOT NULL, kind TEXT NOT NULL, "
+      "interface TEXT NOT NULL, client TEXT NOT NULL, detail TEXT NOT NULL) STRICT;"
+      "CREATE INDEX events_by_meter ON events (meter_key, id);"
+      "CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
+      "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+      "CREATE TRIGGER events_no_delete BEFORE DELETE ON events "
+      "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;";
+  return sql;
+}
+
+// kMigrations[v] turns schema version v into v + 1; it runs in the transaction that also sets
+// user_version. Version 0 is a store with no tables (a new file). To change the schema, append a
+// step (ALTER TABLE …, with defaults that keep the old meaning), raise kSchemaVersion, document
+// the new version in docs/formats/state.md and add a test that migrates a file of the old one.
+using Migration = std::string (*)();
+constexpr std::array<Migration, kSchemaVersion> kMigrations = {&SchemaV1};
+
+class Statement {
+ public:
+  Statement() = default;
+  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  sqlite3_stmt* get() const { return stmt_; }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+std::string Refusal(const std::string& path, const std::string& why) {
+  return "state file " + path + " " + why +
+         "; refusing to start (nothing was changed; move the file away to begin a new store, or "
+         "use another --state directory)";
+}
+
+}  // namespace
+
+std::string_view EventKindName(EventKind kind) {
+  const auto i = static_cast<std::size_t>(kind);
+  return i < kEventKindNames.size() ? kEventKindNames[i] : "unknown";
+}
+
+std::optional<EventKind> EventKindFromName(std::string_view name) {
+  for (std::size_t i = 0; i < kEventKindNames.size(); ++i) {
+    if (kEventKindNames[i] == name) return static_cast<EventKind>(i);
+  }
+  return std::nullopt;
+}
+
+Result<std::string> DefaultStateDir(const char* xdg_state_home, const char* home) {
+  // XDG Base Directory spec: a relative $XDG_STATE_HOME is invalid and is ignored.
+  if (xdg_state_home != nullptr && xdg_state_home[0] == '/') {
+    return std::string(xdg_state_home) + "/pro380";
+  }
+  if (home != nullptr && home[0] != '\0') return std::string(home) + "/.local/state/pro380";
+  return Status::InvalidArgument(
+      "--state is needed: neither XDG_STATE_HOME nor HOME is set, so there is no default state "
+      "directory");
+}
+
+Status StateStore::Error(std::string_view what) const {
+  return Status::IoError("state file " + path_ + ": " + std::string(what) + ": " +
+                         sqlite3_errmsg(db_));
+}
+
+Status StateStore::Exec(const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    Status st = Status::IoError("state file " + path_ + ": " +
+                                (message != nullptr ? message : "unknown error"));
+    sqlite3_free(message);
+    return st;
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IoError("state directory " + dir + ": cannot create it: " + ec.message());
+  const std::string path = (std::filesystem::path(dir) / kStateFileName).string();
+  sqlite3* db = nullptr;
+  const int opened =
+      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  std::unique_ptr<StateStore> store(new StateStore(db, path));
+  if (opened != SQLITE_OK) return store->Error("cannot open it");
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, 2000);
+
+  // Reads one integer; a file that is not SQLite fails here (SQLITE_NOTADB) before anything is
+  // written to it.
+  const auto query_int = [&](const char* sql) -> Result<int64_t> {
+    sqlite3_stmt* raw = nullptr;
+    const int rc = sqlite3_prepare_v2(db, sql, -1, &raw, nullptr);
+    Statement stmt(raw);
+    const int step = rc == SQLITE_OK ? sqlite3_step(raw) : rc;
+    if (step == SQLITE_ROW) return sqlite3_column_int64(raw, 0);
+    const int primary = step & 0xff;
+    if (primary == SQLITE_NOTADB) {
+      return Status::FailedPrecondition(Refusal(path, "is not a pro380 state file (not SQLite)"));
+    }
+    if (primary == SQLITE_CORRUPT) {
+      return Status::FailedPrecondition(
+          Refusal(path, std::string("is damaged (") + sqlite3_errmsg(db) + ")"));
+    }
+    return store->Error(sql);
+  };
+
+  auto application_id = query_int("PRAGMA application_id");
+  if (!application_id.ok()) return application_id.status();
+  auto version = query_int("PRAGMA user_version");
+  if (!version.ok()) return version.status();
+  auto objects = query_int("SELECT count(*) FROM sqlite_schema");
+  if (!objects.ok()) return objects.status();
+
+  {
+    sqlite3_stmt* raw = nullptr;
+    sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &raw, nullptr);
+    Statement check(raw);
+    std::string findings;
+    int rc = SQLITE_ERROR;
+    while (raw != nullptr && (rc = sqlite3_step(raw)) == SQLITE_ROW) {
+      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(raw, 0));
+      const std::string line = text != nullptr ? text : "";
+      if (line != "ok" && findings.size() < 300) findings += (findings.empty() ? "" : "; ") + line;
+    }
+    if (rc != SQLITE_DONE)
+      findings += (findings.empty() ? "" : "; ") + std::string(sqlite3_errmsg(db));
+    if (!findings.empty()) {
+      return Status::FailedPrecondition(
+          Refusal(path, "is damaged (quick_check: " + findings + ")"));
+    }
+  }
+
+  const bool ours = *application_id == kApplicationId;
+  if (!ours && (*application_id != 0 || *objects != 0)) {
+    char id[16];
+    std::snprintf(id, sizeof id, "0x%08x", static_cast<unsigned>(*application_id));
+    return Status::FailedPrecondition(
+        Refusal(path, std::string("is an SQLite file of another program (application_id ") + id +
+                          ", a pro380 store has 0x50333830)"));
+  }
+  if (*version > kSchemaVersion) {
+    return Status::FailedPrecondition(
+        Refusal(path, "has schema version " + std::to_string(*version) + ", newer than version " +
+                          std::to_string(kSchemaVersion) +
+                          " that this pro380 understands (use a newer "
+                          "pro380)"));
+  }
+
+  // WAL: a save appends to the log and never rewrites pages in place, so a crash mid-save leaves
+  // the previous save intact. synchronous=FULL syncs the log at every commit: a save that has
+  // returned survives a power loss of the host (NORMAL could lose the last saves, and with them
+  // a power-down count increment). One fsync per save interval is cheap.
+  auto mode = [&]() -> Result<std::string> {
+    sqlite3_stmt* raw = nullptr;
+    sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &raw, nullptr);
+    Statement stmt(raw);
+    if (raw == nullptr || sqlite3_step(raw) != SQLITE_ROW) return store->Error("journal_mode");
+    return std::string(reinterpret_cast<const char*>(sqlite3_column_text(raw, 0)));
+  }();
+  if (!mode.ok()) return mode.status();
+  if (*mode != "wal") return store->Error("cannot switch to WAL (journal_mode " + *mode + ")");
+  if (Status st = store->Exec("PRAGMA synchronous=FULL"); !st.ok()) return st;
+
+  for (int64_t v = *version; v < kSchemaVersion; ++v) {
+    const std::string sql = "BEGIN IMMEDIATE;" + kMigrations[v]() +
+                            "PRAGMA application_id=" + std::to_string(kApplicationId) +
+                            ";PRAGMA user_version=" + std::to_string(v + 1) + ";COMMIT;";
+    if (Status st = store->Exec(sql.c_str()); !st.ok()) {
+      store->Exec("ROLLBACK");
+      return st.WithContext("migrating schema version " + std::to_string(v) + " to " +
+                            std::to_string(v + 1));
+    }
+  }
+
+  std::string insert = "INSERT OR REPLACE INTO meters (";
+  std::string values;
+  for (const ColumnSpec& c : MeterColumns()) {
+    insert += (values.empty() ? "" : ", ") + c.name;
+    values += values.empty() ? "?" : ", ?";
+  }
+  insert += ") VALUES (" + values + ")";
+  if (sqlite3_prepare_v3(db, insert.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &store->save_meter_,
+                         nullptr) != SQLITE_OK) {
+    return store->Error("preparing the meter save");
+  }
+  if (sqlite3_prepare_v3(db,
+                         "INSERT INTO events (wall_time_ns, meter_time_ns, meter_key, kind, "
+                         "interface, client, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         -1, SQLITE_PREPARE_PERSISTENT, &store->append_event_,
+                         nullptr) != SQLITE_OK) {
+    return store->Error("preparing the event log");
+  }
+  return store;
+}
+
+StateStore::~StateStore() {
+  sqlite3_finalize(save_meter_);
+  sqlite3_finalize(append_event_);
+  sqlite3_close_v2(db_);
+}
+
+Status StateStore::Save(std::span<const MeterRecord> meters, std::span<const Event> events,
+                        TimePoint wall_time) {
+  for (const MeterRecord& m : meters) {
+    if (Status st = metering::ValidateMeterState(m.state); !st.ok()) {
+      return st.WithContext("not saving meter " + m.key);
+    }
+  }
+  if (Status st = Exec("BEGIN IMMEDIATE"); !st.ok()) return st.WithContext("save");
+  const auto fail = [this](std::string_view what) {
+    Status st = Error(what);
+    sqlite3_reset(save_meter_);
+    sqlite3_reset(append_event_);
+    Exec("ROLLBACK");
+    return st;
+  };
+  for (const MeterRecord& m : meters) {
+    sqlite3_stmt* s = save_meter_;
+    const metering::MeterConfig& c = m.state.config;
+    int i = 0;
+    sqlite3_bind_text(s, ++i, m.key.data(), static_cast<int>(m.key.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, ++i, Nanoseconds(wall_time));
+    sqlite3_bind_int64(s, ++i, Nanoseconds(c.start));
+    sqlite3_bind_int64(s, ++i, c.ct_variant ? 1 : 0);
+    sqlite3_bind_int64(s, ++i, c.ct_ratio);
+    sqlite3_bind_int64(s, ++i, c.ct_locked ? 1 : 0);
+    sqlite3_bind_text(s, ++i, c.wiring == metering::Wiring::k3P3W ? "3p3w" : "3p4w", -1,
+                      SQLITE_STATIC);
+    sqlite3_bind_int64(s, ++i, static_cast<int>(c.combined_code));
+    sqlite3_bind_int64(s, ++i, c.s0_rate.uwh_per_pulse);
+    sqlite3_bind_int64(s, ++i, c.tariff == metering::Tariff::kT2 ? 2 : 1);
+    ForEachNumber(m.state, [&](const std::string&, const auto& value) {
+      using T = std::remove_cvref_t<decltype(value)>;
+      if constexpr (std::is_same_v<T, double>) {
+        sqlite3_bind_double(s, ++i, value);
+      } else {
+        sqlite3_bind_int64(s, ++i, value);
+      }
+    });
+    if (sqlite3_step(s) != SQLITE_DONE) return fail("saving meter " + m.key);
+    sqlite3_reset(s);
+  }
+  for (const Event& e : events) {
+    sqlite3_stmt* s = append_event_;
+    const std::string_view kind = EventKindName(e.kind);
+    sqlite3_bind_int64(s, 1, Nanoseconds(e.wall_time));
+    sqlite3_bind_int64(s, 2, Nanoseconds(e.meter_time));
+    sqlite3_bind_text(s, 3, e.meter_key.data(), static_cast<int>(e.meter_key.size()),
+                      SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 4, kind.data(), static_cast<int>(kind.size()), SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, e.interface.data(), static_cast<int>(e.interface.size()),
+                      SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 6, e.client.data(), static_cast<int>(e.client.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 7, e.detail.data(), static_cast<int>(e.detail.size()), SQLITE_TRANSIENT);
+    if (sqlite3_step(s) != SQLITE_DONE) return fail("appending an event");
+    sqlite3_reset(s);
+  }
+  if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return fail("committing the save");
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<MeterState>> StateStore::Load(std::string_view key) {
+  std::string sql = "SELECT ";
+  bool first = true;
+  for (const ColumnSpec& c : MeterColumns()) {
+    sql += (first ? "" : ", ") + c.name;
+    first = false;
+  }
+  sql += " FROM meters WHERE key = ?";
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
+    return Error("reading meter " + std::string(key));
+  }
+  Statement stmt(raw);
+  sqlite3_bind_text(raw, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
+  const int rc = sqlite3_step(raw);
+  if (rc == SQLITE_DONE) return std::optional<MeterState>();
+  if (rc != SQLITE_ROW) return Error("reading meter " + std::string(key));
+
+  const auto invalid = [&](const std::string& field, const std::string& problem) {
+    return Status::FailedPrecondition(Refusal(path_, "holds an invalid state for meter " +
+                                                         std::string(key) + " (" + field + " " +
+                                                         problem + ")"));
+  };
+  MeterState s;
+  metering::MeterConfig& c = s.config;
+  const auto integer = [&](int column) { return sqlite3_column_int64(raw, column); };
+  c.start = FromNanoseconds(integer(2));
+  const int64_t ct_variant = integer(3);
+  const int64_t ct_ratio = integer(4);
+  const int64_t ct_locked = integer(5);
+  if (ct_variant != 0 && ct_variant != 1) return invalid("ct_variant", "is not 0 or 1");
+  if (ct_locked != 0 && ct_locked != 1) return invalid("ct_locked", "is not 0 or 1");
+  if (ct_ratio < 0 || ct_ratio > 1'000'000) return invalid("ct_ratio", "is out of range");
+  c.ct_variant = ct_variant == 1;
+  c.ct_ratio = static_cast<int>(ct_ratio);
+  c.ct_locked = ct_locked == 1;
+  const auto* wiring = reinterpret_cast<const char*>(sqlite3_column_text(raw, 6));
+  const std::string_view wiring_text = wiring != nullptr ? wiring : "";
+  if (wiring_text == "3p4w") {
+    c.wiring = metering::Wiring::k3P4W;
+  } else if (wiring_text == "3p3w") {
+    c.wiring = metering::Wiring::k3P3W;
+  } else {
+    return invalid("wiring", "is not 3p4w or 3p3w");
+  }
+  const auto code = metering::CombinedCodeFromNumber(static_cast<int>(integer(7)));
+  if (!code || integer(7) != static_cast<int>(*code)) {
+    return invalid("combined_code", "is not one of 1, 4, 5, 6, 9, 10, 11");
+  }
+  c.combined_code = *code;
+  bool rate_found = false;
+  for (const metering::S0Rate& rate : metering::kS0Rates) {
+    if (rate.uwh_per_pulse == integer(8)) {
+      c.s0_rate = rate;
+      rate_found = true;
+    }
+  }
+  if (!rate_found) return invalid("s0_uwh_per_pulse", "is not the pulse energy of any S0 rate");
+  if (integer(9) != 1 && integer(9) != 2) return invalid("tariff", "is not 1 or 2");
+  c.tariff = integer(9) == 2 ? metering::Tariff::kT2 : metering::Tariff::kT1;
+  int column = static_cast<int>(kHeadColumns.size());
+  ForEachNumber(s, [&](const std::string&, auto& value) {
+    using T = std::remove_cvref_t<decltype(value)>;
+    if constexpr (std::is_same_v<T, double>) {
+      value = sqlite3_column_double(raw, column++);
+    } else {
+      value = sqlite3_column_int64(raw, column++);
+    }
+  });
+  if (Status st = metering::ValidateMeterState(s); !st.ok()) {
+    return invalid("state", "fails validation: " + st.message());
+  }
+  return std::optional<MeterState>(std::move(s));
+}
+
+Result<std::vector<StoredEvent>> StateStore::ReadEvents(std::string_view key) {
+  const char* sql =
+      key.empty() ? "SELECT id, wall_time_ns, meter_time_ns, meter_key, kind, interface, client, "
+                    "detail FROM events ORDER BY id"
+                  : "SELECT id, wall_time_ns, meter_time_ns, meter_key, kind, interface, client, "
+                    "detail FROM events WHERE meter_key = ? ORDER BY id";
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_, sql, -1, &raw, nullptr) != SQLITE_OK) {
+    return Error("reading events");
+  }
+  Statement stmt(raw);
+  if (!key.empty()) {
+    sqlite3_bind_text(raw, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
+  }
+  const auto text = [raw](int column) {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(raw, column));
+    return std::string(p != nullptr ? p : "");
+  };
+  std::vector<StoredEvent> events;
+  int rc = SQLITE_ROW;
+  while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+    StoredEvent e;
+    e.id = sqlite3_column_int64(raw, 0);
+    e.event.wall_time = FromNanoseconds(sqlite3_column_int64(raw, 1));
+    e.event.meter_time = FromNanoseconds(sqlite3_column_int64(raw, 2));
+    e.event.meter_key = text(3);
+    const auto kind = EventKindFromName(text(4));
+    if (!kind) {
+      return Status::FailedPrecondition("state file " + path_ + ": event " + std::to_string(e.id) +
+                                        " has unknown kind '" + text(4) + "'");
+    }
+    e.event.kind = *kind;
+    e.event.interface = text(5);
+    e.event.client = text(6);
+    e.event.detail = text(7);
+    events.push_back(std::move(e));
+  }
+  if (rc != SQLITE_DONE) return Error("reading events");
+  return events;
+}
+
+}  // namespace pro380::storage

@@ -1,0 +1,123 @@
+// StateStore: the persistent state of every meter of a process, in one SQLite file
+// (`<dir>/state.sqlite`, format in docs/formats/state.md): each meter's MeterState as one row of
+// typed columns, and an append-only event log.
+//
+// Safety contract: a file that is not a pro380 store (garbage, another program's SQLite file),
+// a damaged one (PRAGMA quick_check fails) or one of a newer schema is refused with a message
+// naming the path; nothing is ever reset or overwritten to "repair" it. A saved state that fails
+// ValidateMeterState is refused the same way. Every Save is one transaction, durable when it
+// returns (WAL, synchronous=FULL): a crash or power loss keeps the last completed Save.
+//
+// Thread safety: none. One thread owns a StateStore. Two processes on one store are serialised
+// by SQLite's locks (a busy store makes Save fail, it never corrupts).
+#ifndef PRO380_STORAGE_STATE_STORE_H_
+#define PRO380_STORAGE_STATE_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "base/time.h"
+#include "metering/meter_state.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace pro380::storage {
+
+// The schema this code writes. DO NOT CHANGE the meaning of an existing version: a change of
+// tables or columns is a new version with a migration (state_store.cc, kMigrations).
+inline constexpr int kSchemaVersion = 1;
+// PRAGMA application_id of a pro380 store: "P380" in ASCII. DO NOT CHANGE.
+inline constexpr int32_t kApplicationId = 0x50333830;
+inline constexpr std::string_view kStateFileName = "state.sqlite";
+
+// What an event records. The stored names (EventKindName) are part of the format: DO NOT
+// CHANGE them.
+enum class EventKind : uint8_t {
+  kPowerUp = 0,
+  kPowerDown,
+  kSettingChange,  // detail: "<setting>: <old> -> <new>"
+  kReset,
+  kLock,
+  kError,
+  kTimeJump,
+};
+
+std::string_view EventKindName(EventKind kind);
+std::optional<EventKind> EventKindFromName(std::string_view name);
+
+struct Event {
+  TimePoint wall_time{};   // the host's clock when it happened
+  TimePoint meter_time{};  // the meter's clock when it happened
+  std::string meter_key;   // the meter's serial
+  EventKind kind = EventKind::kError;
+  std::string interface;  // "cli", "modbus-tcp", "mbus", "iec", "rest", "app", …
+  std::string client;     // who: a peer address, a Modbus ID, "" when not applicable
+  std::string detail;
+
+  friend bool operator==(const Event&, const Event&) = default;
+};
+
+struct StoredEvent {
+  int64_t id = 0;  // strictly increasing in the order of appending; never reused
+  Event event;
+};
+
+struct MeterRecord {
+  std::string key;  // the meter's serial
+  metering::MeterState state;
+};
+
+class StateStore {
+ public:
+  // Opens `<dir>/state.sqlite`, creating `dir` and an empty store if needed, and migrating an
+  // older schema. Errors: FailedPrecondition for a foreign, damaged or newer file (the message
+  // names the path; the file is left untouched), IoError when the directory or file cannot be
+  // created or read.
+  static Result<std::unique_ptr<StateStore>> Open(const std::string& dir);
+
+  ~StateStore();
+  StateStore(const StateStore&) = delete;
+  StateStore& operator=(const StateStore&) = delete;
+
+  // Writes every record (replacing the meter's previous row) and appends `events`, all in one
+  // transaction. REQUIRES: each state passes ValidateMeterState (an invalid state is refused with
+  // InvalidArgument and nothing is written). `wall_time` is stored as the time of the save.
+  Status Save(std::span<const MeterRecord> meters, std::span<const Event> events,
+              TimePoint wall_time);
+  Status AppendEvent(const Event& event) { return Save({}, {&event, 1}, event.wall_time); }
+
+  // The saved state of meter `key`, or nullopt if the store has none. A row that does not form a
+  // valid MeterState is FailedPrecondition naming the path, the meter and the field.
+  Result<std::optional<metering::MeterState>> Load(std::string_view key);
+
+  // Every event (of `key`, or of all meters when empty), oldest first.
+  Result<std::vector<StoredEvent>> ReadEvents(std::string_view key = {});
+
+  const std::string& path() const { return path_; }
+
+ private:
+  StateStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  Status Error(std::string_view what) const;  // IoError "<path>: <what>: <sqlite message>"
+  Status Exec(const char* sql);
+
+  sqlite3* db_;
+  std::string path_;
+  sqlite3_stmt* save_meter_ = nullptr;
+  sqlite3_stmt* append_event_ = nullptr;
+};
+
+// The state directory of the contract when `--state` is not given: $XDG_STATE_HOME/pro380, else
+// $HOME/.local/state/pro380. `xdg_state_home`/`home` are the environment values (null = unset).
+// InvalidArgument when neither is set (or both are empty).
+Result<std::string> DefaultStateDir(const char* xdg_state_home, const char* home);
+
+}  // namespace pro380::storage
+
+#endif  // PRO380_STORAGE_STATE_STORE_H_

@@ -1,0 +1,406 @@
+// StateStore: exact round trips, one transaction for many meters, the append-only event log, and
+// refusal (never reset) of foreign, garbage, damaged and newer files.
+#include "storage/state_store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "metering/meter.h"
+#include "testing/run_binary.h"
+
+namespace pro380::storage {
+namespace {
+
+using metering::MeterState;
+
+// The `meters` columns of schema version 1 (name:type). DO NOT CHANGE: this is the frozen format.
+constexpr const char* kFrozenColumnsV1 =
+    "key:TEXT saved_wall_time_ns:INTEGER meter_time_ns:INTEGER ct_variant:INTEGER "
+    "ct_ratio:INTEGER ct_locked:INTEGER wiring:TEXT combined_code:INTEGER "
+    "s0_uwh_per_pulse:INTEGER tariff:INTEGER day_counter_uwh:INTEGER power_down_count:INTEGER "
+    "s0_forward_pulses:INTEGER s0_forward_residue_uwh:INTEGER s0_reverse_pulses:INTEGER "
+    "s0_reverse_residue_uwh:INTEGER led_active_pulses:INTEGER led_active_residue_uwh:INTEGER "
+    "led_reactive_pulses:INTEGER led_reactive_residue_uwh:INTEGER "
+    "active_forward_l1_t1_uwh:INTEGER active_forward_l1_t2_uwh:INTEGER "
+    "active_forward_l2_t1_uwh:INTEGER active_forward_l2_t2_uwh:INTEGER "
+    "active_forward_l3_t1_uwh:INTEGER active_forward_l3_t2_uwh:INTEGER "
+    "active_forward_total_t1_uwh:INTEGER active_forward_total_t2_uwh:INTEGER "
+    "active_reverse_l1_t1_uwh:INTEGER active_reverse_l1_t2_uwh:INTEGER "
+    "active_reverse_l2_t1_uwh:INTEGER active_reverse_l2_t2_uwh:INTEGER "
+    "active_reverse_l3_t1_uwh:INTEGER active_reverse_l3_t2_uwh:INTEGER "
+    "active_reverse_total_t1_uwh:INTEGER active_reverse_total_t2_uwh:INTEGER "
+    "reactive_forward_l1_t1_uvarh:INTEGER reactive_forward_l1_t2_uvarh:INTEGER "
+    "reactive_forward_l2_t1_uvarh:INTEGER reactive_forward_l2_t2_uvarh:INTEGER "
+    "reactive_forward_l3_t1_uvarh:INTEGER reactive_forward_l3_t2_uvarh:INTEGER "
+    "reactive_forward_total_t1_uvarh:INTEGER reactive_forward_total_t2_uvarh:INTEGER "
+    "reactive_reverse_l1_t1_uvarh:INTEGER reactive_reverse_l1_t2_uvarh:INTEGER "
+    "reactive_reverse_l2_t1_uvarh:INTEGER reactive_reverse_l2_t2_uvarh:INTEGER "
+    "reactive_reverse_l3_t1_uvarh:INTEGER reactive_reverse_l3_t2_uvarh:INTEGER "
+    "reactive_reverse_total_t1_uvarh:INTEGER reactive_reverse_total_t2_uvarh:INTEGER "
+    "residue_active_forward_l1_uj:REAL residue_active_forward_l2_uj:REAL "
+    "residue_active_forward_l3_uj:REAL residue_active_forward_net_uj:REAL "
+    "residue_reactive_forward_l1_uj:REAL residue_reactive_forward_l2_uj:REAL "
+    "residue_reactive_forward_l3_uj:REAL residue_reactive_forward_net_uj:REAL "
+    "residue_active_reverse_l1_uj:REAL residue_active_reverse_l2_uj:REAL "
+    "residue_active_reverse_l3_uj:REAL residue_active_reverse_net_uj:REAL "
+    "residue_reactive_reverse_l1_uj:REAL residue_reactive_reverse_l2_uj:REAL "
+    "residue_reactive_reverse_l3_uj:REAL residue_reactive_reverse_net_uj:REAL ";
+
+TimePoint At(int64_t seconds) { return TimePoint(std::chrono::seconds(seconds)); }
+
+// A state with every field away from its default, including residues that are not integers.
+MeterState NonTrivialState(int64_t salt) {
+  metering::MeterConfig config;
+  config.ct_variant = true;
+  config.ct_ratio = 100;
+  config.ct_locked = true;
+  config.wiring = metering::Wiring::k3P3W;
+  config.combined_code = metering::CombinedCode::kNetted;
+  config.s0_rate = metering::kS0Rates[4];
+  config.tariff = metering::Tariff::kT2;
+  config.start = At(1'790'000'000) + Duration(123'456'789);
+  MeterState s;
+  s.config = config;
+  int64_t v = salt;
+  for (auto& kind : s.registers) {
+    for (auto& phase : kind.phase) {
+      for (auto& dir : phase) {
+        for (auto& t : dir) t = (v += 1'000'000'007) * 3;
+      }
+    }
+    for (auto& dir : kind.total) {
+      for (auto& t : dir) t = (v += 999'999'937);
+    }
+  }
+  double r = 0.1 + static_cast<double>(salt);
+  for (auto& dir : s.residues_uj) {
+    for (auto& lane : dir) lane = (r = std::fmod(r * 7.3 + 0.123456789, 3599.9));
+  }
+  s.day_counter_uwh = 4'500'000'000'000 + salt;
+  s.s0_forward = {123456, 99'999'999};
+  s.s0_reverse = {7, 1};
+  s.led[0] = {987654321, 99'999};
+  s.led[1] = {5, 0};
+  s.power_down_count = 42 + salt;
+  EXPECT_TRUE(metering::ValidateMeterState(s).ok()) << metering::ValidateMeterState(s).message();
+  return s;
+}
+
+std::string StatePath(const std::string& dir) { return dir + "/state.sqlite"; }
+
+// Runs SQL on a file directly, as another program would.
+void RawSql(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  EXPECT_EQ(rc, SQLITE_OK) << (error ? error : "");
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST(StateStore, NewDirectoryAndEmptyStore) {
+  const std::string dir = testing::MakeTempDir("store-new") + "/a/b";
+  auto store = StateStore::Open(dir);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  EXPECT_EQ((*store)->path(), StatePath(dir));
+  auto loaded = (*store)->Load("00000001");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_FALSE(loaded->has_value());
+}
+
+TEST(StateStore, RoundTripIsExact) {
+  const std::string dir = testing::MakeTempDir("store-roundtrip");
+  const MeterState saved = NonTrivialState(1);
+  {
+    auto store = StateStore::Open(dir);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    const MeterRecord record{"22091039", saved};
+    ASSERT_TRUE((*store)->Save({&record, 1}, {}, At(1'800'000'000)).ok());
+  }
+  auto store = StateStore::Open(dir);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  auto loaded = (*store)->Load("22091039");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  ASSERT_TRUE(loaded->has_value());
+  EXPECT_TRUE(**loaded == saved);  // bit-exact, residues included
+  EXPECT_EQ(**loaded, saved);
+}
+
+TEST(StateStore, ARestoredMeterContinuesExactly) {
+  metering::MeterConfig config;
+  metering::Meter meter(config);
+  metering::Interval interval{};
+  interval.duration = std::chrono::milliseconds(333);
+  for (auto& phase : interval.phase) {
+    phase = metering::PhaseFromPower(230.1, 1777.7, -123.4);
+  }
+  for (int i = 0; i < 1000; ++i) meter.Apply(interval);
+  const std::string dir = testing::MakeTempDir("store-continue");
+  {
+    auto store = StateStore::Open(dir);
+    ASSERT_TRUE(store.ok());
+    const MeterRecord record{"1", meter.state()};
+    ASSERT_TRUE((*store)->Save({&record, 1}, {}, At(0)).ok());
+  }
+  auto store = StateStore::Open(dir);
+  ASSERT_TRUE(store.ok());
+  auto loaded = (*store)->Load("1");
+  ASSERT_TRUE(loaded.ok() && loaded->has_value());
+  metering::Meter restored(**loaded);
+  for (int i = 0; i < 1000; ++i) {
+    meter.Apply(interval);
+    restored.Apply(interval);
+  }
+  EXPECT_EQ(restored.state(), meter.state());
+}
+
+TEST(StateStore, ManyMetersInOneTransaction) {
+  const std::string dir = testing::MakeTempDir("store-many");
+  auto store = StateStore::Open(dir);
+  ASSERT_TRUE(store.ok());
+  std::vector<MeterRecord> records;
+  for (int i = 0; i < 60; ++i)
+    records.push_back({std::to_string(10000000 + i), NonTrivialState(i)});
+  const Event up{At(1), At(2), "10000000", EventKind::kPowerUp, "app", "", "start"};
+  ASSERT_TRUE((*store)->Save(records, {&up, 1}, At(1)).ok());
+  // An invalid state in the batch: nothing of the batch is written.
+  std::vector<MeterRecord> second = records;
+  for (auto& r : second) r.state.power_down_count += 1000;
+  second[30].state.day_counter_uwh = -1;
+  const Status refused = (*store)->Save(second, {&up, 1}, At(2));
+  EXPECT_FALSE(refused.ok());
+  EXPECT_NE(refused.message().find("day_counter_uwh"), std::string::npos) << refused.message();
+  for (const MeterRecord& r : records) {
+    auto loaded = (*store)->Load(r.key);
+    ASSERT_TRUE(loaded.ok() && loaded->has_value()) << r.key;
+    EXPECT_EQ(**loaded, r.state) << r.key;
+  }
+  auto events = (*store)->ReadEvents();
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ(events->size(), 1u);
+}
+
+TEST(StateStore, EventsComeBackInOrder) {
+  const std::string dir = testing::MakeTempDir("store-events");
+  std::vector<Event> appended;
+  {
+    auto store = StateStore::Open(dir);
+    ASSERT_TRUE(store.ok());
+    for (int i = 0; i < 20; ++i) {
+      Event e{At(100 + i),
+              At(200 + 2 * i),
+              i % 2 ? "A" : "B",
+              static_cast<EventKind>(i % 7),
+              "modbus-tcp",
+              "127.0.0.1:4000",
+              "detail " + std::to_string(i) + " with 'quotes' and ünïcode"};
+      ASSERT_TRUE((*store)->AppendEvent(e).ok());
+      appended.push_back(e);
+    }
+  }
+  auto store = StateStore::Open(dir);
+  ASSERT_TRUE(store.ok());
+  auto all = (*store)->ReadEvents();
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  ASSERT_EQ(all->size(), appended.size());
+  for (std::size_t i = 0; i < appended.size(); ++i) {
+    EXPECT_EQ((*all)[i].event, appended[i]) << i;
+    if (i > 0) {
+      EXPECT_GT((*all)[i].id, (*all)[i - 1].id);
+    }
+  }
+  auto only_a = (*store)->ReadEvents("A");
+  ASSERT_TRUE(only_a.ok());
+  EXPECT_EQ(only_a->size(), 10u);
+  // The log is append-only, also for another program writing SQL.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(StatePath(dir).c_str(), &db), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(db, "DELETE FROM events", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(db, "UPDATE events SET detail = 'x'", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+}
+
+// Opens and expects a refusal naming the path and containing `words`.
+void ExpectRefused(const std::string& dir, const std::vector<std::string>& words) {
+  const std::string before = ReadFile(StatePath(dir));
+  auto store = StateStore::Open(dir);
+  ASSERT_FALSE(store.ok());
+  const std::string message = store.status().message();
+  EXPECT_EQ(store.status().code(), Status::Code::kFailedPrecondition) << message;
+  EXPECT_NE(message.find(StatePath(dir)), std::string::npos) << message;
+  for (const std::string& w : words) EXPECT_NE(message.find(w), std::string::npos) << message;
+  EXPECT_EQ(ReadFile(StatePath(dir)), before) << "a refused file must not be changed";
+}
+
+TEST(StateStore, ForeignSqliteFileIsRefused) {
+  const std::string dir = testing::MakeTempDir("store-foreign");
+  RawSql(StatePath(dir),
+         "CREATE TABLE photos (id INTEGER, name TEXT); INSERT INTO photos "
+         "VALUES (1, 'cat');");
+  ExpectRefused(dir, {"another program"});
+  RawSql(StatePath(dir), "PRAGMA application_id = 1234;");
+  ExpectRefused(dir, {"0x000004d2"});
+}
+
+TEST(StateStore, GarbageIsRefused) {
+  const std::string dir = testing::MakeTempDir("store-garbage");
+  {
+    std::ofstream out(StatePath(dir), std::ios::binary);
+    for (int i = 0; i < 10000; ++i) out << "this is not a database " << i << "\n";
+  }
+  ExpectRefused(dir, {"not a pro380 state file"});
+}
+
+// A store with enough data to span many pages, closed cleanly (checkpointed into the file).
+void WriteBigStore(const std::string& dir) {
+  auto store = StateStore::Open(dir);
+  ASSERT_TRUE(store.ok());
+  std::vector<MeterRecord> records;
+  for (int i = 0; i < 64; ++i)
+    records.push_back({std::to_string(20000000 + i), NonTrivialState(i)});
+  std::vector<Event> events;
+  for (int i = 0; i < 200; ++i) {
+    events.push_back(
+        {At(i), At(i), "20000000", EventKind::kSettingChange, "cli", "", std::string(100, 'x')});
+  }
+  ASSERT_TRUE((*store)->Save(records, events, At(1)).ok());
+}
+
+TEST(StateStore, CorruptedFileIsRefused) {
+  const std::string dir = testing::MakeTempDir("store-corrupt");
+  WriteBigStore(dir);
+  const std::string path = StatePath(dir);
+  const auto size = std::filesystem::file_size(path);
+  ASSERT_GT(size, 8u * 4096);
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(size / 2 / 4096 * 4096));
+    const std::string junk(4096, '\x5a');
+    f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+  }
+  ExpectRefused(dir, {"damaged"});
+}
+
+TEST(StateStore, TruncatedFileIsRefused) {
+  const std::string dir = testing::MakeTempDir("store-truncated");
+  WriteBigStore(dir);
+  const std::string path = StatePath(dir);
+  std::filesystem::resize_file(path, std::filesystem::file_size(path) / 2);
+  ExpectRefused(dir, {"damaged"});
+}
+
+TEST(StateStore, NewerSchemaIsRefusedWithBothVersions) {
+  const std::string dir = testing::MakeTempDir("store-newer");
+  ASSERT_TRUE(StateStore::Open(dir).ok());
+  RawSql(StatePath(dir), "PRAGMA user_version = 7;");
+  ExpectRefused(dir, {"schema version 7", "version 1"});
+}
+
+TEST(StateStore, VersionZeroIsMigrated) {
+  // Version 0: a pro380 file whose tables were never created (the first migration's input).
+  const std::string dir = testing::MakeTempDir("store-v0");
+  RawSql(StatePath(dir), "PRAGMA application_id = 1345534000;");  // 0x50333830
+  auto store = StateStore::Open(dir);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  const MeterRecord record{"1", NonTrivialState(3)};
+  ASSERT_TRUE((*store)->Save({&record, 1}, {}, At(0)).ok());
+  store->reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(StatePath(dir).c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(stmt, 0), kSchemaVersion);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+TEST(StateStore, InvalidSavedStateIsRefusedNotReset) {
+  const std::string dir = testing::MakeTempDir("store-invalid");
+  {
+    auto store = StateStore::Open(dir);
+    ASSERT_TRUE(store.ok());
+    const MeterRecord record{"5", NonTrivialState(0)};
+    ASSERT_TRUE((*store)->Save({&record, 1}, {}, At(0)).ok());
+  }
+  RawSql(StatePath(dir), "UPDATE meters SET combined_code = 2;");
+  auto store = StateStore::Open(dir);
+  ASSERT_TRUE(store.ok());
+  auto loaded = (*store)->Load("5");
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_NE(loaded.status().message().find("combined_code"), std::string::npos);
+  EXPECT_NE(loaded.status().message().find(StatePath(dir)), std::string::npos);
+  RawSql(StatePath(dir),
+         "UPDATE meters SET combined_code = 10, residue_active_forward_l2_uj = "
+         "4000.5;");
+  loaded = (*store)->Load("5");
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_NE(loaded.status().message().find("residues_uj"), std::string::npos)
+      << loaded.status().message();
+}
+
+TEST(StateStore, CrashKeepsTheLastCommittedSave) {
+  const std::string dir = testing::MakeTempDir("store-crash");
+  const MeterState first = NonTrivialState(1);
+  const MeterState second = NonTrivialState(2);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    auto store = StateStore::Open(dir);
+    if (!store.ok()) ::_exit(1);
+    const MeterRecord a{"7", first};
+    const MeterRecord b{"7", second};
+    if (!(*store)->Save({&a, 1}, {}, At(1)).ok()) ::_exit(2);
+    if (!(*store)->Save({&b, 1}, {}, At(2)).ok()) ::_exit(3);
+    ::_exit(0);  // no destructor, no checkpoint: the WAL holds the saves
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  ASSERT_TRUE(std::filesystem::exists(StatePath(dir) + "-wal"));
+  auto store = StateStore::Open(dir);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  auto loaded = (*store)->Load("7");
+  ASSERT_TRUE(loaded.ok() && loaded->has_value());
+  EXPECT_EQ(**loaded, second);
+}
+
+TEST(StateStore, SchemaVersionOneColumnsAreFrozen) {
+  const std::string dir = testing::MakeTempDir("store-columns");
+  ASSERT_TRUE(StateStore::Open(dir).ok());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(StatePath(dir).c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT name, type FROM pragma_table_info('meters')", -1, &stmt,
+                               nullptr),
+            SQLITE_OK);
+  std::string columns;
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    columns += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    columns += ":";
+    columns += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 1));
+    columns += " ";
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  EXPECT_EQ(columns, kFrozenColumnsV1);
+}
+
+}  // namespace
+}  // namespace pro380::storage
