@@ -21,8 +21,8 @@ std::vector<std::string> Lines(const std::string& text) {
 }
 
 TEST(RunCli, PrintsLiveQuantitiesAndStopsCleanly) {
-  const auto r = RunPro380(
-      {"run", "--source", "const:P1=2300,P3=-1150", "--speed", "3600", "--stop-after", "2s"});
+  const auto r = RunPro380({"run", "--state", testing::MakeTempDir("run-live"), "--source",
+                            "const:P1=2300,P3=-1150", "--speed", "3600", "--stop-after", "2s"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto lines = Lines(r.out);
   ASSERT_GE(lines.size(), 2u) << r.out;
@@ -35,7 +35,8 @@ TEST(RunCli, PrintsLiveQuantitiesAndStopsCleanly) {
 }
 
 TEST(RunCli, DefaultSourceIsTheHousehold) {
-  const auto r = RunPro380({"run", "--stop-after", "1s"});
+  const auto r = RunPro380(
+      {"run", "--state", testing::MakeTempDir("run-default-source"), "--stop-after", "1s"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("source sim:household"), std::string::npos) << r.out;
 }

@@ -314,7 +314,8 @@ INSTANTIATE_TEST_SUITE_P(
     CaseName);
 
 TEST(CsvSource, AnErrorIsStickyAndKeepsItsMessage) {
-  auto reader = CsvReader::Create(kHeader + "0,1,2,3\n1,x,2,3\n2,1,2,3\n", "f.csv");
+  const std::string text = kHeader + "0,1,2,3\n1,x,2,3\n2,1,2,3\n";  // outlives the reader
+  auto reader = CsvReader::Create(text, "f.csv");
   ASSERT_TRUE(reader.ok());
   std::vector<Interval> buffer(1);
   auto first = (*reader)->Read(buffer);
