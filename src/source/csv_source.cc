@@ -140,6 +140,7 @@ Status CsvReader::ParseHeader() {
   voltage_given_ = seen[kU1] || seen[kU2] || seen[kU3];
   frequency_given_ = seen[kF];
   reactive_given_ = seen[kQ1] || seen[kQ2] || seen[kQ3];
+  derived_may_overflow_ = reactive_given_ || voltage_given_ || seen[kI1] || seen[kI2] || seen[kI3];
   if (pos_ != end_ && *pos_ == '\r') ++pos_;
   if (pos_ != end_) {
     if (*pos_ != '\n') {
@@ -184,6 +185,7 @@ Status CsvReader::ParseHeader() {
   ++line_;
   if ((voltage_given_ || frequency_given_) && !CheckRanges()) return RowOutcome::kError;
   BuildRecord(record);
+  if (derived_may_overflow_ && !CheckDerived(record)) return RowOutcome::kError;
   return RowOutcome::kRow;
 }
 
@@ -232,6 +234,21 @@ Status CsvReader::ParseHeader() {
   if (values_[kF] < 45 || values_[kF] > 65) {
     Fail(row_line_, "f = " + std::to_string(values_[kF]) + " Hz is outside 45..65 Hz");
     return false;
+  }
+  return true;
+}
+
+// Finite inputs can still give an infinite S = √(P²+Q²), I = S/U or U·|I|; such a row is
+// rejected rather than handed to the meter. Without q, u and i columns S = |P| and I = |P|/230,
+// which are always finite, so the check is skipped.
+[[gnu::noinline]] bool CsvReader::CheckDerived(const metering::Interval& record) {
+  for (int k = 0; k < 3; ++k) {
+    const metering::PhaseValues& phase = record.phase[k];
+    if (!std::isfinite(phase.apparent_va) || !std::isfinite(phase.current_a)) {
+      Fail(row_line_, "phase " + std::to_string(k + 1) +
+                          ": the apparent power or current is beyond double range");
+      return false;
+    }
   }
   return true;
 }
@@ -290,7 +307,12 @@ Result<std::size_t> CsvReader::Read(std::span<metering::Interval> out) {
                           FormatSeconds(pending_time_ns_));
       return error_;
     }
-    last_step_ns_ = time_ns - pending_time_ns_;
+    // Times span ±9 223 372 035 s, so the gap between two rows can exceed int64 ns (292 years).
+    if (__builtin_sub_overflow(time_ns, pending_time_ns_, &last_step_ns_)) {
+      Fail(row_line_, "time " + FormatSeconds(time_ns) + " is more than 292 years after the " +
+                          "previous row's time " + FormatSeconds(pending_time_ns_));
+      return error_;
+    }
     out[n].duration = Duration(last_step_ns_);
     pending_time_ns_ = time_ns;
     pending_line_ = row_line_;

@@ -62,6 +62,7 @@ class CsvReader : public RecordSource {
   RowOutcome ParseRow(metering::Interval& record, int64_t& time_ns);
   bool SkipToData();  // false at end of text
   bool CheckRanges();
+  bool CheckDerived(const metering::Interval& record);
   void BuildRecord(metering::Interval& record) const;
   RowOutcome FieldError(int column, const char* field);
   RowOutcome Fail(int64_t line, const std::string& problem);
@@ -78,6 +79,7 @@ class CsvReader : public RecordSource {
   bool voltage_given_ = false;
   bool frequency_given_ = false;
   bool reactive_given_ = false;
+  bool derived_may_overflow_ = false;  // S or I can leave double range (q, u or i given)
   std::array<double, kSlotCount> values_{};
 
   // Look-ahead: the last parsed row, whose interval ends when the next row's time is known.

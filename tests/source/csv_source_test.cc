@@ -292,6 +292,15 @@ INSTANTIATE_TEST_SUITE_P(
                "test.csv:4: time 1 is not after the previous row's time 1"},
         BadCsv{"TimeGoesBack", kHeader + "5.5,1,2,3\n5.25,1,2,3\n",
                "test.csv:3: time 5.25 is not after the previous row's time 5.5"},
+        // Found by tests/fuzz/csv_reader: the gap overflowed int64 nanoseconds.
+        BadCsv{"GapBeyondInt64Nanoseconds", kHeader + "-9000000000,1,2,3\n9000000000,1,2,3\n",
+               "test.csv:3: time 9000000000 is more than 292 years after the previous row's "
+               "time -9000000000"},
+        // Found by tests/fuzz/csv_reader: finite columns gave an infinite S or I.
+        BadCsv{"ApparentPowerBeyondDoubleRange", "time,p1,p2,p3,q1\n0,1e200,0,0,0\n",
+               "test.csv:2: phase 1: the apparent power or current is beyond double range"},
+        BadCsv{"CurrentBeyondDoubleRange", "time,p1,p2,p3,u2\n0,0,1e300,0,1e-100\n",
+               "test.csv:2: phase 2: the apparent power or current is beyond double range"},
         BadCsv{"TimeWithExponent", kHeader + "1e3,1,2,3\n", "test.csv:2: time '1e3' is not a time"},
         BadCsv{"TimeTooPrecise", kHeader + "0.0000000001,1,2,3\n", "test.csv:2: time '0.0"},
         BadCsv{"TimeNotNumber", kHeader + "noon,1,2,3\n", "test.csv:2: time 'noon'"},
