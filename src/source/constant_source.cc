@@ -82,6 +82,11 @@ Result<metering::Interval> ParseConstantSpec(std::string_view body) {
                                      " has power but U" + std::to_string(k + 1) + "=0");
     }
     record.phase[k] = metering::PhaseFromPower(u[k], p[k], q[k]);
+    // Finite P, Q and U can still give an infinite current (S/U) or S.
+    if (!std::isfinite(record.phase[k].apparent_va) || !std::isfinite(record.phase[k].current_a)) {
+      return Status::InvalidArgument("const source: phase " + std::to_string(k + 1) +
+                                     ": the apparent power or current is beyond double range");
+    }
   }
   return record;
 }
