@@ -44,9 +44,10 @@ Result<Duration> ParseDuration(std::string_view text) {
     rest.remove_prefix(unit->suffix.size());
     total += number * unit->seconds;
   }
-  if (total <= 0 || total > 100.0 * 365 * 86400) {
+  // A positive total below 0.5 ns would round to a zero duration.
+  if (total < 0.5e-9 || total > 100.0 * 365 * 86400) {
     return Status::InvalidArgument("duration '" + std::string(text) +
-                                   "' must be above 0 and at most 100 years");
+                                   "' must be at least 1 ns and at most 100 years");
   }
   return FromSeconds(total);
 }

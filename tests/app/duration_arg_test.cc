@@ -26,5 +26,14 @@ TEST(ParseDuration, RejectsWhatIsNotADuration) {
   }
 }
 
+// Found by tests/fuzz/duration: a positive total below 0.5 ns was accepted as a zero duration.
+TEST(ParseDuration, RejectsWhatRoundsToZeroNanoseconds) {
+  EXPECT_EQ(*ParseDuration("1e-9s"), 1ns);
+  const auto parsed = ParseDuration("0.0000000001s");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().message(),
+            "duration '0.0000000001s' must be at least 1 ns and at most 100 years");
+}
+
 }  // namespace
 }  // namespace pro380::app
