@@ -7,11 +7,14 @@ namespace pro380::metering {
 namespace {
 
 // Where between sample k − 1 (negative) and sample k (non-negative) the line through them
-// crosses zero, in (0, 1].
+// crosses zero, in (0, 1]. An infinite sample has no line (−inf/−inf is NaN, a/−inf is 0); the
+// crossing is then put at sample k, and the segment, holding a non-finite sample, registers
+// nothing anyway.
 double Fraction(const float* v, int64_t k) {
   const double a = v[k - 1];
   const double b = v[k];
-  return a / (a - b);
+  const double fraction = a / (a - b);
+  return fraction > 0 ? fraction : 1.0;
 }
 
 CrossingResult Found(int64_t k, double fraction) {

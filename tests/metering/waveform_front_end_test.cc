@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <vector>
 
@@ -285,6 +286,22 @@ TEST(WaveformFrontEnd, NonFiniteSamplesRegisterNothingForTheirSegment) {
   // One cycle of L1 is lost; L2 and L3 are whole.
   EXPECT_NEAR(RegisteredJoules(meter, EnergyKind::kActive, 0), 2300 * 0.98, 2300 * 1e-4);
   EXPECT_NEAR(RegisteredJoules(meter, EnergyKind::kActive, 1), 2300, 2300 * 1e-4);
+}
+
+// Found by tests/fuzz/wave_reader: an infinite sample just before a crossing made the crossing
+// position NaN, which was then converted to integer nanoseconds.
+TEST(WaveformFrontEnd, InfiniteSamplesAtACrossingKeepTheIntervalsTilingTheStream) {
+  const ThreePhase s = Balanced(230, 10, 0, 50);
+  for (const float bad :
+       {-std::numeric_limits<float>::infinity(), std::numeric_limits<float>::infinity()}) {
+    Planar samples = Sample(s, kFs, 6400);
+    // L1's rising crossings are at multiples of 128 samples.
+    samples.ch[0][bad < 0 ? 1279 : 1280] = bad;
+    FrontEndStats stats;
+    const auto intervals = Intervals(samples, Config(), 6400, &stats);
+    EXPECT_EQ(Total(intervals), FromSeconds(1.0)) << bad;
+    EXPECT_GE(stats.invalid_segments, 1) << bad;
+  }
 }
 
 TEST(WaveformFrontEnd, AStreamEndingMidCycleLeavesTheMeterShowingAWholeCycle) {
