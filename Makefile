@@ -5,8 +5,16 @@ BUILD_TYPE ?= Release
 PRO380_WERROR ?= OFF
 JOBS ?= $(shell nproc)
 RUN_ARGS ?=
+# check-full (docs/testing.md): the test suite under ASan+UBSan, then each fuzz target for
+# FUZZ_SECONDS on a copy of its seed corpus. Both build with clang in their own directories.
+SANITIZE_DIR ?= build-sanitize
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 20
+SANITIZE_CMAKE = -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O2 -gline-tables-only" \
+  -DPRO380_SANITIZE=address,undefined -DPRO380_WERROR=$(PRO380_WERROR) -DPRO380_BUILD_BENCH=OFF
+export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 
-.PHONY: all deps configure build test run bench format lint clean
+.PHONY: all deps configure build test run bench format lint clean check-full check-sanitize check-fuzz
 
 all: build
 
@@ -22,6 +30,20 @@ build: configure
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+check-full: check-sanitize check-fuzz
+
+# naming and format are compiler-independent and already run in `make test`.
+check-sanitize: deps
+	@CXX=clang++ cmake -S . -B $(SANITIZE_DIR) $(SANITIZE_CMAKE) >/dev/null
+	@cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	@cd $(SANITIZE_DIR) && ctest --output-on-failure -j $(JOBS) -E '^(naming|format)$$'
+
+check-fuzz: deps
+	@CXX=clang++ cmake -S . -B $(FUZZ_DIR) $(SANITIZE_CMAKE) -DPRO380_FUZZ=ON \
+	  -DPRO380_BUILD_TESTS=OFF >/dev/null
+	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_targets
+	@scripts/run_fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
 
 run: build
 	@$(BUILD_DIR)/pro380 run $(RUN_ARGS)
