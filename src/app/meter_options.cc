@@ -101,13 +101,9 @@ Result<MeterOptions> ValidateMeterArgs(const MeterArgs& args) {
   if (!rate) return Invalid("s0-rate", args.s0_rate, metering::S0RateList());
   out.meter.s0_rate = *rate;
 
-  if (args.wiring == "3p4w") {
-    out.meter.wiring = metering::Wiring::k3P4W;
-  } else if (args.wiring == "3p3w") {
-    out.meter.wiring = metering::Wiring::k3P3W;
-  } else {
-    return Invalid("wiring", args.wiring, "3p4w, 3p3w");
-  }
+  const auto wiring = metering::WiringFromName(args.wiring);
+  if (!wiring) return Invalid("wiring", args.wiring, "3p4w, 3p3w");
+  out.meter.wiring = *wiring;
 
   if (args.tariff == "1") {
     out.meter.tariff = metering::Tariff::kT1;

@@ -114,8 +114,7 @@ Result<std::vector<storage::Event>> ApplyGivenOptions(const RunArgs& args,
     }
   }
   if (Given(args, "--wiring") && wanted.wiring != saved.wiring) {
-    return refuse("wiring", std::string("is wired ") +
-                                (saved.wiring == metering::Wiring::k3P3W ? "3p3w" : "3p4w"));
+    return refuse("wiring", "is wired " + std::string(metering::WiringName(saved.wiring)));
   }
   if (Given(args, "--combined-code") && wanted.combined_code != saved.combined_code) {
     if (meter.SetCombinedCode(wanted.combined_code) != metering::SettingOutcome::kApplied) {

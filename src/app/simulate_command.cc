@@ -100,7 +100,7 @@ int RunSimulate(const SimulateArgs& args) {
         {"serial", options->serial},
         {"id", options->id},
         {"ct", options->meter.ct_variant},
-        {"wiring", options->meter.wiring == metering::Wiring::k3P3W ? "3p3w" : "3p4w"},
+        {"wiring", metering::WiringName(options->meter.wiring)},
         {"start", FormatTime(*start)},
         {"end", FormatTime(meter.now())},
         {"simulated_seconds", ToSeconds(meter.now() - *start)},

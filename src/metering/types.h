@@ -58,6 +58,17 @@ enum class SettingOutcome : uint8_t {
 
 std::string_view SettingOutcomeName(SettingOutcome outcome);
 
+// "3p4w" / "3p3w": the wiring's name on the command line, in JSON and in the state store.
+constexpr std::string_view WiringName(Wiring wiring) {
+  return wiring == Wiring::k3P3W ? "3p3w" : "3p4w";
+}
+constexpr std::optional<Wiring> WiringFromName(std::string_view name) {
+  for (Wiring w : {Wiring::k3P4W, Wiring::k3P3W}) {
+    if (WiringName(w) == name) return w;
+  }
+  return std::nullopt;
+}
+
 }  // namespace pro380::metering
 
 #endif  // PRO380_METERING_TYPES_H_

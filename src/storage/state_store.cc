@@ -333,8 +333,8 @@ Status StateStore::Save(std::span<const MeterRecord> meters, std::span<const Eve
     sqlite3_bind_int64(s, ++i, c.ct_variant ? 1 : 0);
     sqlite3_bind_int64(s, ++i, c.ct_ratio);
     sqlite3_bind_int64(s, ++i, c.ct_locked ? 1 : 0);
-    sqlite3_bind_text(s, ++i, c.wiring == metering::Wiring::k3P3W ? "3p3w" : "3p4w", -1,
-                      SQLITE_STATIC);
+    const std::string_view wiring = metering::WiringName(c.wiring);
+    sqlite3_bind_text(s, ++i, wiring.data(), static_cast<int>(wiring.size()), SQLITE_STATIC);
     sqlite3_bind_int64(s, ++i, static_cast<int>(c.combined_code));
     sqlite3_bind_int64(s, ++i, c.s0_rate.uwh_per_pulse);
     sqlite3_bind_int64(s, ++i, c.tariff == metering::Tariff::kT2 ? 2 : 1);
@@ -408,13 +408,9 @@ Result<std::optional<MeterState>> StateStore::Load(std::string_view key) {
   c.ct_locked = ct_locked == 1;
   const auto* wiring = reinterpret_cast<const char*>(sqlite3_column_text(raw, 6));
   const std::string_view wiring_text = wiring != nullptr ? wiring : "";
-  if (wiring_text == "3p4w") {
-    c.wiring = metering::Wiring::k3P4W;
-  } else if (wiring_text == "3p3w") {
-    c.wiring = metering::Wiring::k3P3W;
-  } else {
-    return invalid("wiring", "is not 3p4w or 3p3w");
-  }
+  const auto wiring_value = metering::WiringFromName(wiring_text);
+  if (!wiring_value) return invalid("wiring", "is not 3p4w or 3p3w");
+  c.wiring = *wiring_value;
   const auto code = metering::CombinedCodeFromNumber(static_cast<int>(integer(7)));
   if (!code || integer(7) != static_cast<int>(*code)) {
     return invalid("combined_code", "is not one of 1, 4, 5, 6, 9, 10, 11");
