@@ -27,7 +27,6 @@ Status UnknownSpec(std::string_view spec) {
 }  // namespace
 
 Result<OpenedSource> OpenSource(std::string_view spec, const SourceOptions& options) {
-  (void)options;
   OpenedSource opened;
   opened.description = std::string(spec);
   if (spec.starts_with("const:")) {
