@@ -4,7 +4,6 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -12,9 +11,10 @@
 #include "app/duration_arg.h"
 #include "app/exit_status.h"
 #include "app/json_output.h"
+#include "app/meter_resume.h"
+#include "app/periodic_saver.h"
 #include "app/record_feeder.h"
-#include "metering/ct_ratio.h"
-#include "metering/meter_state.h"
+#include "app/wall_clock.h"
 #include "metering/readings.h"
 #include "source/open_source.h"
 #include "storage/state_store.h"
@@ -45,131 +45,6 @@ void PrintLine(const metering::Meter& meter) {
               r[QuantityId::kReverseActiveEnergyKwh]);
   std::fflush(stdout);
 }
-
-// The offset of this machine's local time (TZ) from UTC at `t`.
-Duration LocalUtcOffset(TimePoint t) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(
-      std::chrono::time_point_cast<std::chrono::system_clock::duration>(t));
-  std::tm local{};
-  if (localtime_r(&seconds, &local) == nullptr) return Duration::zero();
-  return std::chrono::seconds(local.tm_gmtoff);
-}
-
-TimePoint WallNow() {
-  return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
-}
-
-bool Given(const RunArgs& args, std::string_view option) {
-  for (const std::string& g : args.given_meter_options) {
-    if (g == option) return true;
-  }
-  return false;
-}
-
-std::string CodeText(metering::CombinedCode code) { return std::to_string(static_cast<int>(code)); }
-
-std::string RateText(const metering::S0Rate& rate) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", rate.impulses_per_kwh);
-  return text;
-}
-
-// Brings the command line's meter options to a saved meter (docs/decisions/state.md): the saved
-// state wins for everything it holds; an option typed on the command line that disagrees is
-// applied through the meter's own setting rules (and logged), or refused when the meter refuses
-// it (locked C-10, locked CT ratio) or when it describes another meter (variant, wiring).
-// Returns the setting-change events, or InvalidArgument naming the option.
-Result<std::vector<storage::Event>> ApplyGivenOptions(const RunArgs& args,
-                                                      const MeterOptions& options,
-                                                      const std::string& path,
-                                                      metering::Meter& meter) {
-  std::vector<storage::Event> events;
-  const metering::MeterConfig saved = meter.config();
-  const metering::MeterConfig& wanted = options.meter;
-  const std::string where = "the meter " + options.serial + " saved in " + path;
-  const auto refuse = [&](std::string_view option, const std::string& why) {
-    return Status::InvalidArgument("--" + std::string(option) + ": " + where + " " + why +
-                                   "; drop the option to keep the saved setting, or use another "
-                                   "--state directory");
-  };
-  const auto changed = [&](const std::string& what, const std::string& from,
-                           const std::string& to) {
-    events.push_back({WallNow(), meter.now(), options.serial, storage::EventKind::kSettingChange,
-                      "cli", "", what + ": " + from + " -> " + to});
-  };
-  if (Given(args, "--ct")) {
-    if (!saved.ct_variant) return refuse("ct", "is a direct meter");
-    if (saved.ct_ratio != wanted.ct_ratio) {
-      if (saved.ct_locked) {
-        return refuse("ct", "has its CT ratio locked at " + std::to_string(saved.ct_ratio));
-      }
-      if (meter.SetCtRatio(wanted.ct_ratio) != metering::SettingOutcome::kApplied) {
-        return refuse("ct", "refuses the ratio");
-      }
-      changed("ct_ratio", std::to_string(saved.ct_ratio), std::to_string(wanted.ct_ratio));
-    }
-    if (!meter.config().ct_locked && meter.LockCtRatio() == metering::SettingOutcome::kApplied) {
-      events.push_back({WallNow(), meter.now(), options.serial, storage::EventKind::kLock, "cli",
-                        "", "ct_ratio locked at " + std::to_string(wanted.ct_ratio)});
-    }
-  }
-  if (Given(args, "--wiring") && wanted.wiring != saved.wiring) {
-    return refuse("wiring", "is wired " + std::string(metering::WiringName(saved.wiring)));
-  }
-  if (Given(args, "--combined-code") && wanted.combined_code != saved.combined_code) {
-    if (meter.SetCombinedCode(wanted.combined_code) != metering::SettingOutcome::kApplied) {
-      return refuse("combined-code", "has combined code " + CodeText(saved.combined_code) +
-                                         ", which is final (C-10)");
-    }
-    changed("combined_code", CodeText(saved.combined_code), CodeText(wanted.combined_code));
-  }
-  if (Given(args, "--s0-rate") && !(wanted.s0_rate == saved.s0_rate)) {
-    if (meter.SetS0Rate(wanted.s0_rate.impulses_per_kwh) != metering::SettingOutcome::kApplied) {
-      return refuse("s0-rate", "refuses the rate");
-    }
-    changed("s0_rate", RateText(saved.s0_rate), RateText(wanted.s0_rate));
-  }
-  if (Given(args, "--tariff") && wanted.tariff != saved.tariff) {
-    meter.SetTariff(wanted.tariff);
-    changed("tariff", saved.tariff == metering::Tariff::kT2 ? "2" : "1",
-            wanted.tariff == metering::Tariff::kT2 ? "2" : "1");
-  }
-  return events;
-}
-
-// Saves the meter every interval of wall time and reports the health of the saves: a failure is
-// printed once and clears the meter's EEPROM diagnostic until a save succeeds again.
-class PeriodicSaver {
- public:
-  PeriodicSaver(storage::StateStore& store, std::string key)
-      : store_(store), key_(std::move(key)) {}
-
-  // Returns the save's status; on a change between failing and working it prints one line.
-  Status Save(metering::Meter& meter, std::vector<storage::Event> events) {
-    if (!failure_.empty()) {
-      events.push_back({WallNow(), meter.now(), key_, storage::EventKind::kError, "app", "",
-                        "saves failed: " + failure_});
-    }
-    const storage::MeterRecord record{key_, meter.state()};
-    Status st = store_.Save({&record, 1}, events, WallNow());
-    if (st.ok() && !failure_.empty()) {
-      std::fprintf(stderr, "pro380 run: saving the state works again\n");
-      failure_.clear();
-      meter.set_eeprom_ok(true);
-    } else if (!st.ok() && failure_.empty()) {
-      std::fprintf(stderr, "pro380 run: saving the state failed (retrying): %s\n",
-                   st.message().c_str());
-      failure_ = st.message();
-      meter.set_eeprom_ok(false);
-    }
-    return st;
-  }
-
- private:
-  storage::StateStore& store_;
-  std::string key_;
-  std::string failure_;  // the first message of the current run of failures; empty = healthy
-};
 
 }  // namespace
 
@@ -235,43 +110,17 @@ int RunRun(const RunArgs& args) {
 
   auto store = storage::StateStore::Open(*state_dir);
   if (!store.ok()) return Fail(store.status());
-  auto saved = (*store)->Load(options->serial);
-  if (!saved.ok()) return Fail(saved.status());
-  std::vector<storage::Event> events;
-  std::unique_ptr<metering::Meter> meter;
-  if (saved->has_value()) {
-    // Meter time never runs backwards: it continues from the saved time or, after an outage,
-    // from the host's clock (docs/decisions/state.md).
-    metering::MeterState state = **saved;
-    if (state.config.start > wall_start) {
-      events.push_back({wall_start, state.config.start, options->serial,
-                        storage::EventKind::kTimeJump, "app", "",
-                        "meter clock is ahead of the host clock by " +
-                            std::to_string(ToSeconds(state.config.start - wall_start)) +
-                            " s; meter time continues from the saved time"});
-    } else {
-      state.config.start = wall_start;
-    }
-    meter = std::make_unique<metering::Meter>(state);
-    auto changes = ApplyGivenOptions(args, *options, (*store)->path(), *meter);
-    if (!changes.ok()) return Fail(changes.status());
-    events.insert(events.end(), changes->begin(), changes->end());
-    if (meter->now() != wall_start) {
-      opened = open_source(meter->now());
-      if (!opened.ok()) return Fail(opened.status().WithContext("--source"));
-    }
-  } else {
-    options->meter.start = wall_start;
-    meter = std::make_unique<metering::Meter>(options->meter);
+  auto started = StartMeter(**store, *options, args.given_meter_options, wall_start);
+  if (!started.ok()) return Fail(started.status());
+  metering::Meter* meter = started->meter.get();
+  if (meter->now() != wall_start) {
+    opened = open_source(meter->now());
+    if (!opened.ok()) return Fail(opened.status().WithContext("--source"));
   }
-  // Real meter register 0x4016: every start counts.
-  meter->set_power_down_count(meter->power_down_count() + 1);
-  events.insert(events.begin(),
-                {wall_start, meter->now(), options->serial, storage::EventKind::kPowerUp, "app", "",
-                 saved->has_value() ? "resumed" : "new meter"});
-  const storage::MeterRecord first{options->serial, meter->state()};
-  if (Status st = (*store)->Save({&first, 1}, events, wall_start); !st.ok()) return Fail(st);
-  PeriodicSaver saver(**store, options->serial);
+  // A store that opened but cannot be written (disk full, I/O errors) does not stop the meter:
+  // it runs from memory and the saver retries (docs/decisions/state.md).
+  PeriodicSaver saver(**store, {{options->serial, meter}});
+  saver.Save(std::move(started->events));
 
   std::signal(SIGINT, OnStopSignal);
   std::signal(SIGTERM, OnStopSignal);
@@ -280,7 +129,7 @@ int RunRun(const RunArgs& args) {
               std::string(VariantName(options->variant)).c_str(), options->serial.c_str(),
               args.source.c_str(), args.speed);
   std::printf("state %s: %s, power-down count %lld\n", (*store)->path().c_str(),
-              saved->has_value() ? "resumed" : "new meter",
+              started->resumed ? "resumed" : "new meter",
               static_cast<long long>(meter->power_down_count()));
 
   using Clock = std::chrono::steady_clock;
@@ -316,15 +165,15 @@ int RunRun(const RunArgs& args) {
       next_print += std::chrono::seconds(1);
     }
     if (now >= next_save) {
-      saver.Save(*meter, {});  // a failure is reported by the saver and retried next interval
+      saver.Save({});  // a failure is reported by the saver and retried next interval
       next_save = now + *save_interval;
     }
     if (stop_after && now - wall_zero >= *stop_after) break;
   }
   if (meter->now() != printed_at) PrintLine(*meter);  // the state at the stop
   const std::string why = g_stop.load() ? "signal" : (status == kExitOk ? "stop" : "failure");
-  if (Status st = saver.Save(*meter, {{WallNow(), meter->now(), options->serial,
-                                       storage::EventKind::kPowerDown, "app", "", why}});
+  if (Status st = saver.Save({{WallNow(), meter->now(), options->serial,
+                               storage::EventKind::kPowerDown, "app", "", why}});
       !st.ok()) {
     return Fail(st.WithContext("final save"));
   }

@@ -1,0 +1,130 @@
+#include "app/meter_resume.h"
+
+#include <cstdio>
+
+#include "app/wall_clock.h"
+
+namespace pro380::app {
+namespace {
+
+bool Given(const std::vector<std::string>& given, std::string_view option) {
+  for (const std::string& g : given) {
+    if (g == option) return true;
+  }
+  return false;
+}
+
+std::string TariffText(metering::Tariff tariff) {
+  return tariff == metering::Tariff::kT2 ? "2" : "1";
+}
+
+std::string CodeText(metering::CombinedCode code) { return std::to_string(static_cast<int>(code)); }
+
+std::string RateText(const metering::S0Rate& rate) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", rate.impulses_per_kwh);
+  return text;
+}
+
+// Brings the command line's meter options to a saved meter (docs/decisions/state.md): the saved
+// state wins for everything it holds; an option typed on the command line that disagrees is
+// applied through the meter's own setting rules (and logged), or refused when the meter refuses
+// it (locked C-10, locked CT ratio) or when it describes another meter (variant, wiring).
+// Returns the setting-change events, or InvalidArgument naming the option.
+Result<std::vector<storage::Event>> ApplyGivenOptions(const std::vector<std::string>& given,
+                                                      const MeterOptions& options,
+                                                      const std::string& path,
+                                                      metering::Meter& meter) {
+  std::vector<storage::Event> events;
+  const metering::MeterConfig saved = meter.config();
+  const metering::MeterConfig& wanted = options.meter;
+  const std::string where = "the meter " + options.serial + " saved in " + path;
+  const auto refuse = [&](std::string_view option, const std::string& why) {
+    return Status::InvalidArgument("--" + std::string(option) + ": " + where + " " + why +
+                                   "; drop the option to keep the saved setting, or use another "
+                                   "--state directory");
+  };
+  const auto changed = [&](const std::string& what, const std::string& from,
+                           const std::string& to) {
+    events.push_back({WallNow(), meter.now(), options.serial, storage::EventKind::kSettingChange,
+                      "cli", "", what + ": " + from + " -> " + to});
+  };
+  if (Given(given, "--ct")) {
+    if (!saved.ct_variant) return refuse("ct", "is a direct meter");
+    if (saved.ct_ratio != wanted.ct_ratio) {
+      if (saved.ct_locked) {
+        return refuse("ct", "has its CT ratio locked at " + std::to_string(saved.ct_ratio));
+      }
+      if (meter.SetCtRatio(wanted.ct_ratio) != metering::SettingOutcome::kApplied) {
+        return refuse("ct", "refuses the ratio");
+      }
+      changed("ct_ratio", std::to_string(saved.ct_ratio), std::to_string(wanted.ct_ratio));
+    }
+    if (!meter.config().ct_locked && meter.LockCtRatio() == metering::SettingOutcome::kApplied) {
+      events.push_back({WallNow(), meter.now(), options.serial, storage::EventKind::kLock, "cli",
+                        "", "ct_ratio locked at " + std::to_string(wanted.ct_ratio)});
+    }
+  }
+  if (Given(given, "--wiring") && wanted.wiring != saved.wiring) {
+    return refuse("wiring", "is wired " + std::string(metering::WiringName(saved.wiring)));
+  }
+  if (Given(given, "--combined-code") && wanted.combined_code != saved.combined_code) {
+    if (meter.SetCombinedCode(wanted.combined_code) != metering::SettingOutcome::kApplied) {
+      return refuse("combined-code", "has combined code " + CodeText(saved.combined_code) +
+                                         ", which is final (C-10)");
+    }
+    changed("combined_code", CodeText(saved.combined_code), CodeText(wanted.combined_code));
+  }
+  if (Given(given, "--s0-rate") && !(wanted.s0_rate == saved.s0_rate)) {
+    if (meter.SetS0Rate(wanted.s0_rate.impulses_per_kwh) != metering::SettingOutcome::kApplied) {
+      return refuse("s0-rate", "refuses the rate");
+    }
+    changed("s0_rate", RateText(saved.s0_rate), RateText(wanted.s0_rate));
+  }
+  if (Given(given, "--tariff") && wanted.tariff != saved.tariff) {
+    meter.SetTariff(wanted.tariff);
+    changed("tariff", TariffText(saved.tariff), TariffText(wanted.tariff));
+  }
+  return events;
+}
+
+}  // namespace
+
+Result<StartedMeter> StartMeter(storage::StateStore& store, const MeterOptions& options,
+                                const std::vector<std::string>& given_options,
+                                TimePoint wall_start) {
+  auto saved = store.Load(options.serial);
+  if (!saved.ok()) return saved.status();
+  StartedMeter started;
+  started.resumed = saved->has_value();
+  if (started.resumed) {
+    // Meter time never runs backwards: it continues from the saved time or, after an outage,
+    // from the host's clock.
+    metering::MeterState state = **saved;
+    if (state.config.start > wall_start) {
+      started.events.push_back({wall_start, state.config.start, options.serial,
+                                storage::EventKind::kTimeJump, "app", "",
+                                "meter clock is ahead of the host clock by " +
+                                    std::to_string(ToSeconds(state.config.start - wall_start)) +
+                                    " s; meter time continues from the saved time"});
+    } else {
+      state.config.start = wall_start;
+    }
+    started.meter = std::make_unique<metering::Meter>(state);
+    auto changes = ApplyGivenOptions(given_options, options, store.path(), *started.meter);
+    if (!changes.ok()) return changes.status();
+    started.events.insert(started.events.end(), changes->begin(), changes->end());
+  } else {
+    metering::MeterConfig config = options.meter;
+    config.start = wall_start;
+    started.meter = std::make_unique<metering::Meter>(config);
+  }
+  metering::Meter& meter = *started.meter;
+  meter.set_power_down_count(meter.power_down_count() + 1);
+  started.events.insert(started.events.begin(),
+                        {wall_start, meter.now(), options.serial, storage::EventKind::kPowerUp,
+                         "app", "", started.resumed ? "resumed" : "new meter"});
+  return started;
+}
+
+}  // namespace pro380::app

@@ -1,0 +1,36 @@
+// Bringing a meter up from the state store (rules in docs/decisions/state.md): a saved meter
+// resumes with its registers, settings and locks, and the meter options typed on the command
+// line are applied to it by the meter's own setting rules or refused; a meter the store does not
+// know starts new from the options. Either way the power-down count is incremented (real register
+// 0x4016) and the returned events begin with the `power_up`.
+#ifndef PRO380_APP_METER_RESUME_H_
+#define PRO380_APP_METER_RESUME_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/meter_options.h"
+#include "base/status.h"
+#include "base/time.h"
+#include "metering/meter.h"
+#include "storage/state_store.h"
+
+namespace pro380::app {
+
+struct StartedMeter {
+  std::unique_ptr<metering::Meter> meter;
+  bool resumed = false;
+  std::vector<storage::Event> events;  // to be saved with the first save; power_up first
+};
+
+// `given_options` are the meter options typed on the command line (e.g. "--combined-code"); only
+// these are checked against, or applied to, a saved meter. Nothing is written to `store`.
+// Errors: the store's load errors; InvalidArgument naming the option that a saved meter refuses.
+Result<StartedMeter> StartMeter(storage::StateStore& store, const MeterOptions& options,
+                                const std::vector<std::string>& given_options,
+                                TimePoint wall_start);
+
+}  // namespace pro380::app
+
+#endif  // PRO380_APP_METER_RESUME_H_

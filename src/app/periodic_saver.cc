@@ -1,0 +1,51 @@
+#include "app/periodic_saver.h"
+
+#include "app/wall_clock.h"
+
+namespace pro380::app {
+
+void PeriodicSaver::SetEepromOk(bool ok) {
+  for (const SavedMeter& m : meters_) m.meter->set_eeprom_ok(ok);
+}
+
+Status PeriodicSaver::Save(std::vector<storage::Event> events) {
+  const TimePoint wall = WallNow();
+  pending_.insert(pending_.end(), std::make_move_iterator(events.begin()),
+                  std::make_move_iterator(events.end()));
+  std::vector<storage::Event> written = pending_;
+  if (!failure_.empty()) {  // written only if this save works: it records the recovery
+    for (const SavedMeter& m : meters_) {
+      written.push_back(
+          {wall, m.meter->now(), m.key, storage::EventKind::kError, "app", "",
+           "saves failed " + std::to_string(failed_saves_) + " time(s) until now: " + failure_});
+    }
+  }
+  std::vector<storage::MeterRecord> records;
+  records.reserve(meters_.size());
+  for (const SavedMeter& m : meters_) records.push_back({m.key, m.meter->state()});
+  Status st = store_.Save(records, written, wall);
+  if (st.ok()) {
+    pending_.clear();
+    if (!failure_.empty()) {
+      std::fprintf(report_, "pro380 run: saving the state works again after %lld failed save(s)\n",
+                   static_cast<long long>(failed_saves_));
+      failure_.clear();
+      failed_saves_ = 0;
+      SetEepromOk(true);
+    }
+  } else {
+    ++failed_saves_;
+    if (failure_.empty()) {
+      std::fprintf(report_,
+                   "pro380 run: saving the state failed; the meter runs on from memory and "
+                   "retries every save interval: %s\n",
+                   st.message().c_str());
+      failure_ = st.message();
+      SetEepromOk(false);
+    }
+  }
+  std::fflush(report_);
+  return st;
+}
+
+}  // namespace pro380::app
