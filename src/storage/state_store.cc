@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "metering/s0_rate.h"
+#include "storage/state_columns.h"
+#include "storage/state_fields.h"
 
 namespace pro380::storage {
 namespace {
@@ -23,54 +25,6 @@ constexpr std::array<std::string_view, 7> kEventKindNames = {
 
 int64_t Nanoseconds(TimePoint t) { return t.time_since_epoch().count(); }
 TimePoint FromNanoseconds(int64_t ns) { return TimePoint(Duration(ns)); }
-
-// Calls f(column_name, field) for every counter, register and residue of a MeterState, in the
-// column order of schema version 1 (docs/formats/state.md). DO NOT CHANGE the names or the order:
-// they are the stored format. Integer fields are int64_t, residues double.
-template <typename State, typename F>
-void ForEachNumber(State& s, F&& f) {
-  f("day_counter_uwh", s.day_counter_uwh);
-  f("power_down_count", s.power_down_count);
-  f("s0_forward_pulses", s.s0_forward.pulses);
-  f("s0_forward_residue_uwh", s.s0_forward.residue_uwh);
-  f("s0_reverse_pulses", s.s0_reverse.pulses);
-  f("s0_reverse_residue_uwh", s.s0_reverse.residue_uwh);
-  f("led_active_pulses", s.led[0].pulses);
-  f("led_active_residue_uwh", s.led[0].residue_uwh);
-  f("led_reactive_pulses", s.led[1].pulses);
-  f("led_reactive_residue_uwh", s.led[1].residue_uwh);
-  constexpr std::array<const char*, 2> kKinds = {"active", "reactive"};
-  constexpr std::array<const char*, 2> kUnits = {"_uwh", "_uvarh"};
-  constexpr std::array<const char*, 2> kDirections = {"forward", "reverse"};
-  constexpr std::array<const char*, 4> kLanes = {"l1", "l2", "l3", "net"};
-  for (int k = 0; k < metering::kEnergyKindCount; ++k) {
-    for (int d = 0; d < metering::kDirectionCount; ++d) {
-      const std::string prefix = std::string(kKinds[k]) + "_" + kDirections[d] + "_";
-      for (int p = 0; p < metering::kPhaseCount; ++p) {
-        for (int t = 0; t < metering::kTariffCount; ++t) {
-          f(prefix + kLanes[p] + "_t" + std::to_string(t + 1) + kUnits[k],
-            s.registers[k].phase[p][d][t]);
-        }
-      }
-      for (int t = 0; t < metering::kTariffCount; ++t) {
-        f(prefix + "total_t" + std::to_string(t + 1) + kUnits[k], s.registers[k].total[d][t]);
-      }
-    }
-  }
-  for (int d = 0; d < metering::kDirectionCount; ++d) {
-    for (int lane = 0; lane < metering::kEnergyLaneCount; ++lane) {
-      const int k = lane / (metering::kPhaseCount + 1);
-      f(std::string("residue_") + kKinds[k] + "_" + kDirections[d] + "_" +
-            kLanes[lane % (metering::kPhaseCount + 1)] + "_uj",
-        s.residues_uj[d][lane]);
-    }
-  }
-}
-
-// The columns before the numbers: the meter's key, the save time and its settings.
-constexpr std::array<std::string_view, 10> kHeadColumns = {
-    "key",    "saved_wall_time_ns", "meter_time_ns",    "ct_variant", "ct_ratio", "ct_locked",
-    "wiring", "combined_code",      "s0_uwh_per_pulse", "tariff"};
 
 struct ColumnSpec {
   std::string name;
@@ -388,57 +342,31 @@ Result<std::optional<MeterState>> StateStore::Load(std::string_view key) {
   if (rc == SQLITE_DONE) return std::optional<MeterState>();
   if (rc != SQLITE_ROW) return Error("reading meter " + std::string(key));
 
-  const auto invalid = [&](const std::string& field, const std::string& problem) {
+  // Columns from meter_time_ns on are the state's fields (state_fields.h), by name.
+  std::vector<StateField> fields;
+  const int columns = sqlite3_column_count(raw);
+  for (int i = 2; i < columns; ++i) {
+    std::string name = sqlite3_column_name(raw, i);
+    switch (sqlite3_column_type(raw, i)) {
+      case SQLITE_INTEGER:
+        fields.push_back({std::move(name), sqlite3_column_int64(raw, i)});
+        break;
+      case SQLITE_FLOAT:
+        fields.push_back({std::move(name), sqlite3_column_double(raw, i)});
+        break;
+      default: {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(raw, i));
+        fields.push_back({std::move(name), std::string(text != nullptr ? text : "")});
+      }
+    }
+  }
+  auto s = DecodeMeterState(fields);
+  if (!s.ok()) {
     return Status::FailedPrecondition(Refusal(path_, "holds an invalid state for meter " +
-                                                         std::string(key) + " (" + field + " " +
-                                                         problem + ")"));
-  };
-  MeterState s;
-  metering::MeterConfig& c = s.config;
-  const auto integer = [&](int column) { return sqlite3_column_int64(raw, column); };
-  c.start = FromNanoseconds(integer(2));
-  const int64_t ct_variant = integer(3);
-  const int64_t ct_ratio = integer(4);
-  const int64_t ct_locked = integer(5);
-  if (ct_variant != 0 && ct_variant != 1) return invalid("ct_variant", "is not 0 or 1");
-  if (ct_locked != 0 && ct_locked != 1) return invalid("ct_locked", "is not 0 or 1");
-  if (ct_ratio < 0 || ct_ratio > 1'000'000) return invalid("ct_ratio", "is out of range");
-  c.ct_variant = ct_variant == 1;
-  c.ct_ratio = static_cast<int>(ct_ratio);
-  c.ct_locked = ct_locked == 1;
-  const auto* wiring = reinterpret_cast<const char*>(sqlite3_column_text(raw, 6));
-  const std::string_view wiring_text = wiring != nullptr ? wiring : "";
-  const auto wiring_value = metering::WiringFromName(wiring_text);
-  if (!wiring_value) return invalid("wiring", "is not 3p4w or 3p3w");
-  c.wiring = *wiring_value;
-  const auto code = metering::CombinedCodeFromNumber(static_cast<int>(integer(7)));
-  if (!code || integer(7) != static_cast<int>(*code)) {
-    return invalid("combined_code", "is not one of 1, 4, 5, 6, 9, 10, 11");
+                                                         std::string(key) + " (" +
+                                                         s.status().message() + ")"));
   }
-  c.combined_code = *code;
-  bool rate_found = false;
-  for (const metering::S0Rate& rate : metering::kS0Rates) {
-    if (rate.uwh_per_pulse == integer(8)) {
-      c.s0_rate = rate;
-      rate_found = true;
-    }
-  }
-  if (!rate_found) return invalid("s0_uwh_per_pulse", "is not the pulse energy of any S0 rate");
-  if (integer(9) != 1 && integer(9) != 2) return invalid("tariff", "is not 1 or 2");
-  c.tariff = integer(9) == 2 ? metering::Tariff::kT2 : metering::Tariff::kT1;
-  int column = static_cast<int>(kHeadColumns.size());
-  ForEachNumber(s, [&](const std::string&, auto& value) {
-    using T = std::remove_cvref_t<decltype(value)>;
-    if constexpr (std::is_same_v<T, double>) {
-      value = sqlite3_column_double(raw, column++);
-    } else {
-      value = sqlite3_column_int64(raw, column++);
-    }
-  });
-  if (Status st = metering::ValidateMeterState(s); !st.ok()) {
-    return invalid("state", "fails validation: " + st.message());
-  }
-  return std::optional<MeterState>(std::move(s));
+  return std::optional<MeterState>(std::move(*s));
 }
 
 Result<std::vector<StoredEvent>> StateStore::ReadEvents(std::string_view key) {
