@@ -21,13 +21,27 @@ class CollectingReporter : public benchmark::ConsoleReporter {
       std::string key = run.run_name.function_name;
       if (!run.run_name.args.empty()) key += "/" + run.run_name.args;
       if (it != run.counters.end()) rates[key] = it->second.value;
-      seconds[key] = run.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
+      const double unit = benchmark::GetTimeUnitMultiplier(run.time_unit);
+      seconds[key] = run.GetAdjustedRealTime() / unit;
+      cpu_seconds[key] = run.GetAdjustedCPUTime() / unit;
     }
     ConsoleReporter::ReportRuns(runs);
   }
   std::map<std::string, double> rates;
-  std::map<std::string, double> seconds;
+  std::map<std::string, double> seconds;      // wall time per iteration
+  std::map<std::string, double> cpu_seconds;  // CPU time per iteration
 };
+
+// A pair's figure as the table shows it: a rate, or CPU milliseconds per iteration.
+std::string Shown(double value, Figure figure) {
+  char text[32];
+  if (figure == Figure::kRate) {
+    std::snprintf(text, sizeof text, "%.4g/s", value);
+  } else {
+    std::snprintf(text, sizeof text, "%.4g ms CPU", value * 1e3);
+  }
+  return text;
+}
 
 }  // namespace
 }  // namespace pro380::bench
@@ -36,15 +50,22 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   pro380::bench::CollectingReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
-  std::printf("\n%-26s %12s %12s %8s %12s  %s\n", "pair", "ours/s", "peer/s", "ratio",
-              "ours s/iter", "goal");
+  std::printf("\n%-26s %14s %14s %8s %12s  %s\n", "pair", "ours", "peer", "ratio", "ours s/iter",
+              "goal");
   for (const auto& pair : pro380::bench::kPairs) {
-    const auto ours = reporter.rates.find(pair.ours);
-    const auto peer = reporter.rates.find(pair.peer);
-    if (ours == reporter.rates.end() || peer == reporter.rates.end()) continue;
-    std::printf("%-26s %12.4g %12.4g %8.3f %12.4g  %s\n", pair.label, ours->second, peer->second,
-                ours->second / peer->second, reporter.seconds[pair.ours], pair.goal);
+    const bool rate = pair.figure == pro380::bench::Figure::kRate;
+    const auto& figures = rate ? reporter.rates : reporter.cpu_seconds;
+    const auto ours = figures.find(pair.ours);
+    const auto peer = figures.find(pair.peer);
+    if (ours == figures.end() || peer == figures.end()) continue;
+    // Ours' advantage either way: above 1, ours is faster (or cheaper) than the peer.
+    const double ratio = rate ? ours->second / peer->second : peer->second / ours->second;
+    std::printf("%-26s %14s %14s %8.3f %12.4g  %s\n", pair.label,
+                pro380::bench::Shown(ours->second, pair.figure).c_str(),
+                pro380::bench::Shown(peer->second, pair.figure).c_str(), ratio,
+                reporter.seconds[pair.ours], pair.goal);
   }
+  std::printf("ratio: ours' advantage over the peer (rates ours/peer, CPU times peer/ours)\n");
   benchmark::Shutdown();
   return 0;
 }
