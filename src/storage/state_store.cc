@@ -1,9 +1,14 @@
 #include "storage/state_store.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <system_error>
@@ -94,6 +99,38 @@ std::string Refusal(const std::string& path, const std::string& why) {
          "use another --state directory)";
 }
 
+// Takes the exclusive lock of a state directory; returns the open lock file (kept for the store's
+// lifetime) with this process's PID written in it, for the message a second process shows.
+Result<int> LockStateDir(const std::string& dir) {
+  const std::string path = (std::filesystem::path(dir) / kLockFileName).string();
+  const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return Status::IoError("state directory " + dir + ": cannot open " + path + ": " +
+                           std::strerror(errno));
+  }
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    char holder[32] = {};
+    const ssize_t n = pread(fd, holder, sizeof holder - 1, 0);
+    close(fd);
+    if (error == EWOULDBLOCK) {
+      std::string pid = n > 0 ? std::string(holder, static_cast<size_t>(n)) : "";
+      while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
+      return Status::FailedPrecondition(
+          "state directory " + dir + " is in use by another pro380 process" +
+          (pid.empty() ? "" : " (pid " + pid + ")") +
+          "; stop it first, or give this meter another --state directory");
+    }
+    return Status::IoError("state directory " + dir + ": cannot lock " + path + ": " +
+                           std::strerror(error));
+  }
+  const std::string pid = std::to_string(getpid()) + "\n";
+  if (ftruncate(fd, 0) != 0 || pwrite(fd, pid.data(), pid.size(), 0) < 0) {
+    // The PID is only for the message of a second process; the lock itself is held.
+  }
+  return fd;
+}
+
 }  // namespace
 
 std::string_view EventKindName(EventKind kind) {
@@ -135,15 +172,30 @@ Status StateStore::Exec(const char* sql) {
   return Status::Ok();
 }
 
-Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::IoError("state directory " + dir + ": cannot create it: " + ec.message());
+Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& dir,
+                                                     const OpenOptions& options) {
   const std::string path = (std::filesystem::path(dir) / kStateFileName).string();
+  int lock_fd = -1;
+  if (options.read_only) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+      return Status::NotFound("state file " + path + " does not exist");
+    }
+  } else {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+      return Status::IoError("state directory " + dir + ": cannot create it: " + ec.message());
+    }
+    auto lock = LockStateDir(dir);
+    if (!lock.ok()) return lock.status();
+    lock_fd = *lock;
+  }
   sqlite3* db = nullptr;
-  const int opened =
-      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-  std::unique_ptr<StateStore> store(new StateStore(db, path));
+  const int flags =
+      options.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  const int opened = sqlite3_open_v2(path.c_str(), &db, flags, options.vfs);
+  std::unique_ptr<StateStore> store(new StateStore(db, path, lock_fd));
   if (opened != SQLITE_OK) return store->Error("cannot open it");
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, 2000);
@@ -209,6 +261,15 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& dir) {
                           "pro380)"));
   }
 
+  if (options.read_only) {
+    if (*version < kSchemaVersion) {
+      return Status::FailedPrecondition("state file " + path + " has schema version " +
+                                        std::to_string(*version) +
+                                        "; it is migrated by the next `pro380 run` on it");
+    }
+    return store;
+  }
+
   // WAL: a save appends to the log and never rewrites pages in place, so a crash mid-save leaves
   // the previous save intact. synchronous=FULL syncs the log at every commit: a save that has
   // returned survives a power loss of the host (NORMAL could lose the last saves, and with them
@@ -260,6 +321,7 @@ StateStore::~StateStore() {
   sqlite3_finalize(save_meter_);
   sqlite3_finalize(append_event_);
   sqlite3_close_v2(db_);
+  if (lock_fd_ >= 0) close(lock_fd_);  // releases the flock
 }
 
 Status StateStore::Save(std::span<const MeterRecord> meters, std::span<const Event> events,
@@ -268,6 +330,9 @@ Status StateStore::Save(std::span<const MeterRecord> meters, std::span<const Eve
     if (Status st = metering::ValidateMeterState(m.state); !st.ok()) {
       return st.WithContext("not saving meter " + m.key);
     }
+  }
+  if (save_meter_ == nullptr) {
+    return Status::FailedPrecondition("state file " + path_ + " is open read-only");
   }
   if (Status st = Exec("BEGIN IMMEDIATE"); !st.ok()) return st.WithContext("save");
   const auto fail = [this](std::string_view what) {
@@ -408,6 +473,40 @@ Result<std::vector<StoredEvent>> StateStore::ReadEvents(std::string_view key) {
   }
   if (rc != SQLITE_DONE) return Error("reading events");
   return events;
+}
+
+Result<std::vector<std::string>> StateStore::Keys() {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_, "SELECT key FROM meters ORDER BY key", -1, &raw, nullptr) !=
+      SQLITE_OK) {
+    return Error("listing meters");
+  }
+  Statement stmt(raw);
+  std::vector<std::string> keys;
+  int rc = SQLITE_ROW;
+  while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(raw, 0));
+    keys.emplace_back(text != nullptr ? text : "");
+  }
+  if (rc != SQLITE_DONE) return Error("listing meters");
+  return keys;
+}
+
+Result<std::vector<std::string>> StateStore::IntegrityFindings() {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_, "PRAGMA integrity_check", -1, &raw, nullptr) != SQLITE_OK) {
+    return Error("integrity check");
+  }
+  Statement stmt(raw);
+  std::vector<std::string> findings;
+  int rc = SQLITE_ROW;
+  while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(raw, 0));
+    const std::string line = text != nullptr ? text : "";
+    if (line != "ok") findings.push_back(line);
+  }
+  if (rc != SQLITE_DONE) findings.emplace_back(sqlite3_errmsg(db_));
+  return findings;
 }
 
 }  // namespace pro380::storage

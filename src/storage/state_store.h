@@ -8,8 +8,12 @@
 // ValidateMeterState is refused the same way. Every Save is one transaction, durable when it
 // returns (WAL, synchronous=FULL): a crash or power loss keeps the last completed Save.
 //
-// Thread safety: none. One thread owns a StateStore. Two processes on one store are serialised
-// by SQLite's locks (a busy store makes Save fail, it never corrupts).
+// One writer per state directory: a writable StateStore holds an exclusive lock on
+// `<dir>/state.lock` (flock, released by the kernel when the process ends, also on kill -9), so a
+// second process refuses to open the directory for writing instead of interleaving saves. Readers
+// (`pro380 state check|export`) open read-only without the lock and never block the writer (WAL).
+//
+// Thread safety: none. One thread owns a StateStore.
 #ifndef PRO380_STORAGE_STATE_STORE_H_
 #define PRO380_STORAGE_STATE_STORE_H_
 
@@ -36,6 +40,7 @@ inline constexpr int kSchemaVersion = 1;
 // PRAGMA application_id of a pro380 store: "P380" in ASCII. DO NOT CHANGE.
 inline constexpr int32_t kApplicationId = 0x50333830;
 inline constexpr std::string_view kStateFileName = "state.sqlite";
+inline constexpr std::string_view kLockFileName = "state.lock";
 
 // What an event records. The stored names (EventKindName) are part of the format: DO NOT
 // CHANGE them.
@@ -74,13 +79,22 @@ struct MeterRecord {
   metering::MeterState state;
 };
 
+struct OpenOptions {
+  // Read-only: the file must exist (NotFound otherwise), nothing is created, migrated or locked,
+  // and Save fails. For inspecting a store, also while a process runs on it.
+  bool read_only = false;
+  // The SQLite VFS to use (nullptr = the default); tests inject storage faults through one.
+  const char* vfs = nullptr;
+};
+
 class StateStore {
  public:
   // Opens `<dir>/state.sqlite`, creating `dir` and an empty store if needed, and migrating an
   // older schema. Errors: FailedPrecondition for a foreign, damaged or newer file (the message
-  // names the path; the file is left untouched), IoError when the directory or file cannot be
-  // created or read.
-  static Result<std::unique_ptr<StateStore>> Open(const std::string& dir);
+  // names the path; the file is left untouched) and for a directory that another process has
+  // open for writing; IoError when the directory or file cannot be created or read.
+  static Result<std::unique_ptr<StateStore>> Open(const std::string& dir,
+                                                  const OpenOptions& options = {});
 
   ~StateStore();
   StateStore(const StateStore&) = delete;
@@ -100,15 +114,24 @@ class StateStore {
   // Every event (of `key`, or of all meters when empty), oldest first.
   Result<std::vector<StoredEvent>> ReadEvents(std::string_view key = {});
 
+  // The keys of every saved meter, sorted.
+  Result<std::vector<std::string>> Keys();
+
+  // SQLite's full integrity check (slower than the quick check of Open): empty when the file is
+  // sound, else the findings.
+  Result<std::vector<std::string>> IntegrityFindings();
+
   const std::string& path() const { return path_; }
 
  private:
-  StateStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  StateStore(sqlite3* db, std::string path, int lock_fd)
+      : db_(db), path_(std::move(path)), lock_fd_(lock_fd) {}
   Status Error(std::string_view what) const;  // IoError "<path>: <what>: <sqlite message>"
   Status Exec(const char* sql);
 
   sqlite3* db_;
   std::string path_;
+  int lock_fd_;  // the held state.lock, or -1 (read-only)
   sqlite3_stmt* save_meter_ = nullptr;
   sqlite3_stmt* append_event_ = nullptr;
 };
