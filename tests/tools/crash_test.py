@@ -54,6 +54,8 @@ failures = []
 
 
 def fail(cycle, message):
+    if f"cycle {cycle}: {message}" in failures:
+        return  # the same finding on every read of a cycle: once is enough
     failures.append(f"cycle {cycle}: {message}")
     print(f"FAIL cycle {cycle}: {message}", flush=True)
 
