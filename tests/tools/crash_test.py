@@ -283,6 +283,10 @@ def main():
                 stats["state_checks"] += 1
                 if r.returncode != 0:
                     fail(cycle, f"pro380 state check exit {r.returncode}: {r.stdout}{r.stderr}")
+                counts = re.findall(r"power-down count ([0-9]+)", r.stdout)
+                if counts and counts != [str(starts)]:
+                    fail(cycle, f"pro380 state check shows power-down count(s) {counts}, "
+                                f"expected {starts}")
             after = read_meter_row(path)
             if after["power_down_count"] != starts:
                 fail(cycle, f"stored power-down count {after['power_down_count']} after the "
