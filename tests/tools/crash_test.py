@@ -227,7 +227,11 @@ def main():
             # While it runs: every row read is at least every earlier one, and holds this start.
             last_read = None
             while not final and time.monotonic() - t_start < delay:
-                row = read_meter_row(path)
+                try:
+                    row = read_meter_row(path)
+                except (sqlite3.Error, AssertionError) as e:
+                    fail(cycle, f"store unreadable while running: {e}")
+                    row = None
                 stats["polls"] += 1
                 if row is not None:
                     if floor is not None and (lost := below(row, floor, columns)):
