@@ -5,6 +5,7 @@
 
 #include "app/run_command.h"
 #include "app/simulate_command.h"
+#include "app/state_command.h"
 
 #ifndef PRO380_VERSION
 #define PRO380_VERSION "0.1.0"
@@ -19,8 +20,10 @@ int Main(int argc, char** argv) {
   app.require_subcommand(1);
   SimulateArgs simulate;
   RunArgs run;
+  StateArgs state;
   CLI::App* simulate_cmd = AddSimulateCommand(app, simulate);
   CLI::App* run_cmd = AddRunCommand(app, run);
+  CLI::App* state_cmd = AddStateCommand(app, state);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -36,6 +39,7 @@ int Main(int argc, char** argv) {
   }
   if (simulate_cmd->parsed()) return RunSimulate(simulate);
   if (run_cmd->parsed()) return RunRun(run);
+  if (state_cmd->parsed()) return RunState(*state_cmd, state);
   return 2;
 }
 

@@ -6,8 +6,8 @@
 
 namespace pro380::app {
 
-nlohmann::json QuantitiesJson(const metering::Readings& readings) {
-  nlohmann::json out = nlohmann::json::object();
+nlohmann::ordered_json QuantitiesJson(const metering::Readings& readings) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
   for (const metering::Quantity& q : metering::kQuantities) {
     const double value = readings[q.id];
     const bool integral = q.kind == metering::QuantityKind::kOutput ||

@@ -10,8 +10,9 @@
 
 namespace pro380::app {
 
-// {"voltage_l1_v": 230.0, …}: every quantity of the table; counts and codes as integers.
-nlohmann::json QuantitiesJson(const metering::Readings& readings);
+// {"voltage_l1_v": 230.0, …}: every quantity in the order of the table (the Modbus order); counts
+// and codes as integers.
+nlohmann::ordered_json QuantitiesJson(const metering::Readings& readings);
 
 std::string FormatTime(TimePoint t);  // ISO 8601 UTC, e.g. 2026-01-01T00:00:00Z
 

@@ -131,6 +131,7 @@ int RunRun(const RunArgs& args) {
   std::printf("state %s: %s, power-down count %lld\n", (*store)->path().c_str(),
               started->resumed ? "resumed" : "new meter",
               static_cast<long long>(meter->power_down_count()));
+  std::fflush(stdout);  // a supervisor sees the start at once, not with the first live line
 
   using Clock = std::chrono::steady_clock;
   const Clock::time_point wall_zero = Clock::now();

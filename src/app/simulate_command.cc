@@ -93,7 +93,7 @@ int RunSimulate(const SimulateArgs& args) {
 
   const metering::Readings readings = metering::Read(meter);
   if (args.json) {
-    nlohmann::json out;
+    nlohmann::ordered_json out;
     out["quantities"] = QuantitiesJson(readings);
     out["meter"] = {
         {"variant", VariantName(options->variant)},

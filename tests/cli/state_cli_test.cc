@@ -102,46 +102,20 @@ TEST(StateCli, ADirectMeterCannotBecomeACtMeter) {
   EXPECT_NE(r.err.find("direct meter"), std::string::npos) << r.err;
 }
 
-// Starts the binary with stdout in `out_path`, waits until it has printed its first live line
-// (so it has run for a second of wall time and saved several times), then sends `signal_number`.
-// Returns the exit status (-1 when killed by the signal).
-int RunUntilFirstLineThenSignal(const std::vector<std::string>& args, const std::string& out_path,
-                                int signal_number) {
-  const char* binary = std::getenv("PRO380_BINARY");
-  if (binary == nullptr) {
-    ADD_FAILURE() << "PRO380_BINARY is not set";
-    return -2;
-  }
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(out, 1);
-    std::vector<char*> argv{const_cast<char*>(binary)};
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(binary, argv.data());
-    ::_exit(127);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::ifstream in(out_path);
-    std::stringstream text;
-    text << in.rdbuf();
-    if (text.str().find(" kWh") != std::string::npos) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  ::kill(pid, signal_number);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+// Runs the binary until it has printed its first live line (so it has run for a second of wall
+// time and saved several times), then sends `signal_number`. Returns the exit status (-1 when
+// killed by the signal).
+int RunUntilFirstLineThenSignal(const std::vector<std::string>& args, int signal_number) {
+  testing::BackgroundPro380 run(args);
+  EXPECT_TRUE(run.WaitForOutput(" kWh", std::chrono::seconds(20))) << run.out() << run.err();
+  return run.Stop(signal_number);
 }
 
 TEST(StateCli, AKilledRunKeepsItsLastPeriodicSave) {
   const std::string state = testing::MakeTempDir("state-killed");
-  const std::string out = testing::MakeTempDir("state-killed-out") + "/stdout";
   EXPECT_EQ(RunUntilFirstLineThenSignal({"run", "--state", state, "--source", "const:P1=2300",
                                          "--speed", "3600", "--save-interval", "100ms"},
-                                        out, SIGKILL),
+                                        SIGKILL),
             -1);
   const auto next = RunPro380(RunArgsFor(state));
   ASSERT_EQ(next.exit_code, 0) << next.err;
@@ -154,10 +128,9 @@ TEST(StateCli, AKilledRunKeepsItsLastPeriodicSave) {
 
 TEST(StateCli, SigtermStopsCleanlyAndSaves) {
   const std::string state = testing::MakeTempDir("state-sigterm");
-  const std::string out = testing::MakeTempDir("state-sigterm-out") + "/stdout";
   EXPECT_EQ(RunUntilFirstLineThenSignal({"run", "--state", state, "--source", "const:P1=2300",
                                          "--speed", "3600", "--save-interval", "1h"},
-                                        out, SIGTERM),
+                                        SIGTERM),
             0);
   const auto next = RunPro380(RunArgsFor(state));
   ASSERT_EQ(next.exit_code, 0) << next.err;

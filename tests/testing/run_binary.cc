@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace pro380::testing {
 namespace {
@@ -50,16 +52,17 @@ std::string MakeTempDir(const std::string& name) {
   return dir.string();
 }
 
-RunResult RunPro380(const std::vector<std::string>& args) {
-  RunResult result;
+namespace {
+
+// Starts `$PRO380_BINARY args...` with stdin from /dev/null and stdout/stderr into the files;
+// returns its PID, or -1 (and fails the test) when PRO380_BINARY is unset.
+pid_t SpawnPro380(const std::vector<std::string>& args, const std::string& out_path,
+                  const std::string& err_path) {
   const char* binary = std::getenv("PRO380_BINARY");
   if (binary == nullptr) {
     ADD_FAILURE() << "PRO380_BINARY is not set (run the tests through ctest)";
-    return result;
+    return -1;
   }
-  const std::string dir = MakeTempDir("run");
-  const std::string out_path = dir + "/stdout";
-  const std::string err_path = dir + "/stderr";
   const pid_t pid = ::fork();
   if (pid == 0) {
     const int in = ::open("/dev/null", O_RDONLY);
@@ -75,13 +78,67 @@ RunResult RunPro380(const std::vector<std::string>& args) {
     ::execv(binary, argv.data());
     ::_exit(127);
   }
+  return pid;
+}
+
+// The exit status of a waited-for process, -1 when a signal ended it.
+int ExitCode(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
+
+}  // namespace
+
+RunResult RunPro380(const std::vector<std::string>& args) {
+  RunResult result;
+  const std::string dir = MakeTempDir("run");
+  const std::string out_path = dir + "/stdout";
+  const std::string err_path = dir + "/stderr";
+  const pid_t pid = SpawnPro380(args, out_path, err_path);
+  if (pid < 0) return result;
   int status = 0;
   ::waitpid(pid, &status, 0);
-  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  result.exit_code = ExitCode(status);
   result.out = ReadAll(out_path);
   result.err = ReadAll(err_path);
   std::filesystem::remove_all(dir);
   return result;
 }
+
+BackgroundPro380::BackgroundPro380(const std::vector<std::string>& args) {
+  static int count = 0;
+  dir_ = MakeTempDir("background-" + std::to_string(++count));
+  pid_ = SpawnPro380(args, dir_ + "/stdout", dir_ + "/stderr");
+}
+
+BackgroundPro380::~BackgroundPro380() {
+  if (pid_ > 0) Stop(SIGKILL);
+}
+
+bool BackgroundPro380::WaitForOutput(const std::string& text, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (out().find(text) != std::string::npos) return true;
+    int status = 0;
+    if (pid_ > 0 && ::waitpid(pid_, &status, WNOHANG) == pid_) {  // ended without printing it
+      pid_ = -1;
+      exit_code_ = ExitCode(status);
+      return out().find(text) != std::string::npos;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+int BackgroundPro380::Stop(int signal_number) {
+  if (pid_ > 0) {
+    ::kill(pid_, signal_number);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    exit_code_ = ExitCode(status);
+  }
+  return exit_code_;
+}
+
+std::string BackgroundPro380::out() const { return ReadAll(dir_ + "/stdout"); }
+std::string BackgroundPro380::err() const { return ReadAll(dir_ + "/stderr"); }
 
 }  // namespace pro380::testing
