@@ -39,10 +39,11 @@ void PrintLine(const metering::Meter& meter) {
     std::printf("  L%d %6.1f V %7.3f A %7.3f kW", k + 1, r[at(QuantityId::kVoltageL1V)],
                 r[at(QuantityId::kCurrentL1A)], r[at(QuantityId::kActivePowerL1Kw)]);
   }
-  std::printf("  | P %7.3f kW  %.0f Hz  T%.0f  total %.3f kWh  fwd %.3f kWh  rev %.3f kWh\n",
+  std::printf("  | P %7.3f kW  %.0f Hz  T%.0f  total %.3f kWh  fwd %.3f kWh  rev %.3f kWh%s\n",
               r[QuantityId::kActivePowerKw], r[QuantityId::kFrequencyHz], r[QuantityId::kTariff],
               r[QuantityId::kActiveEnergyKwh], r[QuantityId::kForwardActiveEnergyKwh],
-              r[QuantityId::kReverseActiveEnergyKwh]);
+              r[QuantityId::kReverseActiveEnergyKwh],
+              meter.diagnostics().eeprom_ok ? "" : "  [state NOT saved: see stderr]");
   std::fflush(stdout);
 }
 
