@@ -8,7 +8,8 @@
 namespace pro380::app {
 namespace {
 
-Status Invalid(std::string_view option, std::string_view value, std::string_view allowed) {
+Status InvalidCommandLineOption(std::string_view option, std::string_view value,
+                                std::string_view allowed) {
   return Status::InvalidArgument("--" + std::string(option) + " '" + std::string(value) +
                                  "' is not allowed; allowed values: " + std::string(allowed));
 }
@@ -48,6 +49,10 @@ void AddMeterOptions(CLI::App& command, MeterArgs& args) {
 }
 
 Result<MeterOptions> ValidateMeterArgs(const MeterArgs& args) {
+  return ValidateMeterArgs(args, InvalidCommandLineOption);
+}
+
+Result<MeterOptions> ValidateMeterArgs(const MeterArgs& args, const MeterArgsRefusal& refusal) {
   MeterOptions out;
   if (args.variant == "mod") {
     out.variant = Variant::kMod;
@@ -56,13 +61,13 @@ Result<MeterOptions> ValidateMeterArgs(const MeterArgs& args) {
   } else if (args.variant == "s") {
     out.variant = Variant::kS;
   } else {
-    return Invalid("variant", args.variant, "mod, mb, s");
+    return refusal("variant", args.variant, "mod, mb, s");
   }
 
   if (args.ct) {
     const auto ratio = ToInt(*args.ct);
     if (!ratio || !metering::IsValidCtRatio(*ratio)) {
-      return Invalid("ct", *args.ct, metering::CtRatioList());
+      return refusal("ct", *args.ct, metering::CtRatioList());
     }
     out.meter.ct_variant = true;
     out.meter.ct_ratio = *ratio;
@@ -70,7 +75,7 @@ Result<MeterOptions> ValidateMeterArgs(const MeterArgs& args) {
   }
 
   if (args.serial.size() != 8 || args.serial.find_first_not_of("0123456789") != std::string::npos) {
-    return Invalid("serial", args.serial, "exactly 8 decimal digits, e.g. 22091039");
+    return refusal("serial", args.serial, "exactly 8 decimal digits, e.g. 22091039");
   }
   out.serial = args.serial;
 
@@ -79,7 +84,7 @@ Result<MeterOptions> ValidateMeterArgs(const MeterArgs& args) {
     const int max = mbus ? 250 : 247;
     const int min = mbus ? 0 : 1;
     if (*args.id < min || *args.id > max) {
-      return Invalid("id", std::to_string(*args.id),
+      return refusal("id", std::to_string(*args.id),
                      mbus ? "0..250 (M-Bus primary address)" : "1..247 (Modbus ID)");
     }
     out.id = *args.id;
@@ -89,7 +94,7 @@ Result<MeterOptions> ValidateMeterArgs(const MeterArgs& args) {
 
   const auto code_number = ToInt(args.combined_code);
   const auto code = code_number ? metering::CombinedCodeFromNumber(*code_number) : std::nullopt;
-  if (!code) return Invalid("combined-code", args.combined_code, "1, 4, 5, 6, 9, 10, 11");
+  if (!code) return refusal("combined-code", args.combined_code, "1, 4, 5, 6, 9, 10, 11");
   out.meter.combined_code = *code;
 
   double rate_value = 0;
@@ -98,11 +103,11 @@ Result<MeterOptions> ValidateMeterArgs(const MeterArgs& args) {
   const auto rate = ec == std::errc() && end == args.s0_rate.data() + args.s0_rate.size()
                         ? metering::S0RateFromImpulses(rate_value)
                         : std::nullopt;
-  if (!rate) return Invalid("s0-rate", args.s0_rate, metering::S0RateList());
+  if (!rate) return refusal("s0-rate", args.s0_rate, metering::S0RateList());
   out.meter.s0_rate = *rate;
 
   const auto wiring = metering::WiringFromName(args.wiring);
-  if (!wiring) return Invalid("wiring", args.wiring, "3p4w, 3p3w");
+  if (!wiring) return refusal("wiring", args.wiring, "3p4w, 3p3w");
   out.meter.wiring = *wiring;
 
   if (args.tariff == "1") {
@@ -110,7 +115,7 @@ Result<MeterOptions> ValidateMeterArgs(const MeterArgs& args) {
   } else if (args.tariff == "2") {
     out.meter.tariff = metering::Tariff::kT2;
   } else {
-    return Invalid("tariff", args.tariff, "1, 2");
+    return refusal("tariff", args.tariff, "1, 2");
   }
   return out;
 }

@@ -4,8 +4,10 @@
 #define PRO380_APP_METER_OPTIONS_H_
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "base/status.h"
 #include "metering/meter.h"
@@ -35,8 +37,19 @@ struct MeterArgs {
 
 void AddMeterOptions(CLI::App& command, MeterArgs& args);
 
-// Returns the options or an InvalidArgument naming the option and its allowed values.
+// Returns the options or an InvalidArgument naming the option and its allowed values, worded for
+// the command line: "--combined-code '7' is not allowed; allowed values: 1, 4, 5, 6, 9, 10, 11".
 Result<MeterOptions> ValidateMeterArgs(const MeterArgs& args);
+
+// Words the error for a refused meter option, so that another front end (the config file,
+// app/run_config.h) names its own key while the checks and allowed values stay in one place.
+// `option` is the command-line name without "--" ("combined-code"), `value` the refused text and
+// `allowed` the allowed values ("1, 4, 5, 6, 9, 10, 11").
+using MeterArgsRefusal = std::function<Status(std::string_view option, std::string_view value,
+                                              std::string_view allowed)>;
+
+// The same checks as above; a refused option is reported through `refusal`.
+Result<MeterOptions> ValidateMeterArgs(const MeterArgs& args, const MeterArgsRefusal& refusal);
 
 std::string_view VariantName(Variant variant);
 
