@@ -1,5 +1,10 @@
 #include "app/run_config.h"
 
+// Known defect of toml++ 3.3.0: is_non_ascii_horizontal_whitespace() reaches TOML_UNREACHABLE for
+// most code points in U+00A1..U+FEFE met outside a string or after a line-ending backslash
+// (upstream issues #190, #295; fixed by pull request #305). A sanitizer build stops there; the
+// GCC release build was checked to answer "not whitespace", the correct answer
+// (tests/fuzz/config_fuzz.cc skips such inputs).
 #include <toml++/toml.h>
 
 #include <algorithm>
