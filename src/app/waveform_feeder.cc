@@ -20,6 +20,14 @@ uint64_t SamplesWithin(Duration limit, double sample_rate_hz) {
   return static_cast<uint64_t>(std::floor(samples + 1e-6L));
 }
 
+// Samples whose cycle measures outside the input limits (metering/input_limits.h) make the
+// input unusable, as a CSV value outside them does: the run stops with InvalidArgument naming
+// the samples. (The front end has already kept such a cycle from registering anything.)
+Status OutOfRange(const metering::WaveformFrontEnd& front_end) {
+  if (front_end.stats().out_of_range_segments == 0) return Status::Ok();
+  return Status::InvalidArgument(front_end.stats().first_out_of_range);
+}
+
 }  // namespace
 
 Result<Duration> FeedWaveform(source::WaveformSource& source, metering::Meter& meter,
@@ -43,11 +51,13 @@ Result<Duration> FeedWaveform(source::WaveformSource& source, metering::Meter& m
     if (!block.ok()) return block.status();
     if (block->samples == 0) break;
     front_end.Process(*block, keep);
+    if (Status limits = OutOfRange(front_end); !limits.ok()) return limits;
     meter.ApplyAll(cycles);
     cycles.clear();
     left -= block->samples;
   }
   front_end.Flush(keep);
+  if (Status limits = OutOfRange(front_end); !limits.ok()) return limits;
   meter.ApplyAll(cycles);
   return meter.now() - start;
 }

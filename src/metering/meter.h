@@ -15,6 +15,7 @@
 #include "base/time.h"
 #include "metering/energy_lanes.h"
 #include "metering/energy_registers.h"
+#include "metering/input_limits.h"  // the input contract of Apply
 #include "metering/interval.h"
 #include "metering/pulse_output.h"
 #include "metering/s0_rate.h"
@@ -62,6 +63,15 @@ class Meter {
 
   // Registers one interval of what the measuring elements saw (3P3W: element 1 in phase[0],
   // element 3 in phase[2]). Values are primary values (for CT meters: already × ratio/5).
+  //
+  // REQUIRES (Apply, ApplyAll; ApplyRecord(s) with star records): every interval is within the
+  // input limits of metering/input_limits.h (ElementsWithinLimits(elements, wiring); a star
+  // record within RecordWithinLimits gives Aron elements within them; the waveform front end's
+  // part cycles may have kPartCyclePowerFactor × the active power), its duration is not
+  // negative, and the registers, counted from zero, receive at most kMaxRunDuration of meter
+  // time at those limits — they then stay below the int64 limit (at the largest allowed power
+  // they would overflow after 101 years). Not checked here: this is the per-interval hot loop;
+  // sources check at the edge (docs/decisions/metering.md, "Input limits").
   void Apply(const Interval& elements);
   // Apply() for each interval in order, faster for long runs (simulations, replays). The
   // instantaneous values shown afterwards are those of the last interval.

@@ -31,7 +31,9 @@ struct SegmentMeasurement {
   double weight = 0;    // sum of the cell weights (the segment length in samples)
   double to_power = 0;  // turns a mean product into the interval's power (scale, ns rounding)
   std::array<double, kPhaseCount> phase_voltage{};  // RMS of the raw v1..v3 (3P4W always)
-  bool invalid = false;  // some element held non-finite samples and was zeroed
+  bool invalid = false;      // some element held non-finite samples and was zeroed
+  int64_t first_sample = 0;  // the segment's samples (stream indices), for messages
+  int64_t end_sample = 0;
 };
 
 // Overwrites every field of `out` (which is reused from segment to segment, so a cycle costs no

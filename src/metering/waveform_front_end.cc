@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "metering/input_limits.h"
 #include "metering/meter.h"
 #include "metering/segment_measure.h"
 #include "metering/zero_crossing.h"
@@ -220,22 +221,22 @@ void WaveformFrontEnd::Close(const View& view, const StreamPosition& end, bool a
   if (whole) {
     ++stats_.cycles;
     if (held_ >= 0) {
-      sink(PartCycle(slots_[held_], m));
+      Emit(PartCycle(slots_[held_], m), slots_[held_], sink, true);
       held_ = -1;
     }
-    sink(m.interval);
+    Emit(m.interval, m, sink);
     ChooseReference(m, at_crossing);
     last_full_ = slot;
   } else {
     if (held_ >= 0) {  // no whole cycle followed it: it stands on its own samples
-      sink(slots_[held_].interval);
+      Emit(slots_[held_].interval, slots_[held_], sink, true);
       held_ = -1;
     }
     if (at_crossing) {
       ++stats_.partial_segments;
     } else {
       ++stats_.timeouts;
-      sink(m.interval);
+      Emit(m.interval, m, sink);
     }
     last_full_ = -1;
     ChooseReference(m, at_crossing);
@@ -245,6 +246,41 @@ void WaveformFrontEnd::Close(const View& view, const StreamPosition& end, bool a
   seg_start_ns_ = end_ns;
   // A change of reference makes the boundary no crossing of the new one.
   seg_start_is_crossing_ = at_crossing && !reference_changed_;
+}
+
+void WaveformFrontEnd::Emit(const Interval& interval, const SegmentMeasurement& from,
+                            IntervalSink& sink, bool part_cycle) {
+  if (!part_cycle) [[likely]] {
+    if (ElementsWithinLimits(interval, config_.wiring)) [[likely]] {
+      sink(interval);
+      return;
+    }
+  } else {
+    // A part of a cycle registers the mean of v·i over its own samples, which reaches up to
+    // twice the cycle's (the peak of a sinusoid's instantaneous power); its RMS values are the
+    // whole cycle's. So its active power is allowed twice the limit (kPartCyclePowerFactor).
+    Interval checked = interval;
+    for (PhaseValues& phase : checked.phase) phase.active_w /= kPartCyclePowerFactor;
+    if (ElementsWithinLimits(checked, config_.wiring)) {
+      sink(interval);
+      return;
+    }
+  }
+  EmitOutOfRange(interval, from, sink);
+}
+
+[[gnu::noinline, gnu::cold]] void WaveformFrontEnd::EmitOutOfRange(const Interval& interval,
+                                                                   const SegmentMeasurement& from,
+                                                                   IntervalSink& sink) {
+  if (stats_.out_of_range_segments++ == 0) {
+    stats_.first_out_of_range =
+        "samples " + std::to_string(from.first_sample) + ".." + std::to_string(from.end_sample) +
+        " (from " + Number(static_cast<double>(from.first_sample) / config_.sample_rate_hz) +
+        " s): " + DescribeElementsOutsideLimits(interval, config_.wiring);
+  }
+  Interval zeroed = interval;
+  zeroed.phase = {};
+  sink(zeroed);
 }
 
 int WaveformFrontEnd::FreeSlot() const {
@@ -285,6 +321,8 @@ void WaveformFrontEnd::Measure(const View& view, const StreamPosition& start,
   input.need_presence = need_presence;
   basis_.Prepare(input.cells.count, 2 * std::numbers::pi * fit_hz / config_.sample_rate_hz);
   MeasureSegment(input, basis_, m);
+  m.first_sample = start.cell;
+  m.end_sample = end.cell + (end.fraction > 0 ? 1 : 0);
   m.interval.frequency_hz = frequency_hz_;
   if (m.invalid) ++stats_.invalid_segments;
 }
@@ -317,7 +355,7 @@ int64_t WaveformFrontEnd::NsAt(const StreamPosition& position) const {
 void WaveformFrontEnd::Flush(IntervalSink sink) {
   const StreamPosition end{stream_end_, 0};
   if (held_ >= 0) {
-    sink(slots_[held_].interval);
+    Emit(slots_[held_].interval, slots_[held_], sink, true);
     held_ = -1;
   }
   if (seg_start_ < end) {
@@ -331,13 +369,13 @@ void WaveformFrontEnd::Flush(IntervalSink sink) {
     Measure(carried, seg_start_, end, Duration(end_ns - seg_start_ns_), last_cycle_hz_, false,
             part);
     if (seg_start_is_crossing_ && last_full_ >= 0) {
-      sink(PartCycle(part, slots_[last_full_]));
+      Emit(PartCycle(part, slots_[last_full_]), part, sink, true);
       // Leave the meter showing a whole-cycle measurement, not the part-cycle remainder.
       Interval shown = slots_[last_full_].interval;
       shown.duration = Duration::zero();
-      sink(shown);
+      Emit(shown, slots_[last_full_], sink);
     } else {
-      sink(part.interval);
+      Emit(part.interval, part, sink, true);
     }
   }
   seg_start_ = end;

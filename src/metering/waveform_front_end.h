@@ -37,6 +37,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -71,7 +72,10 @@ struct FrontEndStats {
   int64_t timeouts = 0;          // segments closed by the zero-crossing timeout
   int64_t partial_segments = 0;  // stretches before the first / after the last crossing
   int64_t invalid_segments = 0;  // held non-finite samples: registered as zero
-  int reference_phase = 0;       // 0..2: whose voltage marks the cycles now
+  // Gave an interval outside the input limits (metering/input_limits.h): registered as zero.
+  int64_t out_of_range_segments = 0;
+  std::string first_out_of_range;  // "samples 0..128 (0 s): phase 1 voltage …", or empty
+  int reference_phase = 0;         // 0..2: whose voltage marks the cycles now
 };
 
 // A borrowed callable taking `const Interval&`: the front end's output. It must outlive the
@@ -131,6 +135,12 @@ class WaveformFrontEnd {
   void CloseSegments(const View& view, IntervalSink& sink);
   void Close(const View& view, const StreamPosition& end, bool at_crossing, IntervalSink& sink);
   void ChooseReference(const SegmentMeasurement& m, bool at_crossing);
+  // Every interval leaves through Emit: one outside the input limits is counted, described
+  // (the first) and registers nothing, so the front end never breaks Meter::Apply's contract.
+  // A check per interval (per mains cycle), not per sample.
+  void Emit(const Interval& interval, const SegmentMeasurement& from, IntervalSink& sink,
+            bool part_cycle = false);
+  void EmitOutOfRange(const Interval& interval, const SegmentMeasurement& from, IntervalSink& sink);
   void Measure(const View& view, const StreamPosition& start, const StreamPosition& end,
                Duration duration, double fit_hz, bool need_presence, SegmentMeasurement& out);
   int FreeSlot() const;  // a slot that is neither last_full_ nor held_

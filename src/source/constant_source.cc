@@ -5,6 +5,8 @@
 #include <cmath>
 #include <string>
 
+#include "metering/input_limits.h"
+
 namespace pro380::source {
 
 ConstantSource::ConstantSource(const metering::Interval& record, Duration step) : record_(record) {
@@ -57,22 +59,25 @@ Result<metering::Interval> ParseConstantSpec(std::string_view body) {
     if (!value.ok()) return value.status();
     const char letter = key[0];
     const int index = key.size() == 2 ? key[1] - '1' : -1;
+    const metering::InputRange* range = nullptr;
+    double* slot = nullptr;
     if (key == "F") {
-      if (*value < 45 || *value > 65) {
-        return Status::InvalidArgument("const source: F=" + std::string(item.substr(eq + 1)) +
-                                       " is outside 45..65 Hz");
-      }
-      f = *value;
+      range = &metering::kFrequencyRange;
+      slot = &f;
     } else if ((letter == 'P' || letter == 'Q' || letter == 'U') && index >= 0 && index < 3) {
-      if (letter == 'U' && (*value < 0 || *value > 500)) {
-        return Status::InvalidArgument("const source: " + std::string(item) +
-                                       " is outside 0..500 V");
-      }
-      (letter == 'P' ? p : letter == 'Q' ? q : u)[index] = *value;
+      range = letter == 'P'   ? &metering::kActivePowerRange
+              : letter == 'Q' ? &metering::kReactivePowerRange
+                              : &metering::kVoltageRange;
+      slot = &(letter == 'P' ? p : letter == 'Q' ? q : u)[index];
     } else {
       return Status::InvalidArgument("const source: unknown key '" + std::string(key) +
                                      "'; allowed keys: " + std::string(kAllowedKeys));
     }
+    if (!range->Contains(*value)) {
+      return Status::InvalidArgument("const source: " + std::string(item) + " is outside " +
+                                     metering::RangeText(*range));
+    }
+    *slot = *value;
   }
   metering::Interval record;
   record.frequency_hz = f;
@@ -82,10 +87,20 @@ Result<metering::Interval> ParseConstantSpec(std::string_view body) {
                                      " has power but U" + std::to_string(k + 1) + "=0");
     }
     record.phase[k] = metering::PhaseFromPower(u[k], p[k], q[k]);
-    // Finite P, Q and U can still give an infinite current (S/U) or S.
-    if (!std::isfinite(record.phase[k].apparent_va) || !std::isfinite(record.phase[k].current_a)) {
-      return Status::InvalidArgument("const source: phase " + std::to_string(k + 1) +
-                                     ": the apparent power or current is beyond double range");
+    // P, Q and U within their ranges can still give a current S/U or an S beyond the limits.
+    const metering::PhaseValues& phase = record.phase[k];
+    const std::string n = std::to_string(k + 1);
+    if (!metering::kCurrentRange.Contains(phase.current_a)) {
+      return Status::InvalidArgument("const source: phase " + n +
+                                     ": current S/U = " + metering::ValueText(phase.current_a) +
+                                     " A (from P" + n + ", Q" + n + ", U" + n + ") is outside " +
+                                     metering::RangeText(metering::kCurrentRange));
+    }
+    if (!metering::kApparentPowerRange.Contains(phase.apparent_va)) {
+      return Status::InvalidArgument(
+          "const source: phase " + n +
+          ": apparent power = " + metering::ValueText(phase.apparent_va) + " VA (from P" + n +
+          ", Q" + n + ") is outside " + metering::RangeText(metering::kApparentPowerRange));
     }
   }
   return record;

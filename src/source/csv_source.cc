@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "metering/input_limits.h"
 #include "source/csv_number.h"
 #include "source/file_contents.h"
 
@@ -32,6 +33,8 @@ std::string_view FieldText(const char* p, const char* end) {
   while (e != end && *e != ',' && *e != '\n' && *e != '\r') ++e;
   return {p, static_cast<std::size_t>(e - p)};
 }
+
+constexpr int64_t kMaxRunNs = metering::kMaxRunDuration.count();
 
 std::string FormatSeconds(int64_t ns) {
   std::string text = std::to_string(ns / 1'000'000'000);
@@ -60,6 +63,7 @@ Result<std::unique_ptr<CsvReader>> CsvReader::Create(std::string_view text, std:
     case RowOutcome::kRow:
       reader->has_pending_ = true;
       reader->pending_line_ = reader->row_line_;
+      reader->first_time_ns_ = reader->pending_time_ns_;
       return reader;
     case RowOutcome::kEnd:
       reader->Fail(reader->line_, "no data rows after the header");
@@ -140,7 +144,6 @@ Status CsvReader::ParseHeader() {
   voltage_given_ = seen[kU1] || seen[kU2] || seen[kU3];
   frequency_given_ = seen[kF];
   reactive_given_ = seen[kQ1] || seen[kQ2] || seen[kQ3];
-  derived_may_overflow_ = reactive_given_ || voltage_given_ || seen[kI1] || seen[kI2] || seen[kI3];
   if (pos_ != end_ && *pos_ == '\r') ++pos_;
   if (pos_ != end_) {
     if (*pos_ != '\n') {
@@ -162,6 +165,7 @@ Status CsvReader::ParseHeader() {
     return RowOutcome::kEnd;
   }
   row_line_ = line_;
+  row_start_ = pos_;
   const char* p = pos_;
   for (int c = 0; c < column_count_; ++c) {
     const char* field = p;
@@ -183,9 +187,10 @@ Status CsvReader::ParseHeader() {
   }
   pos_ = p;
   ++line_;
-  if ((voltage_given_ || frequency_given_) && !CheckRanges()) return RowOutcome::kError;
   BuildRecord(record);
-  if (derived_may_overflow_ && !CheckDerived(record)) return RowOutcome::kError;
+  // Every record the reader gives is within the input limits (metering/input_limits.h).
+  if (!metering::RecordWithinLimits(record)) return LimitError(record);
+  if (voltage_given_ && !CheckPowerWithoutVoltage()) return RowOutcome::kError;
   return RowOutcome::kRow;
 }
 
@@ -217,46 +222,72 @@ Status CsvReader::ParseHeader() {
               "column '" + column_name + "': '" + std::string(text) + "' is not a number");
 }
 
-[[gnu::noinline]] bool CsvReader::CheckRanges() {
+[[gnu::noinline]] bool CsvReader::CheckPowerWithoutVoltage() {
   for (int k = 0; k < 3; ++k) {
-    const double u = values_[kU1 + k];
-    if (u < 0 || u > 500) {
-      Fail(row_line_,
-           "u" + std::to_string(k + 1) + " = " + std::to_string(u) + " V is outside 0..500 V");
-      return false;
-    }
-    if (u == 0 && (values_[kP1 + k] != 0 || values_[kQ1 + k] != 0)) {
+    if (values_[kU1 + k] == 0 && (values_[kP1 + k] != 0 || values_[kQ1 + k] != 0)) {
       Fail(row_line_,
            "phase " + std::to_string(k + 1) + " has power but u" + std::to_string(k + 1) + " = 0");
       return false;
     }
   }
-  if (values_[kF] < 45 || values_[kF] > 65) {
-    Fail(row_line_, "f = " + std::to_string(values_[kF]) + " Hz is outside 45..65 Hz");
-    return false;
-  }
   return true;
 }
 
-// Finite inputs can still give an infinite S = √(P²+Q²), I = S/U or U·|I|; such a row is
-// rejected rather than handed to the meter. Without q, u and i columns S = |P| and I = |P|/230,
-// which are always finite, so the check is skipped.
-[[gnu::noinline]] bool CsvReader::CheckDerived(const metering::Interval& record) {
+namespace {
+
+// The range a column's values must lie in; a stated current's sign is ignored, its range is
+// symmetric.
+const metering::InputRange& ColumnRange(int slot) {
+  static constexpr std::array<const metering::InputRange*, 13> kRanges = {
+      &metering::kActivePowerRange,   &metering::kActivePowerRange,
+      &metering::kActivePowerRange,   &metering::kReactivePowerRange,
+      &metering::kReactivePowerRange, &metering::kReactivePowerRange,
+      &metering::kVoltageRange,       &metering::kVoltageRange,
+      &metering::kVoltageRange,       &metering::kCurrentRange,
+      &metering::kCurrentRange,       &metering::kCurrentRange,
+      &metering::kFrequencyRange};
+  return *kRanges[static_cast<std::size_t>(slot)];
+}
+
+}  // namespace
+
+// Names the first column outside its range, else the derived value (current S/U, apparent
+// power √(P²+Q²)) that is.
+[[gnu::noinline, gnu::cold]] CsvReader::RowOutcome CsvReader::LimitError(
+    const metering::Interval& record) {
+  const char* field = row_start_;
+  for (int c = 0; c < column_count_; ++c) {
+    const std::string_view text = FieldText(field, end_);
+    field += text.size() + 1;
+    const uint8_t slot = slot_of_column_[c];
+    if (slot == kTimeSlot || ColumnRange(slot).Contains(values_[slot])) continue;
+    return Fail(row_line_, "column '" + ColumnName(c) + "': '" + std::string(text) +
+                               "' is outside " + metering::RangeText(ColumnRange(slot)));
+  }
   for (int k = 0; k < 3; ++k) {
     const metering::PhaseValues& phase = record.phase[k];
-    if (!std::isfinite(phase.apparent_va) || !std::isfinite(phase.current_a)) {
-      Fail(row_line_, "phase " + std::to_string(k + 1) +
-                          ": the apparent power or current is beyond double range");
-      return false;
+    const std::string n = std::to_string(k + 1);
+    if (!metering::kCurrentRange.Contains(phase.current_a)) {
+      return Fail(row_line_, "phase " + n +
+                                 ": current S/U = " + metering::ValueText(phase.current_a) +
+                                 " A (from p" + n + ", q" + n + ", u" + n + ") is outside " +
+                                 metering::RangeText(metering::kCurrentRange));
+    }
+    if (!metering::kApparentPowerRange.Contains(phase.apparent_va)) {
+      return Fail(row_line_, "phase " + n + ": apparent power " +
+                                 metering::ValueText(phase.apparent_va) + " VA (from p" + n +
+                                 ", q" + n + ") is outside " +
+                                 metering::RangeText(metering::kApparentPowerRange));
     }
   }
-  return true;
+  return Fail(row_line_, "a value is outside the input limits");  // not reached
 }
 
 // PhaseFromPower's contract (current = S/U signed like P, S = √(P²+Q²)) with √ instead of
-// std::hypot, which costs ~3x as much and matters at 10 M rows/s; the inputs are far from
-// overflow, so the two agree to within rounding (and exactly when Q = 0). A stated current
-// keeps its magnitude and takes P's sign; S is then U·|I|, but never below √(P²+Q²) so the
+// std::hypot, which costs ~3x as much and matters at 10 M rows/s; columns within their input
+// limits are far from overflow, so the two agree to within rounding (and exactly when Q = 0), and
+// a record built from columns outside them (where √ may overflow) is rejected anyway. A stated
+// current keeps its magnitude and takes P's sign; S is then U·|I|, but never below √(P²+Q²) so the
 // power factor stays within ±1.
 void CsvReader::BuildRecord(metering::Interval& record) const {
   for (int k = 0; k < 3; ++k) {
@@ -298,6 +329,15 @@ Result<std::size_t> CsvReader::Read(std::span<metering::Interval> out) {
              "least two rows are needed");
         return error_;
       }
+      // pending_time_ns_ - first_time_ns_ <= kMaxRunNs (checked below), so this cannot overflow.
+      if (pending_time_ns_ - first_time_ns_ + last_step_ns_ > kMaxRunNs) {
+        Fail(pending_line_, "the last row lasts until time " +
+                                FormatSeconds(pending_time_ns_ + last_step_ns_) + " (as long as " +
+                                "the row before it), more than " +
+                                std::string(metering::kMaxRunDurationText) +
+                                " after the first row's time " + FormatSeconds(first_time_ns_));
+        return error_;
+      }
       out[n].duration = Duration(last_step_ns_);
       has_pending_ = false;
       return n + 1;
@@ -307,12 +347,17 @@ Result<std::size_t> CsvReader::Read(std::span<metering::Interval> out) {
                           FormatSeconds(pending_time_ns_));
       return error_;
     }
-    // Times span ±9 223 372 035 s, so the gap between two rows can exceed int64 ns (292 years).
-    if (__builtin_sub_overflow(time_ns, pending_time_ns_, &last_step_ns_)) {
-      Fail(row_line_, "time " + FormatSeconds(time_ns) + " is more than 292 years after the " +
-                          "previous row's time " + FormatSeconds(pending_time_ns_));
+    // A file covers at most kMaxRunDuration, so that no file at the input limits can overflow
+    // the meter's registers (metering/input_limits.h). Times span ±9 223 372 035 s, so the
+    // difference itself can exceed int64 ns.
+    int64_t span_ns = 0;
+    if (__builtin_sub_overflow(time_ns, first_time_ns_, &span_ns) || span_ns > kMaxRunNs) {
+      Fail(row_line_, "time " + FormatSeconds(time_ns) + " is more than " +
+                          std::string(metering::kMaxRunDurationText) +
+                          " after the first row's time " + FormatSeconds(first_time_ns_));
       return error_;
     }
+    last_step_ns_ = time_ns - pending_time_ns_;  // first <= pending < time: no overflow
     out[n].duration = Duration(last_step_ns_);
     pending_time_ns_ = time_ns;
     pending_line_ = row_line_;

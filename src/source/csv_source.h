@@ -61,8 +61,8 @@ class CsvReader : public RecordSource {
   // Parses the next data row into `record` (duration left unset) and `time_ns`.
   RowOutcome ParseRow(metering::Interval& record, int64_t& time_ns);
   bool SkipToData();  // false at end of text
-  bool CheckRanges();
-  bool CheckDerived(const metering::Interval& record);
+  bool CheckPowerWithoutVoltage();
+  RowOutcome LimitError(const metering::Interval& record);
   void BuildRecord(metering::Interval& record) const;
   RowOutcome FieldError(int column, const char* field);
   RowOutcome Fail(int64_t line, const std::string& problem);
@@ -70,6 +70,7 @@ class CsvReader : public RecordSource {
 
   const char* pos_;
   const char* end_;
+  const char* row_start_ = nullptr;  // first character of the row being parsed
   std::string name_;
   int64_t line_ = 1;      // line number of the text at pos_
   int64_t row_line_ = 0;  // line number of the row being parsed
@@ -79,7 +80,6 @@ class CsvReader : public RecordSource {
   bool voltage_given_ = false;
   bool frequency_given_ = false;
   bool reactive_given_ = false;
-  bool derived_may_overflow_ = false;  // S or I can leave double range (q, u or i given)
   std::array<double, kSlotCount> values_{};
 
   // Look-ahead: the last parsed row, whose interval ends when the next row's time is known.
@@ -87,7 +87,8 @@ class CsvReader : public RecordSource {
   bool has_pending_ = false;
   int64_t pending_time_ns_ = 0;
   int64_t pending_line_ = 0;
-  int64_t last_step_ns_ = 0;  // the previous row's interval, given to the last row
+  int64_t first_time_ns_ = 0;  // the first data row's time: a file covers at most kMaxRunDuration
+  int64_t last_step_ns_ = 0;   // the previous row's interval, given to the last row
   Status error_;
 };
 

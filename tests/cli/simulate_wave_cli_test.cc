@@ -147,6 +147,17 @@ TEST(SimulateWaveCli, MalformedFilesExitTwoNamingTheProblem) {
     EXPECT_NE(r.err.find(path), std::string::npos) << r.err;
     EXPECT_NE(r.err.find(c.must_mention), std::string::npos) << r.err;
   }
+  // Finite float samples whose cycles measure beyond the input limits (metering/input_limits.h).
+  testing::Planar huge = TenSeconds();
+  for (std::size_t n = 6400; n < huge.samples; ++n) huge.ch[0][n] *= 1e6F;
+  const std::string huge_path = WriteFile("huge.p380w", Float32PlanarFile(huge));
+  const auto beyond = testing::RunPro380({"simulate", "--json", "--source", "wave:" + huge_path});
+  EXPECT_EQ(beyond.exit_code, 2);
+  EXPECT_EQ(beyond.out, "");
+  EXPECT_NE(beyond.err.find("--source 'wave:" + huge_path + "': samples 6"), std::string::npos)
+      << beyond.err;
+  EXPECT_NE(beyond.err.find("phase 1 voltage"), std::string::npos) << beyond.err;
+  EXPECT_NE(beyond.err.find("is outside 0..300 V"), std::string::npos) << beyond.err;
   const auto missing = testing::RunPro380({"simulate", "--source", "wave:/no/such/file.p380w"});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("/no/such/file.p380w"), std::string::npos) << missing.err;

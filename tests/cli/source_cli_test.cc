@@ -144,8 +144,40 @@ INSTANTIATE_TEST_SUITE_P(
                       BadRun{"DurationMissingForAScenario",
                              {"--source", "sim:household"},
                              "",
-                             "--duration is required for source 'sim:household'"}),
+                             "--duration is required for source 'sim:household'"},
+                      // The input limits (metering/input_limits.h): no value can push the
+                      // meter's int64 µWh arithmetic into overflow.
+                      BadRun{"ConstPowerBeyondTheLimit",
+                             {"--source", "const:P1=1e300", "--duration", "1h", "--json"},
+                             "",
+                             "--source: const source: P1=1e300 is outside -3000000..3000000 W"},
+                      BadRun{"ConstNegativePowerBeyondTheLimit",
+                             {"--source", "const:P1=5000,P3=-1e300", "--duration", "1h"},
+                             "",
+                             "const source: P3=-1e300 is outside -3000000..3000000 W"},
+                      BadRun{"ConstCurrentBeyondTheLimit",
+                             {"--source", "const:P2=2400000", "--duration", "1h"},
+                             "",
+                             "const source: phase 2: current S/U = 10434.782608695652 A (from "
+                             "P2, Q2, U2) is outside -10000..10000 A"},
+                      BadRun{"CsvPowerBeyondTheLimitOnTheLastLine",
+                             {"--source", "csv:@FILE@", "--json"},
+                             ManyRowsThen("20000,1000,1e300,-500"),
+                             "@FILE@:20002: column 'p2': '1e300' is outside -3000000..3000000 W"},
+                      BadRun{"CsvFileLongerThan100Years",
+                             {"--source", "csv:@FILE@"},
+                             "time,p1,p2,p3\n0,1,2,3\n3153600001,1,2,3\n",
+                             "@FILE@:3: time 3153600001 is more than 100 years after the first "
+                             "row's time 0"}),
     CaseName);
+
+TEST(SourceCli, ValuesAtTheInputLimitsRun) {
+  const nlohmann::json j = SimulateJson(
+      {"--source", "const:P1=3e6,U1=300,P2=-3e6,U2=300,Q3=3e6,U3=300,F=65", "--duration", "1h"});
+  ASSERT_TRUE(j.is_object());
+  EXPECT_DOUBLE_EQ(j["quantities"]["forward_active_energy_l1_kwh"].get<double>(), 3000);
+  EXPECT_DOUBLE_EQ(j["quantities"]["reverse_active_energy_l2_kwh"].get<double>(), 3000);
+}
 
 TEST(SourceCli, HouseholdDayIsDeterministicPerSeed) {
   const auto day = [](const std::string& seed) {

@@ -1,13 +1,14 @@
 // Fuzz target: ParseConstantSpec (source/constant_source.h), the body of a `const:` source.
-// Invariants: it never crashes; it fails with InvalidArgument, or gives a record with finite
-// values, voltages in 0..500 V, a frequency in 45..65 Hz, no power without voltage, current
-// signed like P and apparent power no smaller than |P|.
+// Invariants: it never crashes; it fails with InvalidArgument, or gives a record within the
+// input limits (metering/input_limits.h: finite, U, I, P, Q, S and F in their ranges), with no
+// power without voltage, current signed like P and apparent power no smaller than |P|.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "fuzz_check.h"
+#include "metering/input_limits.h"
 #include "source/constant_source.h"
 
 using pro380::fuzz::Check;
@@ -21,9 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     return 0;
   }
   Check(pro380::fuzz::IsFiniteInterval(*record), "values are finite");
-  Check(record->frequency_hz >= 45 && record->frequency_hz <= 65, "F is in 45..65 Hz");
+  Check(pro380::metering::RecordWithinLimits(*record), "the record is within the input limits");
   for (const auto& phase : record->phase) {
-    Check(phase.voltage_v >= 0 && phase.voltage_v <= 500, "U is in 0..500 V");
     Check(phase.voltage_v > 0 || (phase.active_w == 0 && phase.reactive_var == 0),
           "no power without voltage");
     Check(phase.active_w >= 0 || phase.current_a <= 0, "current is signed like P");

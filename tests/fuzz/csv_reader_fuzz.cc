@@ -1,7 +1,8 @@
 // Fuzz target: the CSV record reader (source/csv_source.h) on arbitrary text, read in batches
-// of varying size. Invariants: every record has a positive duration, finite values, a current
-// signed like its active power and an apparent power no smaller than |P|; a failure is
-// InvalidArgument naming the file and line, and stays failed.
+// of varying size. Invariants: every record has a positive duration, values within the input
+// limits (metering/input_limits.h), a current signed like its active power, and the records
+// cover at most metering::kMaxRunDuration; a failure is InvalidArgument naming the file and
+// line, and stays failed.
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -9,6 +10,7 @@
 #include <string_view>
 
 #include "fuzz_check.h"
+#include "metering/input_limits.h"
 #include "source/csv_source.h"
 
 namespace {
@@ -19,6 +21,7 @@ using pro380::fuzz::Check;
 void CheckRecord(const pro380::metering::Interval& record) {
   Check(record.duration.count() > 0, "a record's duration is positive");
   Check(pro380::fuzz::IsFiniteInterval(record), "a record's values are finite");
+  Check(pro380::metering::RecordWithinLimits(record), "a record is within the input limits");
   for (const auto& phase : record.phase) {
     Check(phase.apparent_va >= 0, "apparent power is not negative");
     Check(phase.active_w >= 0 || phase.current_a <= 0, "current is signed like P");
@@ -43,6 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     return 0;
   }
   std::array<pro380::metering::Interval, 8> out;
+  pro380::Duration covered{};
   while (true) {
     auto n = (*reader)->Read(std::span(out).first(batch));
     if (!n.ok()) {
@@ -54,5 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     Check(*n <= batch, "Read returns at most the records asked for");
     if (*n == 0) return 0;
     std::for_each(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(*n), CheckRecord);
+    for (std::size_t i = 0; i < *n; ++i) covered += out[i].duration;
+    Check(covered <= pro380::metering::kMaxRunDuration, "a file covers at most 100 years");
   }
 }

@@ -2,8 +2,9 @@
 // waveform front end (metering/waveform_front_end.h), as `pro380 simulate --source wave:` reads
 // it. The reader only opens paths, so the input is written to a memfd (no disk) and opened as
 // /proc/self/fd/N. Invariants: every block lies inside the file and the blocks deliver exactly
-// the samples the header promises; every interval is finite with a non-negative duration, and
-// the durations add up to the samples given.
+// the samples the header promises; every interval is finite, within the input limits
+// (metering/input_limits.h) and has a non-negative duration, and the durations add up to the
+// samples given.
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include <string>
 
 #include "fuzz_check.h"
+#include "metering/input_limits.h"
 #include "metering/waveform_front_end.h"
 #include "source/wave_file.h"
 
@@ -58,9 +60,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   Check(metering::WaveformFrontEnd::CheckConfig(config).ok(), "a readable file's rate is valid");
   metering::WaveformFrontEnd front_end(config);
   int64_t total_ns = 0;
-  const auto sink = [&total_ns](const metering::Interval& interval) {
+  const auto sink = [&total_ns, &config](const metering::Interval& interval) {
     Check(interval.duration.count() >= 0, "interval durations are not negative");
     Check(pro380::fuzz::IsFiniteInterval(interval), "interval values are finite");
+    // Part cycles may carry kPartCyclePowerFactor × the active power limit; the sink cannot
+    // tell them apart, so every interval is held to that.
+    metering::Interval checked = interval;
+    for (auto& phase : checked.phase) phase.active_w /= metering::kPartCyclePowerFactor;
+    Check(metering::ElementsWithinLimits(checked, config.wiring),
+          "intervals are within the input limits");
     total_ns += interval.duration.count();
   };
 

@@ -10,6 +10,7 @@
 #include <numbers>
 #include <vector>
 
+#include "metering/input_limits.h"
 #include "metering/meter.h"
 #include "testing/waveform_stimulus.h"
 
@@ -286,6 +287,40 @@ TEST(WaveformFrontEnd, NonFiniteSamplesRegisterNothingForTheirSegment) {
   // One cycle of L1 is lost; L2 and L3 are whole.
   EXPECT_NEAR(RegisteredJoules(meter, EnergyKind::kActive, 0), 2300 * 0.98, 2300 * 1e-4);
   EXPECT_NEAR(RegisteredJoules(meter, EnergyKind::kActive, 1), 2300, 2300 * 1e-4);
+}
+
+// The input limits (metering/input_limits.h) hold per cycle: a cycle that measures beyond them
+// registers nothing and is counted, with its samples and the first value beyond named.
+TEST(WaveformFrontEnd, CyclesBeyondTheInputLimitsRegisterNothingAndAreNamed) {
+  // 1e6 A on L1 over the second 10th of a second: far beyond 10 000 A, still finite in float.
+  Planar samples = Sample(Balanced(230, 10, 0, 50), kFs, 6400);
+  for (std::size_t n = 640; n < 1280; ++n) samples.ch[1][n] *= 1e5F;
+  for (Wiring wiring : {Wiring::k3P4W, Wiring::k3P3W}) {
+    FrontEndStats stats;
+    const auto intervals = Intervals(samples, Config(wiring), 500, &stats);
+    EXPECT_EQ(Total(intervals), FromSeconds(1.0));
+    EXPECT_GE(stats.out_of_range_segments, 5);
+    EXPECT_LE(stats.out_of_range_segments, 6);
+    // The first cycle beyond starts at sample 640 (or 639 and a fraction).
+    EXPECT_EQ(stats.first_out_of_range.rfind("samples 6", 0), 0U) << stats.first_out_of_range;
+    EXPECT_NE(stats.first_out_of_range.find("phase 1 current"), std::string::npos)
+        << stats.first_out_of_range;
+    EXPECT_NE(stats.first_out_of_range.find("is outside -10000..10000 A"), std::string::npos)
+        << stats.first_out_of_range;
+    for (const Interval& interval : intervals) {
+      EXPECT_TRUE(metering::ElementsWithinLimits(interval, wiring));
+    }
+  }
+}
+
+TEST(WaveformFrontEnd, CyclesAtTheInputLimitsPass) {
+  // Just inside the star limits (300 V, 10 000 A, 3 MW) on every phase, with room for the
+  // rounding of float samples.
+  const Planar samples = Sample(Balanced(299.9, 9'999, 0, 50), kFs, 6400);
+  FrontEndStats stats;
+  const auto intervals = Intervals(samples, Config(), 6400, &stats);
+  EXPECT_EQ(stats.out_of_range_segments, 0) << stats.first_out_of_range;
+  EXPECT_NEAR(intervals[10].phase[0].active_w, 299.9 * 9'999, 3e6 * 1e-5);
 }
 
 // Found by tests/fuzz/wave_reader: an infinite sample just before a crossing made the crossing

@@ -233,6 +233,46 @@ TEST(CsvSource, NettingIsPerRow) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Input limits (metering/input_limits.h)
+
+TEST(CsvSource, ValuesAtTheInputLimitsPass) {
+  const auto records = MustParse(
+      "time,p1,p2,p3,q1,q2,q3,u1,u2,u3,i1,i2,i3,f\n"
+      "0,3000000,-3000000,0,0,0,-3000000,300,300,300,10000,-10000,10000,65\n"
+      "1,0,0,0,3000000,-3000000,0,300,300,0,0,0,0,45\n");
+  ASSERT_EQ(records.size(), 2U);
+  for (const Interval& record : records) EXPECT_TRUE(metering::RecordWithinLimits(record));
+  EXPECT_EQ(records[0].phase[0].apparent_va, 3e6);
+  EXPECT_EQ(records[0].phase[1].current_a, -10'000);
+}
+
+TEST(CsvSource, AFileOf100YearsAtTheLimitsFitsTheRegisters) {
+  // Three rows, the last lasting as long as the one before: exactly kMaxRunDuration, all phases
+  // at the largest power. Under UBSan an overflow would fail this test.
+  const int64_t third = metering::kMaxRunDuration.count() / 3'000'000'000;
+  const std::string text = "time,p1,p2,p3,u1,u2,u3\n0,3e6,3e6,3e6,300,300,300\n" +
+                           std::to_string(third) + ",-3e6,-3e6,-3e6,300,300,300\n" +
+                           std::to_string(2 * third) + ",3e6,3e6,3e6,300,300,300\n";
+  const auto records = MustParse(text);
+  ASSERT_EQ(records.size(), 3U);
+  for (metering::Wiring wiring : {metering::Wiring::k3P4W, metering::Wiring::k3P3W}) {
+    metering::MeterConfig config;
+    config.wiring = wiring;
+    config.combined_code = metering::CombinedCode::kForwardPlusReverse;
+    metering::Meter meter(config);
+    meter.ApplyRecords(records);
+    EXPECT_EQ(meter.now() - TimePoint{}, metering::kMaxRunDuration);
+    const auto& active = meter.registers(metering::EnergyKind::kActive);
+    const double total =
+        static_cast<double>(active.Total(kFwd)) + static_cast<double>(active.Total(kRev));
+    // 9 MW (3P4W: three phases; 3P3W: the two Aron elements measure the same total) for
+    // 876 000 h, below the int64 limit of 9.22e18 µWh.
+    EXPECT_NEAR(total, 9e6 * 876'000 * 1e6, 1e-9 * total);
+    EXPECT_LT(total, 9.2e18);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Malformed input
 
 struct BadCsv {
@@ -292,25 +332,48 @@ INSTANTIATE_TEST_SUITE_P(
                "test.csv:4: time 1 is not after the previous row's time 1"},
         BadCsv{"TimeGoesBack", kHeader + "5.5,1,2,3\n5.25,1,2,3\n",
                "test.csv:3: time 5.25 is not after the previous row's time 5.5"},
-        // Found by tests/fuzz/csv_reader: the gap overflowed int64 nanoseconds.
+        // Found by tests/fuzz/csv_reader: the gap overflowed int64 nanoseconds. Now a file
+        // covers at most 100 years (metering::kMaxRunDuration).
         BadCsv{"GapBeyondInt64Nanoseconds", kHeader + "-9000000000,1,2,3\n9000000000,1,2,3\n",
-               "test.csv:3: time 9000000000 is more than 292 years after the previous row's "
+               "test.csv:3: time 9000000000 is more than 100 years after the first row's "
                "time -9000000000"},
-        // Found by tests/fuzz/csv_reader: finite columns gave an infinite S or I.
+        BadCsv{"SpanBeyond100Years", kHeader + "0,1,2,3\n1,1,2,3\n3153600001,1,2,3\n",
+               "test.csv:4: time 3153600001 is more than 100 years after the first row's time 0"},
+        BadCsv{"LastRowBeyond100Years", kHeader + "5,1,2,3\n1576800005,1,2,3\n3153600004,1,2,3\n",
+               "test.csv:4: the last row lasts until time 4730400003 (as long as the row before "
+               "it), more than 100 years after the first row's time 5"},
+        // Found by tests/fuzz/csv_reader: finite columns gave an infinite S or I. Now every
+        // column and the derived current and apparent power are within the input limits.
         BadCsv{"ApparentPowerBeyondDoubleRange", "time,p1,p2,p3,q1\n0,1e200,0,0,0\n",
-               "test.csv:2: phase 1: the apparent power or current is beyond double range"},
+               "test.csv:2: column 'p1': '1e200' is outside -3000000..3000000 W"},
         BadCsv{"CurrentBeyondDoubleRange", "time,p1,p2,p3,u2\n0,0,1e300,0,1e-100\n",
-               "test.csv:2: phase 2: the apparent power or current is beyond double range"},
+               "test.csv:2: column 'p2': '1e300' is outside -3000000..3000000 W"},
+        BadCsv{"DerivedCurrentBeyondLimit", "time,p1,p2,p3,u2\n0,0,1000,0,1e-100\n",
+               "test.csv:2: phase 2: current S/U = 1e+103 A (from p2, q2, u2) is outside "
+               "-10000..10000 A"},
+        BadCsv{"DerivedApparentPowerBeyondLimit",
+               "time,p1,p2,p3,q3,u3,i3\n0,0,0,2500000,2500000,300,100\n",
+               "test.csv:2: phase 3: apparent power 3535533.9059327375 VA (from p3, q3) is outside "
+               "0..3000000 VA"},
+        BadCsv{"HugeNegativePower", kHeader + "0,1,2,3\n1,1,-1e300,3\n",
+               "test.csv:3: column 'p2': '-1e300' is outside -3000000..3000000 W"},
+        BadCsv{"ReactivePowerBeyondLimit", "time,q2,p1,p2,p3\n0,3000000.001,1,2,3\n",
+               "test.csv:2: column 'q2': '3000000.001' is outside -3000000..3000000 var"},
+        BadCsv{"CurrentColumnBeyondLimit", "time,p1,p2,p3,i1\n0,1,2,3,-10000.5\n",
+               "test.csv:2: column 'i1': '-10000.5' is outside -10000..10000 A"},
+        BadCsv{"VoltageBeyondLimit", "time,p1,p2,p3,u3\n0,1,2,3,300.001\n",
+               "test.csv:2: column 'u3': '300.001' is outside 0..300 V"},
         BadCsv{"TimeWithExponent", kHeader + "1e3,1,2,3\n", "test.csv:2: time '1e3' is not a time"},
         BadCsv{"TimeTooPrecise", kHeader + "0.0000000001,1,2,3\n", "test.csv:2: time '0.0"},
         BadCsv{"TimeNotNumber", kHeader + "noon,1,2,3\n", "test.csv:2: time 'noon'"},
         BadCsv{"StrayCarriageReturn", kHeader + "0,1,2,3\r1,1,2,3\n",
                "test.csv:2: a carriage return inside the line"},
-        BadCsv{"NegativeVoltage", "time,p1,p2,p3,u2\n0,1,2,3,-1\n", "test.csv:2: u2 = -1"},
+        BadCsv{"NegativeVoltage", "time,p1,p2,p3,u2\n0,1,2,3,-1\n",
+               "test.csv:2: column 'u2': '-1' is outside 0..300 V"},
         BadCsv{"PowerWithoutVoltage", "time,p1,p2,p3,u3\n0,0,0,5,0\n",
                "test.csv:2: phase 3 has power but u3 = 0"},
         BadCsv{"FrequencyOutOfRange", "time,p1,p2,p3,f\n0,1,2,3,50\n1,1,2,3,70\n",
-               "test.csv:3: f = 70"},
+               "test.csv:3: column 'f': '70' is outside 45..65 Hz"},
         BadCsv{"LineNumbersCountCommentsAndBlankLines",
                "# a\n\ntime,p1,p2,p3\n0,1,2,3\n# b\r\n\r\n1,1,x,3\n", "test.csv:7: column 'p2'"},
         BadCsv{"ErrorAfterManyRows",
