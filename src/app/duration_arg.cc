@@ -4,6 +4,8 @@
 #include <cmath>
 #include <string>
 
+#include "metering/input_limits.h"
+
 namespace pro380::app {
 namespace {
 
@@ -45,9 +47,10 @@ Result<Duration> ParseDuration(std::string_view text) {
     total += number * unit->seconds;
   }
   // A positive total below 0.5 ns would round to a zero duration.
-  if (total < 0.5e-9 || total > 100.0 * 365 * 86400) {
+  if (total < 0.5e-9 || total > ToSeconds(metering::kMaxRunDuration)) {
     return Status::InvalidArgument("duration '" + std::string(text) +
-                                   "' must be at least 1 ns and at most 100 years");
+                                   "' must be at least 1 ns and at most " +
+                                   std::string(metering::kMaxRunDurationText));
   }
   return FromSeconds(total);
 }

@@ -91,13 +91,13 @@ Result<storage::Event> EventFromJson(const json& entry, const std::string& where
 
 nlohmann::ordered_json StateToJson(const std::vector<storage::MeterRecord>& meters,
                                    const std::vector<storage::StoredEvent>& events) {
-  using ojson = nlohmann::ordered_json;
-  ojson doc = {{"format", kStateExportFormat},
-               {"version", kStateExportVersion},
-               {"schema_version", storage::kSchemaVersion}};
-  ojson& out_meters = doc["meters"] = ojson::array();
+  using OrderedJson = nlohmann::ordered_json;
+  OrderedJson doc = {{"format", kStateExportFormat},
+                     {"version", kStateExportVersion},
+                     {"schema_version", storage::kSchemaVersion}};
+  OrderedJson& out_meters = doc["meters"] = OrderedJson::array();
   for (const storage::MeterRecord& m : meters) {
-    ojson state = ojson::object();
+    OrderedJson state = OrderedJson::object();
     for (const storage::StateField& f : storage::EncodeMeterState(m.state)) {
       std::visit([&](const auto& v) { state[f.name] = v; }, f.value);
     }
@@ -107,7 +107,7 @@ nlohmann::ordered_json StateToJson(const std::vector<storage::MeterRecord>& mete
                           {"state", std::move(state)},
                           {"quantities", QuantitiesJson(metering::Read(meter))}});
   }
-  ojson& out_events = doc["events"] = ojson::array();
+  OrderedJson& out_events = doc["events"] = OrderedJson::array();
   for (const storage::StoredEvent& s : events) {
     const storage::Event& e = s.event;
     out_events.push_back({{"id", s.id},
