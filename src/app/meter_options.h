@@ -4,6 +4,7 @@
 #define PRO380_APP_METER_OPTIONS_H_
 
 #include <CLI/CLI.hpp>
+#include <array>
 #include <functional>
 #include <optional>
 #include <string>
@@ -36,6 +37,11 @@ struct MeterArgs {
 };
 
 void AddMeterOptions(CLI::App& command, MeterArgs& args);
+
+// The command-line names of the meter options, as AddMeterOptions adds them.
+inline constexpr std::array<const char*, 8> kMeterOptionNames = {
+    "--variant",       "--ct",      "--serial", "--id",
+    "--combined-code", "--s0-rate", "--wiring", "--tariff"};
 
 // Returns the options or an InvalidArgument naming the option and its allowed values, worded for
 // the command line: "--combined-code '7' is not allowed; allowed values: 1, 4, 5, 6, 9, 10, 11".

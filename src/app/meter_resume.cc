@@ -1,8 +1,10 @@
 #include "app/meter_resume.h"
 
+#include <cmath>
 #include <cstdio>
 
 #include "app/wall_clock.h"
+#include "metering/meter_state.h"
 
 namespace pro380::app {
 namespace {
@@ -90,9 +92,71 @@ Result<std::vector<storage::Event>> ApplyGivenOptions(const std::vector<std::str
 
 }  // namespace
 
+// WritePreset relies on the order T1, T2, L1, L2, L3 inside each register group.
+constexpr bool GroupOrder(metering::QuantityId t1, metering::QuantityId l3) {
+  return static_cast<int>(l3) - static_cast<int>(t1) == 4;
+}
+static_assert(GroupOrder(metering::QuantityId::kForwardActiveEnergyT1Kwh,
+                         metering::QuantityId::kForwardActiveEnergyL3Kwh));
+static_assert(GroupOrder(metering::QuantityId::kReverseActiveEnergyT1Kwh,
+                         metering::QuantityId::kReverseActiveEnergyL3Kwh));
+static_assert(GroupOrder(metering::QuantityId::kForwardReactiveEnergyT1Kvarh,
+                         metering::QuantityId::kForwardReactiveEnergyL3Kvarh));
+static_assert(GroupOrder(metering::QuantityId::kReverseReactiveEnergyT1Kvarh,
+                         metering::QuantityId::kReverseReactiveEnergyL3Kvarh));
+
+std::string WritePreset(const RegisterPreset& preset, metering::MeterState& state) {
+  using metering::QuantityId;
+  std::string detail = "preset written:";
+  char value[64];
+  for (const auto& [id, amount] : preset.energies) {
+    const int64_t micro = std::llround(amount * 1e9);  // kWh -> µWh (kvarh -> µvarh)
+    if (id == QuantityId::kDayCounterKwh) {
+      state.day_counter_uwh = micro;
+    } else {
+      // The register groups of the quantity table: T1, T2, L1, L2, L3 after each kind and
+      // direction's first member (metering/quantity.h).
+      struct Group {
+        QuantityId first;
+        metering::EnergyKind kind;
+        metering::Direction direction;
+      };
+      constexpr Group kGroups[] = {
+          {QuantityId::kForwardActiveEnergyT1Kwh, metering::EnergyKind::kActive,
+           metering::Direction::kForward},
+          {QuantityId::kReverseActiveEnergyT1Kwh, metering::EnergyKind::kActive,
+           metering::Direction::kReverse},
+          {QuantityId::kForwardReactiveEnergyT1Kvarh, metering::EnergyKind::kReactive,
+           metering::Direction::kForward},
+          {QuantityId::kReverseReactiveEnergyT1Kvarh, metering::EnergyKind::kReactive,
+           metering::Direction::kReverse},
+      };
+      for (const Group& g : kGroups) {
+        const int offset = static_cast<int>(id) - static_cast<int>(g.first);
+        if (offset < 0 || offset > 4) continue;
+        auto& registers = state.registers[static_cast<int>(g.kind)];
+        const int d = static_cast<int>(g.direction);
+        if (offset < 2) {
+          registers.total[d][offset] = micro;
+        } else {
+          // A real meter shows a phase's energy without its tariff split: it goes to T1.
+          registers.phase[offset - 2][d] = {micro, 0};
+        }
+      }
+    }
+    std::snprintf(value, sizeof value, "%.2f", amount);
+    detail += " " + std::string(metering::QuantityInfo(id).name) + "=" + value;
+  }
+  if (preset.power_down_count) {
+    state.power_down_count = *preset.power_down_count;
+    detail += " power_down_count=" + std::to_string(*preset.power_down_count);
+  }
+  return detail;
+}
+
 Result<StartedMeter> StartMeter(storage::StateStore& store, const MeterOptions& options,
                                 const std::vector<std::string>& given_options,
-                                TimePoint wall_start) {
+                                const RegisterPreset* preset, TimePoint wall_start) {
   auto saved = store.Load(options.serial);
   if (!saved.ok()) return saved.status();
   StartedMeter started;
@@ -114,10 +178,21 @@ Result<StartedMeter> StartMeter(storage::StateStore& store, const MeterOptions& 
     auto changes = ApplyGivenOptions(given_options, options, store.path(), *started.meter);
     if (!changes.ok()) return changes.status();
     started.events.insert(started.events.end(), changes->begin(), changes->end());
+    started.preset_ignored = preset != nullptr;
   } else {
     metering::MeterConfig config = options.meter;
     config.start = wall_start;
     started.meter = std::make_unique<metering::Meter>(config);
+    if (preset != nullptr) {
+      metering::MeterState state = started.meter->state();
+      const std::string detail = WritePreset(*preset, state);
+      if (Status st = metering::ValidateMeterState(state); !st.ok()) {
+        return st.WithContext("the preset of meter " + options.serial);
+      }
+      started.meter = std::make_unique<metering::Meter>(state);
+      started.events.push_back(
+          {wall_start, wall_start, options.serial, storage::EventKind::kReset, "app", "", detail});
+    }
   }
   metering::Meter& meter = *started.meter;
   meter.set_power_down_count(meter.power_down_count() + 1);

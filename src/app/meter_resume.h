@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/meter_options.h"
+#include "app/run_config.h"
 #include "base/status.h"
 #include "base/time.h"
 #include "metering/meter.h"
@@ -21,15 +22,23 @@ namespace pro380::app {
 struct StartedMeter {
   std::unique_ptr<metering::Meter> meter;
   bool resumed = false;
+  bool preset_ignored = false;
   std::vector<storage::Event> events;  // to be saved with the first save; power_up first
 };
 
 // `given_options` are the meter options typed on the command line (e.g. "--combined-code"); only
-// these are checked against, or applied to, a saved meter. Nothing is written to `store`.
+// these are checked against, or applied to, a saved meter. `preset` (a replacement meter's
+// registers from the config) is written into a meter the store does not have, and logged as a
+// `reset` event; for a saved meter it is ignored (presets are written once) and `preset_ignored`
+// is set. Nothing is written to `store`.
 // Errors: the store's load errors; InvalidArgument naming the option that a saved meter refuses.
 Result<StartedMeter> StartMeter(storage::StateStore& store, const MeterOptions& options,
                                 const std::vector<std::string>& given_options,
-                                TimePoint wall_start);
+                                const RegisterPreset* preset, TimePoint wall_start);
+
+// Writes the preset's registers into `state` (energies in µWh/µvarh, rounded to the nearest) and
+// returns the event detail that lists them.
+std::string WritePreset(const RegisterPreset& preset, metering::MeterState& state);
 
 }  // namespace pro380::app
 

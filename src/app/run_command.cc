@@ -14,6 +14,8 @@
 #include "app/meter_resume.h"
 #include "app/periodic_saver.h"
 #include "app/record_feeder.h"
+#include "app/run_config.h"
+#include "app/run_plan.h"
 #include "app/wall_clock.h"
 #include "metering/readings.h"
 #include "source/open_source.h"
@@ -50,7 +52,8 @@ void PrintLine(const metering::Meter& meter) {
 }  // namespace
 
 CLI::App* AddRunCommand(CLI::App& app, RunArgs& args) {
-  CLI::App* cmd = app.add_subcommand("run", "Run a live meter");
+  CLI::App* cmd = app.add_subcommand("run", "Run live meters");
+  cmd->add_option("--config", args.config, "TOML configuration file (docs/config.md)");
   cmd->add_option("--source", args.source, "source spec (default sim:household)");
   cmd->add_option("--speed", args.speed,
                   "meter clock speed relative to the wall clock (default 1)");
@@ -61,122 +64,156 @@ CLI::App* AddRunCommand(CLI::App& app, RunArgs& args) {
                   "state directory (default $XDG_STATE_HOME/pro380, else ~/.local/state/pro380)");
   cmd->add_option("--save-interval", args.save_interval,
                   "wall time between state saves (default 1s)");
+  cmd->add_flag("--sealed", args.sealed, "refuse every write from every bus");
   AddMeterOptions(*cmd, args.meter);
   cmd->callback([cmd, &args] {
-    for (const char* option : {"--ct", "--wiring", "--combined-code", "--s0-rate", "--tariff"}) {
-      if (cmd->count(option) > 0) args.given_meter_options.emplace_back(option);
+    for (const CLI::Option* option : cmd->get_options()) {
+      if (option->count() > 0) args.given_run_options.push_back(option->get_name());
     }
   });
   return cmd;
 }
 
-int RunRun(const RunArgs& args) {
-  auto options = ValidateMeterArgs(args.meter);
-  if (!options.ok()) return Fail(options.status());
-  if (!(args.speed > 0 && args.speed <= 1e6)) {
-    return Fail(
-        Status::InvalidArgument("--speed " + std::to_string(args.speed) +
-                                " is not allowed; allowed values: above 0, at most 1000000"));
-  }
-  std::optional<Duration> stop_after;
-  if (args.stop_after) {
-    auto parsed = ParseDuration(*args.stop_after);
-    if (!parsed.ok()) return Fail(parsed.status().WithContext("--stop-after"));
-    stop_after = *parsed;
-  }
-  auto save_interval = ParseDuration(args.save_interval);
-  if (!save_interval.ok()) return Fail(save_interval.status().WithContext("--save-interval"));
-  if (*save_interval < std::chrono::milliseconds(10) || *save_interval > std::chrono::hours(1)) {
-    return Fail(Status::InvalidArgument("--save-interval '" + args.save_interval +
-                                        "' is not allowed; allowed values: 10ms to 1h"));
-  }
-  auto state_dir =
-      args.state_dir ? Result<std::string>(*args.state_dir)
-                     : storage::DefaultStateDir(std::getenv("XDG_STATE_HOME"), std::getenv("HOME"));
-  if (!state_dir.ok()) return Fail(state_dir.status());
-  const TimePoint wall_start = WallNow();
-  // Scenarios read their start as local clock time (docs/scenarios.md): give them this
-  // machine's local time so a live household cooks at dinner time where the user is. The source
-  // is opened once before the store so that a bad --source writes nothing.
-  const auto open_source = [&](TimePoint start) {
-    return source::OpenSource(args.source,
-                              {.start = start + LocalUtcOffset(start), .seed = args.seed});
-  };
-  auto opened = open_source(wall_start);
-  if (!opened.ok()) return Fail(opened.status().WithContext("--source"));
-  if (!opened->records) {
-    return Fail(Status::InvalidArgument("--source '" + args.source +
-                                        "': waveform sources are not supported by run yet"));
-  }
+namespace {
 
-  auto store = storage::StateStore::Open(*state_dir);
-  if (!store.ok()) return Fail(store.status());
-  auto started = StartMeter(**store, *options, args.given_meter_options, wall_start);
-  if (!started.ok()) return Fail(started.status());
-  metering::Meter* meter = started->meter.get();
-  if (meter->now() != wall_start) {
-    opened = open_source(meter->now());
-    if (!opened.ok()) return Fail(opened.status().WithContext("--source"));
+// One meter of the process with its own source (a fleet of households is not one household).
+struct LiveMeter {
+  std::string serial;
+  std::unique_ptr<metering::Meter> meter;
+  std::unique_ptr<source::RecordSource> source;
+  std::unique_ptr<RecordFeeder> feeder;
+  TimePoint printed_at{};
+};
+
+// Opens the plan's source for one meter: scenarios read their start as local clock time
+// (docs/scenarios.md), so a live household cooks at dinner time where the user is; meter k gets
+// seed + k.
+Result<std::unique_ptr<source::RecordSource>> OpenMeterSource(const RunPlan& plan, size_t index,
+                                                              TimePoint start) {
+  auto opened = source::OpenSource(
+      plan.source, {.start = start + LocalUtcOffset(start), .seed = plan.seed + index});
+  if (!opened.ok()) return opened.status().WithContext("--source");
+  if (!opened->records) {
+    return Status::InvalidArgument("--source '" + plan.source +
+                                   "': waveform sources are not supported by run yet");
   }
-  // A store that opened but cannot be written (disk full, I/O errors) does not stop the meter:
-  // it runs from memory and the saver retries (docs/decisions/state.md).
-  PeriodicSaver saver(**store, {{options->serial, meter}});
-  saver.Save(std::move(started->events));
+  return std::move(opened->records);
+}
+
+void PrintMeterLine(const LiveMeter& m, bool with_serial) {
+  if (with_serial) std::printf("%s ", m.serial.c_str());
+  PrintLine(*m.meter);
+}
+
+}  // namespace
+
+int RunRun(const RunArgs& args) {
+  std::optional<RunConfig> config;
+  if (args.config) {
+    auto loaded = LoadRunConfig(*args.config);
+    if (!loaded.ok()) {  // an unreadable --config is a bad command line, like a bad value
+      return Fail(Status::InvalidArgument("--config: " + loaded.status().message()));
+    }
+    config = std::move(*loaded);
+  }
+  auto resolved = ResolveRunPlan(args, config, std::getenv("XDG_STATE_HOME"), std::getenv("HOME"));
+  if (!resolved.ok()) return Fail(resolved.status());
+  const RunPlan& plan = *resolved;
+  const TimePoint wall_start = WallNow();
+  // The source is opened once before the store so that a bad --source writes nothing.
+  if (auto probe = OpenMeterSource(plan, 0, wall_start); !probe.ok()) return Fail(probe.status());
+
+  auto store = storage::StateStore::Open(plan.state_dir);
+  if (!store.ok()) return Fail(store.status());
+  std::vector<LiveMeter> meters;
+  std::vector<SavedMeter> saved;
+  std::vector<storage::Event> events;
+  std::vector<std::string> start_lines;
+  for (size_t k = 0; k < plan.meters.size(); ++k) {
+    const PlannedMeter& planned = plan.meters[k];
+    const RegisterPreset* preset = planned.preset ? &*planned.preset : nullptr;
+    auto started = StartMeter(**store, planned.options, planned.given, preset, wall_start);
+    if (!started.ok()) return Fail(started.status());
+    auto source = OpenMeterSource(plan, k, started->meter->now());
+    if (!source.ok()) return Fail(source.status());
+    LiveMeter& m = meters.emplace_back();
+    m.serial = planned.options.serial;
+    m.meter = std::move(started->meter);
+    m.source = std::move(*source);
+    m.feeder = std::make_unique<RecordFeeder>(*m.source);
+    m.printed_at = m.meter->now();
+    events.insert(events.end(), started->events.begin(), started->events.end());
+    start_lines.push_back(
+        "pro380 " + std::string(VariantName(planned.options.variant)) + " meter, serial " +
+        m.serial + (planned.sealed ? " (sealed)" : "") + ": " +
+        (started->resumed ? "resumed" : "new meter") + ", power-down count " +
+        std::to_string(m.meter->power_down_count()) +
+        (started->preset_ignored ? "; its preset is ignored (written once, when it was new)" : ""));
+  }
+  for (LiveMeter& m : meters) saved.push_back({m.serial, m.meter.get()});
+  // A store that opened but cannot be written (disk full, I/O errors) does not stop the meters:
+  // they run from memory and the saver retries (docs/decisions/state.md).
+  PeriodicSaver saver(**store, saved);
+  saver.Save(std::move(events));
 
   std::signal(SIGINT, OnStopSignal);
   std::signal(SIGTERM, OnStopSignal);
-  RecordFeeder feeder(*opened->records);
-  std::printf("pro380 %s meter, serial %s, source %s, speed %g (Ctrl-C to stop)\n",
-              std::string(VariantName(options->variant)).c_str(), options->serial.c_str(),
-              args.source.c_str(), args.speed);
-  std::printf("state %s: %s, power-down count %lld\n", (*store)->path().c_str(),
-              started->resumed ? "resumed" : "new meter",
-              static_cast<long long>(meter->power_down_count()));
+  std::printf("pro380 run: %zu meter(s), source %s, speed %g, state %s (Ctrl-C to stop)\n",
+              meters.size(), plan.source.c_str(), plan.speed, (*store)->path().c_str());
+  for (const std::string& line : start_lines) std::printf("%s\n", line.c_str());
   std::fflush(stdout);  // a supervisor sees the start at once, not with the first live line
 
+  const bool with_serial = meters.size() > 1;
   using Clock = std::chrono::steady_clock;
   const Clock::time_point wall_zero = Clock::now();
   Clock::time_point last = wall_zero;
   Clock::time_point next_print = wall_zero + std::chrono::seconds(1);
-  Clock::time_point next_save = wall_zero + *save_interval;
+  Clock::time_point next_save = wall_zero + plan.save_interval;
   double carried_ns = 0;  // meter time owed below one nanosecond of a sped-up step
-  TimePoint printed_at = meter->now();
   int status = kExitOk;
-  while (!g_stop.load()) {
+  bool running = true;
+  while (running && !g_stop.load()) {
     std::this_thread::sleep_until(
         std::min({next_print, next_save, Clock::now() + std::chrono::milliseconds(100)}));
     const Clock::time_point now = Clock::now();
     const double owed =
-        static_cast<double>(std::chrono::duration_cast<Duration>(now - last).count()) * args.speed +
+        static_cast<double>(std::chrono::duration_cast<Duration>(now - last).count()) * plan.speed +
         carried_ns;
     const Duration step(static_cast<int64_t>(owed));
     carried_ns = owed - static_cast<double>(step.count());
     last = now;
-    auto applied = feeder.Feed(*meter, step);
-    if (!applied.ok()) {
-      status = Fail(applied.status());
-      break;
-    }
-    if (*applied < step) {
-      std::printf("source ended\n");
-      break;
+    for (LiveMeter& m : meters) {
+      auto applied = m.feeder->Feed(*m.meter, step);
+      if (!applied.ok()) {
+        status = Fail(applied.status());
+        running = false;
+      } else if (*applied < step) {
+        std::printf("%s%ssource ended\n", with_serial ? m.serial.c_str() : "",
+                    with_serial ? " " : "");
+        running = false;
+      }
     }
     if (now >= next_print) {
-      PrintLine(*meter);
-      printed_at = meter->now();
+      for (LiveMeter& m : meters) {
+        PrintMeterLine(m, with_serial);
+        m.printed_at = m.meter->now();
+      }
       next_print += std::chrono::seconds(1);
     }
     if (now >= next_save) {
       saver.Save({});  // a failure is reported by the saver and retried next interval
-      next_save = now + *save_interval;
+      next_save = now + plan.save_interval;
     }
-    if (stop_after && now - wall_zero >= *stop_after) break;
+    if (plan.stop_after && now - wall_zero >= *plan.stop_after) break;
   }
-  if (meter->now() != printed_at) PrintLine(*meter);  // the state at the stop
   const std::string why = g_stop.load() ? "signal" : (status == kExitOk ? "stop" : "failure");
-  if (Status st = saver.Save({{WallNow(), meter->now(), options->serial,
-                               storage::EventKind::kPowerDown, "app", "", why}});
-      !st.ok()) {
+  std::vector<storage::Event> stops;
+  for (LiveMeter& m : meters) {
+    if (m.meter->now() != m.printed_at) PrintMeterLine(m, with_serial);  // the state at the stop
+    stops.push_back(
+        {WallNow(), m.meter->now(), m.serial, storage::EventKind::kPowerDown, "app", "", why});
+  }
+  if (Status st = saver.Save(std::move(stops)); !st.ok()) {
     return Fail(st.WithContext("final save"));
   }
   return status;

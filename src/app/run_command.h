@@ -1,7 +1,9 @@
-// `pro380 run`: a live meter on the wall clock (sped up by --speed). Until the interfaces exist it
-// prints its live quantities once a second until SIGINT/SIGTERM. The meter persists in the state
+// `pro380 run`: live meters on the wall clock (sped up by --speed), from the command line and
+// optionally a config file (--config, docs/config.md). Until the interfaces exist it prints the
+// live quantities of each meter once a second until SIGINT/SIGTERM. The meter persists in the state
 // store (`--state DIR`, docs/formats/state.md; rules in docs/decisions/state.md): loaded at start,
-// its power-down count incremented, saved every --save-interval of wall time and at the stop.
+// its power-down count incremented, saved every --save-interval of wall time and at the stop, all
+// meters of the process in one transaction.
 #ifndef PRO380_APP_RUN_COMMAND_H_
 #define PRO380_APP_RUN_COMMAND_H_
 
@@ -15,16 +17,18 @@
 namespace pro380::app {
 
 struct RunArgs {
+  std::optional<std::string> config;  // --config FILE.toml (docs/config.md)
   std::string source = "sim:household";
   double speed = 1.0;
   std::optional<std::string> stop_after;  // for tests and demos: stop after this wall time
   uint64_t seed = 1;
   std::optional<std::string> state_dir;  // unset: the default of product.md
   std::string save_interval = "1s";
+  bool sealed = false;  // every meter refuses writes from every bus (docs/decisions/security.md)
   MeterArgs meter;
-  // The meter options typed on the command line (e.g. "--combined-code"): only these are checked
-  // against, or applied to, a saved meter.
-  std::vector<std::string> given_meter_options;
+  // The options typed on the command line (e.g. "--combined-code", "--speed"): only these
+  // override the config file, and only typed meter options are applied to a saved meter.
+  std::vector<std::string> given_run_options;
 };
 
 CLI::App* AddRunCommand(CLI::App& app, RunArgs& args);

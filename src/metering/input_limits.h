@@ -104,10 +104,10 @@ constexpr const PhaseRanges& ElementRanges(Wiring wiring) {
   return wiring == Wiring::k3P3W ? kAronElementRanges : kStarRanges;
 }
 
-// Inline and branch-free: sources call these once per record or cycle.
+// Inline: sources call these once per record or cycle.
 inline bool PhaseWithinLimits(const PhaseValues& phase, const PhaseRanges& ranges) {
-  return ranges.voltage.Contains(phase.voltage_v) & ranges.current.Contains(phase.current_a) &
-         ranges.active.Contains(phase.active_w) & ranges.reactive.Contains(phase.reactive_var) &
+  return ranges.voltage.Contains(phase.voltage_v) && ranges.current.Contains(phase.current_a) &&
+         ranges.active.Contains(phase.active_w) && ranges.reactive.Contains(phase.reactive_var) &&
          ranges.apparent.Contains(phase.apparent_va);
 }
 

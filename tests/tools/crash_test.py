@@ -48,7 +48,8 @@ SOURCES = (
 NOT_REGISTERS = {"key", "saved_wall_time_ns", "ct_variant", "ct_ratio", "ct_locked", "wiring",
                  "combined_code", "s0_uwh_per_pulse", "tariff", "power_down_count"}
 LIVE = re.compile(r"total +(-?[0-9.]+) kWh +fwd +([0-9.]+) kWh +rev +([0-9.]+) kWh")
-START = re.compile(r"^state (.*): (resumed|new meter), power-down count ([0-9]+)$")
+START = re.compile(r"^pro380 [a-z]+ meter, serial ([0-9]{8}).*: (resumed|new meter), "
+                   r"power-down count ([0-9]+)$")
 
 failures = []
 
