@@ -96,8 +96,8 @@ std::vector<StateField> EncodeMeterState(const metering::MeterState& state) {
       {"s0_uwh_per_pulse", c.s0_rate.uwh_per_pulse},
       {"tariff", int64_t{c.tariff == metering::Tariff::kT2 ? 2 : 1}},
   };
-  ForEachNumber(state, [&](const std::string& name, const auto& value) {
-    fields.push_back({name, value});
+  ForEachNumber(state, [&](const auto& name, const auto& value) {
+    fields.push_back({name(), value});
   });
   return fields;
 }
@@ -144,12 +144,12 @@ Result<metering::MeterState> DecodeMeterState(const std::vector<StateField>& fie
     if (*v != 1 && *v != 2) in.Fail("tariff is not 1 or 2");
     c.tariff = *v == 2 ? metering::Tariff::kT2 : metering::Tariff::kT1;
   }
-  ForEachNumber(s, [&](const std::string& name, auto& value) {
+  ForEachNumber(s, [&](const auto& name, auto& value) {
     using T = std::remove_cvref_t<decltype(value)>;
     if constexpr (std::is_same_v<T, double>) {
-      if (auto v = in.Real(name)) value = *v;
+      if (auto v = in.Real(name())) value = *v;
     } else {
-      if (auto v = in.Integer(name)) value = *v;
+      if (auto v = in.Integer(name())) value = *v;
     }
   });
   if (Status st = in.Finish(); !st.ok()) return st;

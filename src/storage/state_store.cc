@@ -43,9 +43,9 @@ std::vector<ColumnSpec> MeterColumns() {
     columns.push_back({std::string(name), text ? "TEXT" : "INTEGER"});
   }
   MeterState probe;
-  ForEachNumber(probe, [&](const std::string& name, auto& value) {
+  ForEachNumber(probe, [&](const auto& name, auto& value) {
     using T = std::remove_cvref_t<decltype(value)>;
-    columns.push_back({name, std::is_same_v<T, double> ? "REAL" : "INTEGER"});
+    columns.push_back({name(), std::is_same_v<T, double> ? "REAL" : "INTEGER"});
   });
   return columns;
 }
@@ -357,7 +357,7 @@ Status StateStore::Save(std::span<const MeterRecord> meters, std::span<const Eve
     sqlite3_bind_int64(s, ++i, static_cast<int>(c.combined_code));
     sqlite3_bind_int64(s, ++i, c.s0_rate.uwh_per_pulse);
     sqlite3_bind_int64(s, ++i, c.tariff == metering::Tariff::kT2 ? 2 : 1);
-    ForEachNumber(m.state, [&](const std::string&, const auto& value) {
+    ForEachNumber(m.state, [&](const auto&, const auto& value) {
       using T = std::remove_cvref_t<decltype(value)>;
       if constexpr (std::is_same_v<T, double>) {
         sqlite3_bind_double(s, ++i, value);
