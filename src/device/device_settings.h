@@ -1,0 +1,55 @@
+// DeviceSettings: what a PRO380 keeps besides the metering engine's settings — identity, line
+// settings, display and firmware facts — with the real meter's defaults. The Modbus bank reads
+// and writes them; the app owns them, persists them and applies line changes after the reply.
+// Every default names its source in reference/pro380-protocols.md.
+#ifndef PRO380_DEVICE_DEVICE_SETTINGS_H_
+#define PRO380_DEVICE_DEVICE_SETTINGS_H_
+
+#include <array>
+#include <cstdint>
+#include <optional>
+
+namespace pro380::device {
+
+// Register 0x4011 (§1.3, S1 and S5 PRO_PARITY_OPTIONS). DO NOT RENUMBER: wire values.
+enum class Parity : uint8_t { kEven = 1, kNone = 2, kOdd = 3 };
+
+// The baud rates a write to 0x4004 may choose: the union of the lists of §1.10 (S1 lacks 2400,
+// which S6, S9 and S11 list; S4 accepts all six).
+inline constexpr std::array<int, 6> kBaudRates = {300, 600, 1200, 2400, 4800, 9600};
+
+inline constexpr int kMinModbusId = 1;  // §1.6: "01~247"; 0 is broadcast, not an address
+inline constexpr int kMaxModbusId = 247;
+inline constexpr int kMinLcdCycleTimeS = 1;  // §1.6: "01~30"
+inline constexpr int kMaxLcdCycleTimeS = 30;
+
+struct DeviceSettings {
+  // The printed serial, 8 decimal digits (0x4000 shows them as hex digits, §1.3). 1 is the
+  // app's default `--serial 00000001`; a real meter's is its own (the dump's is 22091039).
+  uint32_t serial_number = 1;
+  // 0x4002. nullopt: 0x0102 for a direct meter, 0x0103 for a CT meter (S5, S6, observed S3);
+  // set e.g. 0x2007 to pose as the Solar-Log OEM twin (§1.9).
+  std::optional<uint16_t> meter_code;
+  int modbus_id = 1;               // §1.1: address 1 by default (S1 "01 default", S5, S8)
+  int baud_rate = 9600;            // §1.1: 9600 8E1 (S1, S5, S8, S10)
+  Parity parity = Parity::kEven;   // §1.1
+  int lcd_cycle_time_s = 10;       // §1.3: 0x0010 = 10 s observed (S3), "10 seconds default" (S6)
+  double protocol_version = 3.2;   // §1.3: "3.2 = New Modbus protocol" (S6), observed (S3)
+  double software_version = 2.18;  // §1.7: the dumped meter's firmware (S3)
+  double hardware_version = 1.32;  // §1.7 (S3)
+  uint32_t checksum = 0x0D012D35;  // §1.7: the firmware checksum of that meter (S3)
+  int ct_mode = 5;                 // §1.3: 5, even on a direct meter (S3)
+  int error_code = 0;              // §1.3: 0x4015 answered 0 (S3)
+
+  friend bool operator==(const DeviceSettings&, const DeviceSettings&) = default;
+};
+
+// The meter code 0x4002 shows.
+constexpr uint16_t MeterCode(const DeviceSettings& settings, bool ct_variant) {
+  if (settings.meter_code) return *settings.meter_code;
+  return ct_variant ? 0x0103 : 0x0102;
+}
+
+}  // namespace pro380::device
+
+#endif  // PRO380_DEVICE_DEVICE_SETTINGS_H_
