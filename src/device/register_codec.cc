@@ -3,6 +3,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 
 namespace pro380::device {
 namespace {
@@ -36,10 +37,13 @@ double Quantize(const RegisterDef& def, double value) {
   if (def.decimals < 0) return value;
   const double scale = std::pow(10.0, def.decimals);
   if (def.rounding == Rounding::kNearest) return std::round(value * scale) / scale;
-  // Truncation toward zero; the allowance absorbs the µWh → kWh conversion's last-bit error so
-  // that a register of exactly 15062.03 kWh shows 15062.03, never 15062.02.
-  constexpr double kAllowance = 1e-6;
-  return std::trunc(value * scale + std::copysign(kAllowance, value)) / scale;
+  // Truncation toward zero. The allowance of a few ulps absorbs the µWh → kWh conversion's
+  // rounding, so that a register of exactly 15062.03 kWh shows 15062.03, never 15062.02; it stays
+  // below 1 µWh up to 10⁶ kWh (the display's 999999.99 kWh), so 1 µWh short of a hundredth
+  // still shows the hundredth below.
+  const double scaled = value * scale;
+  const double allowance = 4 * std::numeric_limits<double>::epsilon() * std::fabs(scaled);
+  return std::trunc(scaled + std::copysign(allowance, scaled)) / scale;
 }
 
 EntryWords Encode(const RegisterDef& def, double value) {
