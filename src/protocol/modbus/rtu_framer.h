@@ -98,7 +98,8 @@ class RtuFramer {
   // nullopt. Call again until nullopt; call at NextDeadline() to close a frame in time.
   std::optional<RtuEvent> Poll(TimePoint now);
 
-  // When the frame in progress ends if nothing more arrives (nullopt when there is none).
+  // When to call Poll next: when the frame in progress ends if nothing more arrives, or a time
+  // already past when an event is waiting; nullopt when there is nothing to wait for.
   std::optional<TimePoint> NextDeadline() const;
 
   const RtuTiming& timing() const { return timing_; }

@@ -45,39 +45,45 @@ void RtuStreamFramer::Feed(std::span<const uint8_t> bytes) {
   buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
 }
 
-std::optional<std::size_t> RtuStreamFramer::FrameLength(std::span<const uint8_t> pending) const {
-  if (pending.size() < 2) return std::nullopt;
+RtuStreamFramer::Boundary RtuStreamFramer::FindBoundary(std::span<const uint8_t> pending) {
+  using Kind = Boundary::Kind;
+  if (pending.size() < 2) return {Kind::kNeedMore};
+  // Requests carry function codes 1..127 (application protocol §4.1); 0 and 128..255 cannot
+  // start a frame.
+  if (pending[1] == 0 || pending[1] >= 0x80) return {Kind::kNoFrame};
+  if (pending.size() < kMinRtuFrameSize) return {Kind::kNeedMore};
   bool need_more = false;
   const std::size_t implied = ImpliedLength(pending[1], pending, need_more);
-  if (need_more) return std::nullopt;
+  if (need_more) return {Kind::kNeedMore};
   if (implied != kUnknownLength) {
-    if (pending.size() < implied) return std::nullopt;
-    return implied;
+    // A known length is waited for in full, whatever it is: deciding earlier would make the
+    // boundary depend on how the stream was cut.
+    if (pending.size() < implied) return {Kind::kNeedMore};
+    return {Kind::kFrame, implied};
   }
   // The shortest prefix whose CRC checks; the CRC runs on, so the search is linear.
   uint16_t crc = Crc16Modbus(pending.first(kMinRtuFrameSize - 1));
   const std::size_t limit = std::min(pending.size(), kMaxRtuFrameSize);
   for (std::size_t size = kMinRtuFrameSize; size <= limit; ++size) {
     crc = Crc16Modbus(pending.subspan(size - 1, 1), crc);
-    if (crc == 0) return size;
+    if (crc == 0) return {Kind::kFrame, size};
   }
-  return std::nullopt;
+  return {pending.size() < kMaxRtuFrameSize ? Kind::kNeedMore : Kind::kNoFrame};
 }
 
 std::optional<RtuEvent> RtuStreamFramer::Next() {
   while (true) {
     const std::span<const uint8_t> pending = std::span(buffer_).subspan(consumed_);
-    if (pending.size() < kMinRtuFrameSize) return std::nullopt;
-    const std::optional<std::size_t> length = FrameLength(pending);
-    if (!length) {
-      if (pending.size() < kMaxRtuFrameSize) return std::nullopt;
+    const Boundary boundary = FindBoundary(pending);
+    if (boundary.kind == Boundary::Kind::kNeedMore) return std::nullopt;
+    if (boundary.kind == Boundary::Kind::kNoFrame) {
       // No frame starts at this byte: drop it and search from the next one.
       ++consumed_;
       ++counters_.skipped_bytes;
       continue;
     }
-    const std::span<const uint8_t> frame_bytes = pending.first(*length);
-    consumed_ += *length;
+    const std::span<const uint8_t> frame_bytes = pending.first(boundary.size);
+    consumed_ += boundary.size;
     if (Crc16Modbus(frame_bytes) != 0) {
       ++counters_.crc_errors;
       return RtuFrameError::kCrc;

@@ -4,10 +4,12 @@
 // - FC01..06: 8 bytes; FC0F, FC10: 9 + the byte count at offset 6.
 // - any other function code (FC08 included, whose length the sub-function decides): the
 //   shortest prefix of at least 4 bytes whose CRC checks, up to 256 bytes.
-// A fixed-length frame with a wrong CRC is dropped (its length is known). When no prefix of
+// A fixed-length frame with a wrong CRC is dropped (its length is known). A byte followed by
+// function code 0 or 128..255 cannot start a request and is dropped at once; when no prefix of
 // 256 bytes checks, the first byte is dropped and the search starts again (resynchronisation).
-// Both rules depend only on the bytes, never on how TCP cut them. Server side only: responses
-// have other lengths.
+// The rules depend only on the bytes, never on how TCP cut them. TCP does not corrupt bytes, so
+// noise is rare; noise that looks like a request of an unknown function code holds the stream
+// until 256 bytes are pending. Server side only: responses have other lengths.
 //
 // Thread safety: none; one framer per TCP connection.
 #ifndef PRO380_PROTOCOL_MODBUS_RTU_STREAM_FRAMER_H_
@@ -41,9 +43,13 @@ class RtuStreamFramer {
   const RtuStreamFramerCounters& counters() const { return counters_; }
 
  private:
-  // The length of the frame at the start of `pending`: known, not yet known (nullopt), or found
-  // by CRC search.
-  std::optional<std::size_t> FrameLength(std::span<const uint8_t> pending) const;
+  // What the bytes at the start of `pending` are: a frame of `size` bytes, the start of a frame
+  // that needs more bytes, or no frame at all (no prefix of 256 bytes checks).
+  struct Boundary {
+    enum class Kind : uint8_t { kFrame, kNeedMore, kNoFrame } kind;
+    std::size_t size = 0;
+  };
+  static Boundary FindBoundary(std::span<const uint8_t> pending);
 
   std::vector<uint8_t> buffer_;
   std::size_t consumed_ = 0;  // bytes of buffer_ already taken (compacted on Feed)
