@@ -122,7 +122,8 @@ std::string Printable(std::string_view text) {
   return out;
 }
 
-// Messages are "FILE:LINE: TEXT"; the line is left out where toml++ knows none.
+// Messages are "FILE:LINE: TEXT", one line: control characters of quoted values are escaped.
+// The line is left out where toml++ knows none.
 class Reporter {
  public:
   explicit Reporter(std::string_view file) : file_(file) {}
@@ -130,7 +131,7 @@ class Reporter {
   Status At(const toml::source_region& where, const std::string& text) const {
     std::string prefix(file_);
     if (where.begin.line > 0) prefix += ":" + std::to_string(where.begin.line);
-    return Status::InvalidArgument(prefix + ": " + text);
+    return Status::InvalidArgument(prefix + ": " + Printable(text));
   }
   Status NotAllowed(const toml::node& node, const std::string& path,
                     std::string_view allowed) const {

@@ -125,6 +125,13 @@ TEST(RunConfigTest, TableHeaderWithoutAKeyIsASyntaxError) {
   EXPECT_THAT(ErrorOf("[run]\n[.x]\n"), HasSubstr("site.toml:2:"));
 }
 
+TEST(RunConfigTest, AMessageQuotingAValueStaysOneLine) {
+  const std::string message = ErrorOf("[run]\nsave_interval = \"0\\nx\"\n");
+  EXPECT_THAT(message, HasSubstr("site.toml:2:"));
+  EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  EXPECT_THAT(message, HasSubstr("\\x0A"));
+}
+
 TEST(RunConfigTest, DuplicateKeyIsASyntaxError) {
   EXPECT_THAT(ErrorOf("[[meter]]\nid = 1\nid = 2\n"), HasSubstr("site.toml:3:"));
 }
