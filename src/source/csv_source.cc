@@ -331,9 +331,10 @@ Result<std::size_t> CsvReader::Read(std::span<metering::Interval> out) {
       }
       // pending_time_ns_ - first_time_ns_ <= kMaxRunNs (checked below), so this cannot overflow.
       if (pending_time_ns_ - first_time_ns_ + last_step_ns_ > kMaxRunNs) {
-        Fail(pending_line_, "the last row lasts until time " +
-                                FormatSeconds(pending_time_ns_ + last_step_ns_) + " (as long as " +
-                                "the row before it), more than " +
+        // The end time itself (time + step) may not fit in int64 ns: it is not formatted.
+        Fail(pending_line_, "the last row, at time " + FormatSeconds(pending_time_ns_) +
+                                ", lasts as long as the row before it (" +
+                                FormatSeconds(last_step_ns_) + " s), so it ends more than " +
                                 std::string(metering::kMaxRunDurationText) +
                                 " after the first row's time " + FormatSeconds(first_time_ns_));
         return error_;

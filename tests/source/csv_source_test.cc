@@ -340,8 +340,13 @@ INSTANTIATE_TEST_SUITE_P(
         BadCsv{"SpanBeyond100Years", kHeader + "0,1,2,3\n1,1,2,3\n3153600001,1,2,3\n",
                "test.csv:4: time 3153600001 is more than 100 years after the first row's time 0"},
         BadCsv{"LastRowBeyond100Years", kHeader + "5,1,2,3\n1576800005,1,2,3\n3153600004,1,2,3\n",
-               "test.csv:4: the last row lasts until time 4730400003 (as long as the row before "
-               "it), more than 100 years after the first row's time 5"},
+               "test.csv:4: the last row, at time 3153600004, lasts as long as the row before it "
+               "(1576799999 s), so it ends more than 100 years after the first row's time 5"},
+        // Found by tests/fuzz/csv_reader: the message formatted the end time, which overflowed.
+        BadCsv{"LastRowEndBeyondInt64Nanoseconds", kHeader + "3153600000,1,2,3\n6307200000,2,2,3\n",
+               "test.csv:3: the last row, at time 6307200000, lasts as long as the row before it "
+               "(3153600000 s), so it ends more than 100 years after the first row's time "
+               "3153600000"},
         // Found by tests/fuzz/csv_reader: finite columns gave an infinite S or I. Now every
         // column and the derived current and apparent power are within the input limits.
         BadCsv{"ApparentPowerBeyondDoubleRange", "time,p1,p2,p3,q1\n0,1e200,0,0,0\n",
