@@ -7,7 +7,8 @@ packages=(
   build-essential cmake ninja-build pkg-config python3
   clang clang-tidy clang-format libclang-rt-14-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libcli11-dev nlohmann-json3-dev libfmt-dev libsqlite3-dev libtomlplusplus-dev
+  libcli11-dev nlohmann-json3-dev libfmt-dev libsqlite3-dev libtomlplusplus-dev libasio-dev
+  mbpoll libmodbus-dev python3-pymodbus python3-serial
 )
 
 missing=()
