@@ -9,6 +9,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev libsqlite3-dev libtomlplusplus-dev libasio-dev
   mbpoll libmodbus-dev python3-pymodbus python3-serial
+  # pymodbus.client imports serial_asyncio (a Recommends of python3-pymodbus, which
+  # --no-install-recommends leaves out).
+  python3-serial-asyncio
 )
 
 missing=()
