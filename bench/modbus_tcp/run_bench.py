@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""The Modbus TCP pair: pro380's server against libmodbus's, under the same load, in one run.
+
+Starts, on free loopback ports,
+  - reference_server (bench/modbus_tcp/reference_server.c: libmodbus, one select() loop), and
+  - pro380 run --modbus-tcp 127.0.0.1:PORT --http off --state TMP --source const:...,
+then runs load_generator (closed loop, one thread and connection each, FC03 0x5000 x 50 by
+default) at each connection count against each server in turn (reference first), and prints a
+table with the ratios: throughput pro380 / reference (goal >= 1.0 at 1 connection, >= 1.5 at 4)
+and p99 latency (goal: pro380's no worse). Both servers and the load generator share the
+machine, as they would on a small gateway; `nproc` and the load average are printed with the
+figures.
+
+Usage: run_bench.py [--build-dir build] [--seconds 5] [--connections 1,4]
+                    [--mode block5000|alternate] [--json FILE]
+Exit status: 0 when every run completed (whether or not the goals are met: a benchmark is not a
+test), 1 when a server or a run failed. Both servers are stopped with SIGTERM by their PIDs.
+"""
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+SOURCE = "const:P1=5000,P2=5000,P3=-12000"
+START_TIMEOUT_S = 10.0
+STOP_TIMEOUT_S = 10.0
+GOALS = {1: 1.0, 4: 1.5}  # throughput ratio pro380 / reference per connection count
+
+
+def free_port():
+    """A loopback port nobody listens on now (the kernel's pick; a small race is accepted)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A server process of this run; `port` is set once it accepts connections."""
+
+    def __init__(self, name, cmd, port, log_dir):
+        self.name = name
+        self.port = port
+        self.log = open(os.path.join(log_dir, f"{name}.log"), "w+")
+        self.process = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT,
+                                        stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{name} exited with {self.process.returncode}: {self.output()}")
+            if self.port is None:  # the reference server names its port
+                for line in self.output().splitlines():
+                    if line.startswith("listening "):
+                        self.port = int(line.split()[2])
+            if self.port is not None:
+                with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+                    s.settimeout(0.5)
+                    if s.connect_ex(("127.0.0.1", self.port)) == 0:
+                        return
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"{name} not listening after {START_TIMEOUT_S} s: {self.output()}")
+
+    def output(self):
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                self.process.kill()  # our own child, by its PID
+                self.process.wait(timeout=STOP_TIMEOUT_S)
+        self.log.close()
+
+
+def load(generator, port, connections, seconds, mode):
+    cmd = [generator, "127.0.0.1", str(port), str(connections), str(seconds), mode]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 30, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited {done.returncode}: {done.stderr.strip()}")
+    return json.loads(done.stdout)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--build-dir", default="build")
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--connections", default="1,4")
+    parser.add_argument("--mode", default="block5000", choices=("block5000", "alternate"))
+    parser.add_argument("--json", help="also write the runs as JSON to this file")
+    args = parser.parse_args()
+    build = os.path.abspath(args.build_dir)
+    pro380 = os.path.join(build, "pro380")
+    reference = os.path.join(build, "bench", "modbus_tcp", "reference_server")
+    generator = os.path.join(build, "bench", "modbus_tcp", "load_generator")
+    for path in (pro380, reference, generator):
+        if not os.access(path, os.X_OK):
+            print(f"run_bench: {path} is not built (libmodbus-dev missing?)", file=sys.stderr)
+            return 1
+    counts = [int(c) for c in args.connections.split(",")]
+    # Each server lives for the whole run and no longer: its runs, warm-ups and a margin.
+    lifetime_s = int(len(counts) * (args.seconds + 2) * 2 + 60)
+
+    help_text = subprocess.run([pro380, "run", "--help"], capture_output=True, text=True,
+                               timeout=30, check=False).stdout
+    has_tcp = "--modbus-tcp" in help_text
+    results = []
+    with tempfile.TemporaryDirectory(prefix="pro380-bench-") as tmp:
+        servers = []
+        try:
+            servers.append(Server("reference", [reference, "127.0.0.1", "0", str(lifetime_s)],
+                                  None, tmp))
+            if has_tcp:
+                port = free_port()
+                state = os.path.join(tmp, "state")
+                os.mkdir(state)
+                servers.append(Server("pro380", [
+                    pro380, "run", "--modbus-tcp", f"127.0.0.1:{port}", "--http", "off",
+                    "--state", state, "--source", SOURCE, "--stop-after", f"{lifetime_s}s"],
+                    port, tmp))
+            else:
+                print("run_bench: this pro380 has no --modbus-tcp yet; the reference alone")
+            for server in servers:  # warm-up: connections, caches, the meter's first record
+                load(generator, server.port, 1, 1.0, args.mode)
+            for connections in counts:
+                for server in servers:
+                    run = load(generator, server.port, connections, args.seconds, args.mode)
+                    run["server"] = server.name
+                    results.append(run)
+        except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError) as error:
+            print(f"run_bench: {error}", file=sys.stderr)
+            return 1
+        finally:
+            for server in servers:
+                server.stop()
+
+    load_avg = os.getloadavg()
+    print(f"\nModbus TCP, FC03 {'0x5000 x 50' if args.mode == 'block5000' else 'three blocks'}, "
+          f"{args.seconds:g} s per run, closed loop; nproc {os.cpu_count()}, load average "
+          f"{load_avg[0]:.2f}")
+    print(f"{'server':<10} {'conns':>5} {'req/s':>10} {'p50 us':>8} {'p99 us':>8} "
+          f"{'max us':>9} {'errors':>6}")
+    for r in results:
+        print(f"{r['server']:<10} {r['connections']:>5} {r['requests_per_s']:>10.0f} "
+              f"{r['p50_us']:>8.1f} {r['p99_us']:>8.1f} {r['max_us']:>9.1f} {r['errors']:>6}")
+    if has_tcp:
+        print(f"\n{'conns':>5} {'throughput pro380/ref':>22} {'goal':>6} {'p99 pro380/ref':>15}"
+              f" {'goal':>6}")
+        for connections in counts:
+            ref = next(r for r in results if r["server"] == "reference"
+                       and r["connections"] == connections)
+            ours = next(r for r in results if r["server"] == "pro380"
+                        and r["connections"] == connections)
+            ratio = ours["requests_per_s"] / ref["requests_per_s"]
+            p99 = ours["p99_us"] / ref["p99_us"]
+            goal = GOALS.get(connections)
+            goal_text = f">={goal:g} {'ok' if ratio >= goal else 'NO'}" if goal else "-"
+            print(f"{connections:>5} {ratio:>22.2f} {goal_text:>6} {p99:>15.2f} "
+                  f"{'<=1 ' + ('ok' if p99 <= 1.0 else 'NO'):>6}")
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump(results, out, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
