@@ -73,12 +73,25 @@ std::string SchemaV1() {
   return sql;
 }
 
+// Schema version 2: each meter's device settings as named integers, replaced as a whole per
+// meter by a save that carries them. A version-1 file gains the empty table: its meters have no
+// saved settings, which their reader takes as the defaults (what they ran with under version 1).
+// DO NOT CHANGE: a new schema is a new version with its own migration.
+std::string SchemaV2() {
+  return "CREATE TABLE device_settings (meter_key TEXT NOT NULL, name TEXT NOT NULL, "
+         "value INTEGER NOT NULL, PRIMARY KEY (meter_key, name)) STRICT, WITHOUT ROWID;";
+}
+
 // kMigrations[v] turns schema version v into v + 1; it runs in the transaction that also sets
 // user_version. Version 0 is a store with no tables (a new file). To change the schema, append a
 // step (ALTER TABLE …, with defaults that keep the old meaning), raise kSchemaVersion, document
 // the new version in docs/formats/state.md and add a test that migrates a file of the old one.
 using Migration = std::string (*)();
-constexpr std::array<Migration, kSchemaVersion> kMigrations = {&SchemaV1};
+constexpr std::array<Migration, kSchemaVersion> kMigrations = {&SchemaV1, &SchemaV2};
+
+// The first schema version a read-only store can be read from without migrating it: version 1
+// has every table but device_settings, whose absence reads as "no settings saved".
+constexpr int64_t kFirstReadableVersion = 1;
 
 class Statement {
  public:
@@ -261,8 +274,9 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& dir,
                           "pro380)"));
   }
 
+  store->schema_version_ = static_cast<int>(*version);
   if (options.read_only) {
-    if (*version < kSchemaVersion) {
+    if (*version < kFirstReadableVersion) {
       return Status::FailedPrecondition("state file " + path + " has schema version " +
                                         std::to_string(*version) +
                                         "; it is migrated by the next `pro380 run` on it");
@@ -294,6 +308,7 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& dir,
       return st.WithContext("migrating schema version " + std::to_string(v) + " to " +
                             std::to_string(v + 1));
     }
+    store->schema_version_ = static_cast<int>(v + 1);
   }
 
   std::string insert = "INSERT OR REPLACE INTO meters (";
@@ -314,12 +329,22 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& dir,
                          nullptr) != SQLITE_OK) {
     return store->Error("preparing the event log");
   }
+  if (sqlite3_prepare_v3(db, "DELETE FROM device_settings WHERE meter_key = ?", -1,
+                         SQLITE_PREPARE_PERSISTENT, &store->clear_settings_,
+                         nullptr) != SQLITE_OK ||
+      sqlite3_prepare_v3(
+          db, "INSERT INTO device_settings (meter_key, name, value) VALUES (?, ?, ?)", -1,
+          SQLITE_PREPARE_PERSISTENT, &store->save_setting_, nullptr) != SQLITE_OK) {
+    return store->Error("preparing the device settings save");
+  }
   return store;
 }
 
 StateStore::~StateStore() {
   sqlite3_finalize(save_meter_);
   sqlite3_finalize(append_event_);
+  sqlite3_finalize(clear_settings_);
+  sqlite3_finalize(save_setting_);
   sqlite3_close_v2(db_);
   if (lock_fd_ >= 0) close(lock_fd_);  // releases the flock
 }
@@ -330,6 +355,20 @@ Status StateStore::Save(std::span<const MeterRecord> meters, std::span<const Eve
     if (Status st = metering::ValidateMeterState(m.state); !st.ok()) {
       return st.WithContext("not saving meter " + m.key);
     }
+    if (!m.device_settings) continue;
+    for (size_t i = 0; i < m.device_settings->size(); ++i) {
+      const std::string& name = (*m.device_settings)[i].name;
+      if (name.empty()) {
+        return Status::InvalidArgument("not saving meter " + m.key +
+                                       ": a device setting has no name");
+      }
+      for (size_t j = 0; j < i; ++j) {
+        if ((*m.device_settings)[j].name == name) {
+          return Status::InvalidArgument("not saving meter " + m.key + ": device setting " + name +
+                                         " is given twice");
+        }
+      }
+    }
   }
   if (save_meter_ == nullptr) {
     return Status::FailedPrecondition("state file " + path_ + " is open read-only");
@@ -339,6 +378,8 @@ Status StateStore::Save(std::span<const MeterRecord> meters, std::span<const Eve
     Status st = Error(what);
     sqlite3_reset(save_meter_);
     sqlite3_reset(append_event_);
+    sqlite3_reset(clear_settings_);
+    sqlite3_reset(save_setting_);
     Exec("ROLLBACK");
     return st;
   };
@@ -367,6 +408,24 @@ Status StateStore::Save(std::span<const MeterRecord> meters, std::span<const Eve
     });
     if (sqlite3_step(s) != SQLITE_DONE) return fail("saving meter " + m.key);
     sqlite3_reset(s);
+    if (!m.device_settings) continue;
+    sqlite3_bind_text(clear_settings_, 1, m.key.data(), static_cast<int>(m.key.size()),
+                      SQLITE_TRANSIENT);
+    if (sqlite3_step(clear_settings_) != SQLITE_DONE) {
+      return fail("saving the device settings of meter " + m.key);
+    }
+    sqlite3_reset(clear_settings_);
+    for (const NamedSetting& setting : *m.device_settings) {
+      sqlite3_stmt* d = save_setting_;
+      sqlite3_bind_text(d, 1, m.key.data(), static_cast<int>(m.key.size()), SQLITE_TRANSIENT);
+      sqlite3_bind_text(d, 2, setting.name.data(), static_cast<int>(setting.name.size()),
+                        SQLITE_TRANSIENT);
+      sqlite3_bind_int64(d, 3, setting.value);
+      if (sqlite3_step(d) != SQLITE_DONE) {
+        return fail("saving the device settings of meter " + m.key);
+      }
+      sqlite3_reset(d);
+    }
   }
   for (const Event& e : events) {
     sqlite3_stmt* s = append_event_;
@@ -432,6 +491,27 @@ Result<std::optional<MeterState>> StateStore::Load(std::string_view key) {
                                                          s.status().message() + ")"));
   }
   return std::optional<MeterState>(std::move(*s));
+}
+
+Result<std::vector<NamedSetting>> StateStore::LoadDeviceSettings(std::string_view key) {
+  std::vector<NamedSetting> settings;
+  if (schema_version_ < 2) return settings;  // version 1 had no device settings
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_,
+                         "SELECT name, value FROM device_settings WHERE meter_key = ? "
+                         "ORDER BY name",
+                         -1, &raw, nullptr) != SQLITE_OK) {
+    return Error("reading the device settings of meter " + std::string(key));
+  }
+  Statement stmt(raw);
+  sqlite3_bind_text(raw, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
+  int rc = SQLITE_ROW;
+  while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+    const auto* name = reinterpret_cast<const char*>(sqlite3_column_text(raw, 0));
+    settings.push_back({name != nullptr ? name : "", sqlite3_column_int64(raw, 1)});
+  }
+  if (rc != SQLITE_DONE) return Error("reading the device settings of meter " + std::string(key));
+  return settings;
 }
 
 Result<std::vector<StoredEvent>> StateStore::ReadEvents(std::string_view key) {

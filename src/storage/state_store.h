@@ -2,6 +2,9 @@
 // (`<dir>/state.sqlite`, format in docs/formats/state.md): each meter's MeterState as one row of
 // typed columns, and an append-only event log.
 //
+// Besides the MeterState, a meter may carry device settings: named integers the store keeps
+// without interpreting them (NamedSetting; schema version 2).
+//
 // Safety contract: a file that is not a pro380 store (garbage, another program's SQLite file),
 // a damaged one (PRAGMA quick_check fails) or one of a newer schema is refused with a message
 // naming the path; nothing is ever reset or overwritten to "repair" it. A saved state that fails
@@ -36,7 +39,7 @@ namespace pro380::storage {
 
 // The schema this code writes. DO NOT CHANGE the meaning of an existing version: a change of
 // tables or columns is a new version with a migration (state_store.cc, kMigrations).
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 // PRAGMA application_id of a pro380 store: "P380" in ASCII. DO NOT CHANGE.
 inline constexpr int32_t kApplicationId = 0x50333830;
 inline constexpr std::string_view kStateFileName = "state.sqlite";
@@ -74,9 +77,23 @@ struct StoredEvent {
   Event event;
 };
 
+// One named integer setting of a meter that is not part of its MeterState (its Modbus line
+// settings, display time, …). The store keeps names and values as given: what they mean, and
+// which values are valid, is decided by the layer that encodes them
+// (device/device_setting_fields.h), which also refuses a damaged list when it is loaded.
+struct NamedSetting {
+  std::string name;
+  int64_t value = 0;
+
+  friend bool operator==(const NamedSetting&, const NamedSetting&) = default;
+};
+
 struct MeterRecord {
   std::string key;  // the meter's serial
   metering::MeterState state;
+  // nullopt: a Save keeps the settings the store has for this meter (a writer that does not know
+  // them cannot erase them). A list, also an empty one, replaces them all.
+  std::optional<std::vector<NamedSetting>> device_settings = std::nullopt;
 };
 
 struct OpenOptions {
@@ -100,8 +117,9 @@ class StateStore {
   StateStore(const StateStore&) = delete;
   StateStore& operator=(const StateStore&) = delete;
 
-  // Writes every record (replacing the meter's previous row) and appends `events`, all in one
-  // transaction. REQUIRES: each state passes ValidateMeterState (an invalid state is refused with
+  // Writes every record (replacing the meter's previous row and, when the record carries them,
+  // its device settings) and appends `events`, all in one transaction. REQUIRES: each state
+  // passes ValidateMeterState and each record's setting names are non-empty and distinct (else
   // InvalidArgument and nothing is written). `wall_time` is stored as the time of the save.
   Status Save(std::span<const MeterRecord> meters, std::span<const Event> events,
               TimePoint wall_time);
@@ -110,6 +128,11 @@ class StateStore {
   // The saved state of meter `key`, or nullopt if the store has none. A row that does not form a
   // valid MeterState is FailedPrecondition naming the path, the meter and the field.
   Result<std::optional<metering::MeterState>> Load(std::string_view key);
+
+  // The saved device settings of meter `key`, in name order; empty when the store has none for it
+  // (a meter saved by schema version 1, or a read-only store of version 1). Values are not
+  // checked here: the layer that gave them meaning decodes and validates them.
+  Result<std::vector<NamedSetting>> LoadDeviceSettings(std::string_view key);
 
   // Every event (of `key`, or of all meters when empty), oldest first.
   Result<std::vector<StoredEvent>> ReadEvents(std::string_view key = {});
@@ -122,6 +145,9 @@ class StateStore {
   Result<std::vector<std::string>> IntegrityFindings();
 
   const std::string& path() const { return path_; }
+  // The schema version of the file: kSchemaVersion, except for a read-only store of an older
+  // version (which is read as it is, never migrated).
+  int schema_version() const { return schema_version_; }
 
  private:
   StateStore(sqlite3* db, std::string path, int lock_fd)
@@ -132,8 +158,11 @@ class StateStore {
   sqlite3* db_;
   std::string path_;
   int lock_fd_;  // the held state.lock, or -1 (read-only)
+  int schema_version_ = kSchemaVersion;
   sqlite3_stmt* save_meter_ = nullptr;
   sqlite3_stmt* append_event_ = nullptr;
+  sqlite3_stmt* clear_settings_ = nullptr;
+  sqlite3_stmt* save_setting_ = nullptr;
 };
 
 // The state directory of the contract when `--state` is not given: $XDG_STATE_HOME/pro380, else

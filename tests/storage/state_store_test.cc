@@ -1,5 +1,6 @@
 // StateStore: exact round trips, one transaction for many meters, the append-only event log, and
-// refusal (never reset) of foreign, garbage, damaged and newer files.
+// refusal (never reset) of foreign, garbage, damaged and newer files; device settings (schema
+// version 2) and the migration of a version-1 file.
 #include "storage/state_store.h"
 
 #include <gtest/gtest.h>
@@ -15,6 +16,7 @@
 
 #include "metering/meter.h"
 #include "storage/nontrivial_state.h"
+#include "storage/state_fields.h"
 #include "testing/run_binary.h"
 
 namespace pro380::storage {
@@ -269,7 +271,7 @@ TEST(StateStore, NewerSchemaIsRefusedWithBothVersions) {
   const std::string dir = testing::MakeTempDir("store-newer");
   ASSERT_TRUE(StateStore::Open(dir).ok());
   RawSql(StatePath(dir), "PRAGMA user_version = 7;");
-  ExpectRefused(dir, {"schema version 7", "version 1"});
+  ExpectRefused(dir, {"schema version 7", "newer than version 2"});
 }
 
 TEST(StateStore, VersionZeroIsMigrated) {
@@ -361,6 +363,238 @@ TEST(StateStore, SchemaVersionOneColumnsAreFrozen) {
   sqlite3_finalize(stmt);
   sqlite3_close(db);
   EXPECT_EQ(columns, kFrozenColumnsV1);
+}
+
+std::vector<std::string> ColumnsOf(const std::string& path, const std::string& table) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(
+                db, ("SELECT name, type, pk FROM pragma_table_info('" + table + "')").c_str(), -1,
+                &stmt, nullptr),
+            SQLITE_OK);
+  std::vector<std::string> columns;
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    columns.push_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))) +
+                      ":" + reinterpret_cast<const char*>(sqlite3_column_text(stmt, 1)) + ":" +
+                      std::to_string(sqlite3_column_int(stmt, 2)));
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return columns;
+}
+
+TEST(StateStore, SchemaVersionTwoDeviceSettingsColumnsAreFrozen) {
+  const std::string dir = testing::MakeTempDir("store-columns-v2");
+  ASSERT_TRUE(StateStore::Open(dir).ok());
+  const std::vector<std::string> expected = {"meter_key:TEXT:1", "name:TEXT:2", "value:INTEGER:0"};
+  EXPECT_EQ(ColumnsOf(StatePath(dir), "device_settings"), expected);
+}
+
+const std::vector<NamedSetting> kSettings = {
+    {"baud_rate", 2400}, {"lcd_cycle_time_s", 30}, {"modbus_id", 7}, {"parity", 3}};
+
+TEST(StateStore, DeviceSettingsRoundTripAndAreReplacedAsAWhole) {
+  const std::string dir = testing::MakeTempDir("store-settings");
+  {
+    auto store = StateStore::Open(dir);
+    ASSERT_TRUE(store.ok());
+    const std::vector<MeterRecord> records = {{"22091039", NonTrivialState(1), kSettings},
+                                              {"22091040", NonTrivialState(2), std::nullopt}};
+    ASSERT_TRUE((*store)->Save(records, {}, At(1)).ok());
+  }
+  auto store = StateStore::Open(dir);
+  ASSERT_TRUE(store.ok());
+  auto loaded = (*store)->LoadDeviceSettings("22091039");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(*loaded, kSettings);  // in name order, values exact
+  auto none = (*store)->LoadDeviceSettings("22091040");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+
+  // A record without settings keeps the saved ones; a list replaces them all.
+  const MeterRecord keep{"22091039", NonTrivialState(3)};
+  ASSERT_TRUE((*store)->Save({&keep, 1}, {}, At(2)).ok());
+  EXPECT_EQ(*(*store)->LoadDeviceSettings("22091039"), kSettings);
+  const std::vector<NamedSetting> fewer = {{"modbus_id", 8}, {"x", -9'000'000'000'000}};
+  const MeterRecord replace{"22091039", NonTrivialState(3), fewer};
+  ASSERT_TRUE((*store)->Save({&replace, 1}, {}, At(3)).ok());
+  EXPECT_EQ(*(*store)->LoadDeviceSettings("22091039"), fewer);
+  const MeterRecord clear{"22091039", NonTrivialState(3), std::vector<NamedSetting>{}};
+  ASSERT_TRUE((*store)->Save({&clear, 1}, {}, At(4)).ok());
+  EXPECT_TRUE((*store)->LoadDeviceSettings("22091039")->empty());
+}
+
+TEST(StateStore, ASettingNamedTwiceIsRefusedAndNothingIsWritten) {
+  const std::string dir = testing::MakeTempDir("store-settings-twice");
+  auto store = StateStore::Open(dir);
+  ASSERT_TRUE(store.ok());
+  const std::vector<MeterRecord> records = {
+      {"00000001", NonTrivialState(1), kSettings},
+      {"00000002", NonTrivialState(2), std::vector<NamedSetting>{{"parity", 1}, {"parity", 2}}}};
+  const Status refused = (*store)->Save(records, {}, At(1));
+  EXPECT_EQ(refused.code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(refused.message(), "not saving meter 00000002: device setting parity is given twice");
+  EXPECT_FALSE((*store)->Load("00000001")->has_value());
+  EXPECT_TRUE((*store)->LoadDeviceSettings("00000001")->empty());
+}
+
+// A store as schema version 1 wrote it: its DDL (state_store.cc, SchemaV1, frozen), built here
+// from the frozen column list, WAL mode, and rows written as version 1 wrote them.
+void WriteVersionOneStore(const std::string& dir, const std::vector<MeterRecord>& meters,
+                          const std::vector<Event>& events) {
+  std::string ddl = "CREATE TABLE meters (";
+  std::string columns = kFrozenColumnsV1;
+  bool first = true;
+  for (size_t at = 0; at < columns.size();) {
+    const size_t end = columns.find(' ', at);
+    const std::string column = columns.substr(at, end - at);
+    at = end + 1;
+    const size_t colon = column.find(':');
+    const std::string name = column.substr(0, colon);
+    ddl += (first ? "" : ", ") + name + " " + column.substr(colon + 1) + " NOT NULL" +
+           (name == "key" ? " PRIMARY KEY" : "");
+    first = false;
+  }
+  ddl +=
+      ") STRICT;"
+      "CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, wall_time_ns INTEGER NOT NULL, "
+      "meter_time_ns INTEGER NOT NULL, meter_key TEXT NOT NULL, kind TEXT NOT NULL, "
+      "interface TEXT NOT NULL, client TEXT NOT NULL, detail TEXT NOT NULL) STRICT;"
+      "CREATE INDEX events_by_meter ON events (meter_key, id);"
+      "CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
+      "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+      "CREATE TRIGGER events_no_delete BEFORE DELETE ON events "
+      "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;";
+  RawSql(StatePath(dir), "PRAGMA journal_mode=WAL; BEGIN;" + ddl +
+                             "PRAGMA application_id=1345534000; PRAGMA user_version=1; COMMIT;");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(StatePath(dir).c_str(), &db), SQLITE_OK);
+  for (const MeterRecord& m : meters) {
+    const std::vector<StateField> fields = EncodeMeterState(m.state);
+    std::string names = "key, saved_wall_time_ns";
+    std::string values = "?, 1800000000000000000";
+    for (const StateField& f : fields) {
+      names += ", " + f.name;
+      values += ", ?";
+    }
+    sqlite3_stmt* stmt = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(
+                  db, ("INSERT INTO meters (" + names + ") VALUES (" + values + ")").c_str(), -1,
+                  &stmt, nullptr),
+              SQLITE_OK)
+        << sqlite3_errmsg(db);
+    sqlite3_bind_text(stmt, 1, m.key.c_str(), -1, SQLITE_TRANSIENT);
+    int i = 1;
+    for (const StateField& f : fields) {
+      if (const auto* n = std::get_if<int64_t>(&f.value)) sqlite3_bind_int64(stmt, ++i, *n);
+      if (const auto* d = std::get_if<double>(&f.value)) sqlite3_bind_double(stmt, ++i, *d);
+      if (const auto* t = std::get_if<std::string>(&f.value)) {
+        sqlite3_bind_text(stmt, ++i, t->c_str(), -1, SQLITE_TRANSIENT);
+      }
+    }
+    EXPECT_EQ(sqlite3_step(stmt), SQLITE_DONE) << sqlite3_errmsg(db);
+    sqlite3_finalize(stmt);
+  }
+  for (const Event& e : events) {
+    sqlite3_stmt* stmt = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db,
+                                 "INSERT INTO events (wall_time_ns, meter_time_ns, meter_key, "
+                                 "kind, interface, client, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                 -1, &stmt, nullptr),
+              SQLITE_OK);
+    sqlite3_bind_int64(stmt, 1, e.wall_time.time_since_epoch().count());
+    sqlite3_bind_int64(stmt, 2, e.meter_time.time_since_epoch().count());
+    sqlite3_bind_text(stmt, 3, e.meter_key.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt, 4, std::string(EventKindName(e.kind)).c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt, 5, e.interface.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt, 6, e.client.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt, 7, e.detail.c_str(), -1, SQLITE_TRANSIENT);
+    EXPECT_EQ(sqlite3_step(stmt), SQLITE_DONE) << sqlite3_errmsg(db);
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_close(db);
+}
+
+int UserVersion(const std::string& path) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr), SQLITE_OK);
+  EXPECT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  const int version = sqlite3_column_int(stmt, 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return version;
+}
+
+std::vector<MeterRecord> VersionOneMeters() {
+  return {{"22091039", NonTrivialState(1)}, {"22091040", NonTrivialState(2)}};
+}
+
+std::vector<Event> VersionOneEvents() {
+  return {{At(10), At(11), "22091039", EventKind::kPowerUp, "app", "", "new meter"},
+          {At(12), At(13), "22091040", EventKind::kSettingChange, "cli", "", "tariff: 1 -> 2"},
+          {At(14), At(15), "22091039", EventKind::kPowerDown, "app", "", "stopped"}};
+}
+
+TEST(StateStore, AVersionOneFileIsMigratedKeepingItsMetersAndEvents) {
+  const std::string dir = testing::MakeTempDir("store-v1");
+  WriteVersionOneStore(dir, VersionOneMeters(), VersionOneEvents());
+  ASSERT_EQ(UserVersion(StatePath(dir)), 1);
+  {
+    auto store = StateStore::Open(dir);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    EXPECT_EQ((*store)->schema_version(), 2);
+    for (const MeterRecord& m : VersionOneMeters()) {
+      auto loaded = (*store)->Load(m.key);
+      ASSERT_TRUE(loaded.ok() && loaded->has_value()) << m.key;
+      EXPECT_EQ(**loaded, m.state) << m.key;
+      auto settings = (*store)->LoadDeviceSettings(m.key);
+      ASSERT_TRUE(settings.ok()) << settings.status().message();
+      EXPECT_TRUE(settings->empty()) << "version 1 saved no device settings";
+    }
+    auto events = (*store)->ReadEvents();
+    ASSERT_TRUE(events.ok());
+    ASSERT_EQ(events->size(), VersionOneEvents().size());
+    for (size_t i = 0; i < events->size(); ++i) {
+      EXPECT_EQ((*events)[i].event, VersionOneEvents()[i]) << i;
+    }
+    // The migrated store takes settings, and appends to the old log after its last id.
+    const MeterRecord record{"22091039", NonTrivialState(5), kSettings};
+    const Event up{At(20), At(21), "22091039", EventKind::kPowerUp, "app", "", "resumed"};
+    ASSERT_TRUE((*store)->Save({&record, 1}, {&up, 1}, At(20)).ok());
+    EXPECT_EQ(*(*store)->LoadDeviceSettings("22091039"), kSettings);
+    EXPECT_EQ((*store)->ReadEvents()->back().id, 4);
+  }
+  EXPECT_EQ(UserVersion(StatePath(dir)), 2);
+  std::string migrated;  // the meters table is unchanged
+  for (const std::string& c : ColumnsOf(StatePath(dir), "meters")) {
+    migrated += c.substr(0, c.rfind(':')) + " ";
+  }
+  EXPECT_EQ(migrated, kFrozenColumnsV1);
+  auto reopened = StateStore::Open(dir);  // a migrated file opens as it is
+  ASSERT_TRUE(reopened.ok()) << reopened.status().message();
+  EXPECT_EQ(*(*reopened)->LoadDeviceSettings("22091039"), kSettings);
+  EXPECT_EQ(**(*reopened)->Load("22091040"), NonTrivialState(2));
+}
+
+TEST(StateStore, AVersionOneFileIsReadReadOnlyWithoutMigrating) {
+  const std::string dir = testing::MakeTempDir("store-v1-read");
+  WriteVersionOneStore(dir, VersionOneMeters(), VersionOneEvents());
+  {
+    auto store = StateStore::Open(dir, {.read_only = true});
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    EXPECT_EQ((*store)->schema_version(), 1);
+    EXPECT_EQ(*(*store)->Keys(), (std::vector<std::string>{"22091039", "22091040"}));
+    EXPECT_EQ(**(*store)->Load("22091040"), NonTrivialState(2));
+    auto settings = (*store)->LoadDeviceSettings("22091039");
+    ASSERT_TRUE(settings.ok()) << settings.status().message();
+    EXPECT_TRUE(settings->empty());
+    EXPECT_EQ((*store)->ReadEvents()->size(), 3u);
+  }
+  EXPECT_EQ(UserVersion(StatePath(dir)), 1);
+  EXPECT_TRUE(ColumnsOf(StatePath(dir), "device_settings").empty());
 }
 
 }  // namespace

@@ -37,7 +37,7 @@ KILL_DELAY_S = (0.05, 2.5)  # after the start line; live lines come at 1 s, 2 s
 SAVE_INTERVALS_S = (0.02, 0.1)
 POLL_S = 0.02
 APPLICATION_ID = 0x50333830  # "P380"
-KNOWN_SCHEMA_VERSIONS = (1,)
+KNOWN_SCHEMA_VERSIONS = (1, 2)
 # Two loads, so that forward and reverse registers of every phase (active and reactive) grow.
 SOURCES = (
     {"P1": 2300, "P2": -1500, "P3": 800, "Q1": 300},
