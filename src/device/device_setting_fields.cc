@@ -1,0 +1,78 @@
+#include "device/device_setting_fields.h"
+
+#include <algorithm>
+
+namespace pro380::device {
+namespace {
+
+std::string BaudRateList() {
+  std::string list;
+  for (const int rate : kBaudRates) list += (list.empty() ? "" : ", ") + std::to_string(rate);
+  return list;
+}
+
+Status Refuse(const SettingField& field, const std::string& allowed) {
+  return Status::FailedPrecondition("device setting " + field.name + " = " +
+                                    std::to_string(field.value) + " is not allowed (" + allowed +
+                                    ")");
+}
+
+}  // namespace
+
+std::vector<SettingField> EncodeDeviceSettings(const DeviceSettings& settings) {
+  std::vector<SettingField> fields = {
+      {"modbus_id", settings.modbus_id},
+      {"baud_rate", settings.baud_rate},
+      {"parity", static_cast<int64_t>(settings.parity)},
+      {"lcd_cycle_time_s", settings.lcd_cycle_time_s},
+  };
+  if (settings.meter_code) fields.push_back({"meter_code", *settings.meter_code});
+  return fields;
+}
+
+Result<DeviceSettings> DecodeDeviceSettings(std::span<const SettingField> fields,
+                                            DeviceSettings base) {
+  DeviceSettings out = base;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const SettingField& f = fields[i];
+    for (size_t j = 0; j < i; ++j) {
+      if (fields[j].name == f.name) {
+        return Status::FailedPrecondition("device setting " + f.name + " is given twice");
+      }
+    }
+    const int64_t v = f.value;
+    if (f.name == "modbus_id") {
+      if (v < kMinModbusId || v > kMaxModbusId) {
+        return Refuse(f, std::to_string(kMinModbusId) + ".." + std::to_string(kMaxModbusId));
+      }
+      out.modbus_id = static_cast<int>(v);
+    } else if (f.name == "baud_rate") {
+      if (std::find(kBaudRates.begin(), kBaudRates.end(), v) == kBaudRates.end()) {
+        return Refuse(f, BaudRateList());
+      }
+      out.baud_rate = static_cast<int>(v);
+    } else if (f.name == "parity") {
+      if (v < static_cast<int64_t>(Parity::kEven) || v > static_cast<int64_t>(Parity::kOdd)) {
+        return Refuse(f, "1 even, 2 none, 3 odd");
+      }
+      out.parity = static_cast<Parity>(v);
+    } else if (f.name == "lcd_cycle_time_s") {
+      if (v < kMinLcdCycleTimeS || v > kMaxLcdCycleTimeS) {
+        return Refuse(f,
+                      std::to_string(kMinLcdCycleTimeS) + ".." + std::to_string(kMaxLcdCycleTimeS));
+      }
+      out.lcd_cycle_time_s = static_cast<int>(v);
+    } else if (f.name == "meter_code") {
+      if (v < 0 || v > 0xFFFF) return Refuse(f, "0..65535");
+      out.meter_code = static_cast<uint16_t>(v);
+    } else {
+      return Status::FailedPrecondition(
+          "device setting " + f.name + " = " + std::to_string(v) +
+          " is not a device setting (known: modbus_id, baud_rate, parity, lcd_cycle_time_s, "
+          "meter_code)");
+    }
+  }
+  return out;
+}
+
+}  // namespace pro380::device
