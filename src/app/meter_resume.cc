@@ -1,8 +1,10 @@
 #include "app/meter_resume.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
+#include "app/saved_device_settings.h"
 #include "app/wall_clock.h"
 #include "metering/meter_state.h"
 
@@ -90,6 +92,19 @@ Result<std::vector<storage::Event>> ApplyGivenOptions(const std::vector<std::str
   return events;
 }
 
+// The settings a meter without saved ones starts with: the device defaults, its serial, and the
+// Modbus ID of the options (an M-Bus meter's --id is its M-Bus address, not a Modbus ID).
+device::DeviceSettings InitialDeviceSettings(const MeterOptions& options) {
+  device::DeviceSettings settings;
+  uint32_t serial = 0;
+  const char* end = options.serial.data() + options.serial.size();
+  if (std::from_chars(options.serial.data(), end, serial).ptr == end) {
+    settings.serial_number = serial;
+  }
+  if (options.variant != Variant::kMb && options.id > 0) settings.modbus_id = options.id;
+  return settings;
+}
+
 }  // namespace
 
 // WritePreset relies on the order T1, T2, L1, L2, L3 inside each register group.
@@ -161,7 +176,12 @@ Result<StartedMeter> StartMeter(storage::StateStore& store, const MeterOptions& 
   if (!saved.ok()) return saved.status();
   StartedMeter started;
   started.resumed = saved->has_value();
+  started.settings = InitialDeviceSettings(options);
   if (started.resumed) {
+    // Saved settings win; a meter saved without them keeps the initial ones (what it ran with).
+    auto settings = LoadSavedDeviceSettings(store, options.serial, started.settings);
+    if (!settings.ok()) return settings.status();
+    if (settings->has_value()) started.settings = **settings;
     // Meter time never runs backwards: it continues from the saved time or, after an outage,
     // from the host's clock.
     metering::MeterState state = **saved;
@@ -178,6 +198,15 @@ Result<StartedMeter> StartMeter(storage::StateStore& store, const MeterOptions& 
     auto changes = ApplyGivenOptions(given_options, options, store.path(), *started.meter);
     if (!changes.ok()) return changes.status();
     started.events.insert(started.events.end(), changes->begin(), changes->end());
+    // A typed --id is a settings change through the cli interface, like the meter options.
+    const int saved_id = started.settings.modbus_id;
+    if (Given(given_options, "--id") && options.variant != Variant::kMb && saved_id != options.id) {
+      started.settings.modbus_id = options.id;
+      started.events.push_back(
+          {WallNow(), started.meter->now(), options.serial, storage::EventKind::kSettingChange,
+           "cli", "",
+           "modbus_id: " + std::to_string(saved_id) + " -> " + std::to_string(options.id)});
+    }
     started.preset_ignored = preset != nullptr;
   } else {
     metering::MeterConfig config = options.meter;

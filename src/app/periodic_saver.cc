@@ -1,5 +1,6 @@
 #include "app/periodic_saver.h"
 
+#include "app/saved_device_settings.h"
 #include "app/wall_clock.h"
 
 namespace pro380::app {
@@ -22,7 +23,10 @@ Status PeriodicSaver::Save(std::vector<storage::Event> events) {
   }
   std::vector<storage::MeterRecord> records;
   records.reserve(meters_.size());
-  for (const SavedMeter& m : meters_) records.push_back({m.key, m.meter->state()});
+  for (const SavedMeter& m : meters_) {
+    storage::MeterRecord& r = records.emplace_back(storage::MeterRecord{m.key, m.meter->state()});
+    if (m.settings != nullptr) r.device_settings = DeviceSettingsToNamed(*m.settings);
+  }
   Status st = store_.Save(records, written, wall);
   if (st.ok()) {
     pending_.clear();

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "device/device_settings.h"
 #include "metering/meter.h"
 #include "storage/state_store.h"
 
@@ -20,6 +21,8 @@ namespace pro380::app {
 struct SavedMeter {
   std::string key;  // the meter's serial
   metering::Meter* meter;
+  // Saved with the meter when given; nullptr leaves the settings the store has for it untouched.
+  const device::DeviceSettings* settings = nullptr;
 };
 
 class PeriodicSaver {

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "app/exit_status.h"
+#include "app/saved_device_settings.h"
 #include "app/state_json.h"
 #include "app/wall_clock.h"
 #include "storage/state_store.h"
@@ -35,7 +36,12 @@ Result<std::vector<storage::MeterRecord>> LoadAll(storage::StateStore& store) {
   for (const std::string& key : *keys) {
     auto state = store.Load(key);
     if (!state.ok()) return state.status();
-    if (state->has_value()) meters.push_back({key, **state});
+    if (!state->has_value()) continue;
+    storage::MeterRecord& record = meters.emplace_back(storage::MeterRecord{key, **state});
+    // Decoded, so that settings the device does not allow are refused like an invalid state.
+    auto settings = LoadSavedDeviceSettings(store, key, {});
+    if (!settings.ok()) return settings.status();
+    if (settings->has_value()) record.device_settings = DeviceSettingsToNamed(**settings);
   }
   return meters;
 }
@@ -57,10 +63,16 @@ int Check(const StateArgs& args) {
   auto events = (*store)->ReadEvents();
   if (!events.ok()) return ReportFailure("state check", events.status());
   std::printf("%s: ok (schema version %d, %zu meter(s), %zu event(s))\n", (*store)->path().c_str(),
-              storage::kSchemaVersion, meters->size(), events->size());
+              (*store)->schema_version(), meters->size(), events->size());
   for (const storage::MeterRecord& m : *meters) {
-    std::printf("  meter %s: power-down count %lld\n", m.key.c_str(),
-                static_cast<long long>(m.state.power_down_count));
+    std::string settings;
+    for (const storage::NamedSetting& s :
+         m.device_settings.value_or(std::vector<storage::NamedSetting>{})) {
+      settings += (settings.empty() ? "" : ", ") + s.name + " " + std::to_string(s.value);
+    }
+    std::printf("  meter %s: power-down count %lld; device settings: %s\n", m.key.c_str(),
+                static_cast<long long>(m.state.power_down_count),
+                settings.empty() ? "none saved (the defaults apply)" : settings.c_str());
   }
   return kExitOk;
 }
@@ -72,7 +84,7 @@ int Export(const StateArgs& args) {
   if (!meters.ok()) return ReportFailure("state export", meters.status());
   auto events = (*store)->ReadEvents();
   if (!events.ok()) return ReportFailure("state export", events.status());
-  const std::string text = StateToJson(*meters, *events).dump(2) + "\n";
+  const std::string text = StateToJson(*meters, *events, (*store)->schema_version()).dump(2) + "\n";
   if (!args.output) {
     std::fwrite(text.data(), 1, text.size(), stdout);
     return std::fflush(stdout) == 0 ? kExitOk : kExitRuntimeFailure;

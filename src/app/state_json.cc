@@ -3,6 +3,7 @@
 #include <set>
 
 #include "app/json_output.h"
+#include "app/saved_device_settings.h"
 #include "metering/meter.h"
 #include "metering/readings.h"
 #include "storage/state_fields.h"
@@ -59,7 +60,24 @@ Result<storage::MeterRecord> MeterFromJson(const json& entry, const std::string&
   }
   auto decoded = storage::DecodeMeterState(fields);
   if (!decoded.ok()) return At(where + ".state", decoded.status().message());
-  return storage::MeterRecord{*key, *decoded};
+  storage::MeterRecord record{*key, *decoded};
+  const auto settings = entry.find("device_settings");
+  if (settings != entry.end()) {
+    const std::string place = where + ".device_settings";
+    if (!settings->is_object()) return At(place, "must be an object");
+    std::vector<storage::NamedSetting> named;
+    for (const auto& [name, value] : settings->items()) {
+      if (!value.is_number_integer() ||
+          (value.is_number_unsigned() && value.get<uint64_t>() > INT64_MAX)) {
+        return At(place, name + " must be an integer");
+      }
+      named.push_back({name, value.get<int64_t>()});
+    }
+    auto device = DeviceSettingsFromNamed(named);
+    if (!device.ok()) return At(place, device.status().message());
+    record.device_settings = DeviceSettingsToNamed(*device);
+  }
+  return record;
 }
 
 Result<storage::Event> EventFromJson(const json& entry, const std::string& where) {
@@ -90,11 +108,12 @@ Result<storage::Event> EventFromJson(const json& entry, const std::string& where
 }  // namespace
 
 nlohmann::ordered_json StateToJson(const std::vector<storage::MeterRecord>& meters,
-                                   const std::vector<storage::StoredEvent>& events) {
+                                   const std::vector<storage::StoredEvent>& events,
+                                   int schema_version) {
   using OrderedJson = nlohmann::ordered_json;
   OrderedJson doc = {{"format", kStateExportFormat},
                      {"version", kStateExportVersion},
-                     {"schema_version", storage::kSchemaVersion}};
+                     {"schema_version", schema_version}};
   OrderedJson& out_meters = doc["meters"] = OrderedJson::array();
   for (const storage::MeterRecord& m : meters) {
     OrderedJson state = OrderedJson::object();
@@ -102,10 +121,15 @@ nlohmann::ordered_json StateToJson(const std::vector<storage::MeterRecord>& mete
       std::visit([&](const auto& v) { state[f.name] = v; }, f.value);
     }
     const metering::Meter meter(m.state);
-    out_meters.push_back({{"key", m.key},
-                          {"meter_time", FormatTime(m.state.config.start)},
-                          {"state", std::move(state)},
-                          {"quantities", QuantitiesJson(metering::Read(meter))}});
+    OrderedJson entry = {{"key", m.key},
+                         {"meter_time", FormatTime(m.state.config.start)},
+                         {"state", std::move(state)}};
+    if (m.device_settings) {
+      OrderedJson& settings = entry["device_settings"] = OrderedJson::object();
+      for (const storage::NamedSetting& s : *m.device_settings) settings[s.name] = s.value;
+    }
+    entry["quantities"] = QuantitiesJson(metering::Read(meter));
+    out_meters.push_back(std::move(entry));
   }
   OrderedJson& out_events = doc["events"] = OrderedJson::array();
   for (const storage::StoredEvent& s : events) {

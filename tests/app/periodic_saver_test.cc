@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <string>
 
+#include "app/saved_device_settings.h"
 #include "metering/readings.h"
 #include "testing/fault_vfs.h"
 #include "testing/run_binary.h"
@@ -90,6 +91,31 @@ TEST(PeriodicSaver, AFailingDiskLeavesTheMeterRunningAndLosesNoEvent) {
   EXPECT_EQ(details[4], "after");
   EXPECT_EQ((*events)[5].event.kind, storage::EventKind::kError);
   EXPECT_NE(details[5].find("saves failed 3 time(s) until now"), std::string::npos) << details[5];
+}
+
+TEST(PeriodicSaver, DeviceSettingsAreSavedWithTheMeter) {
+  const std::string dir = testing::MakeTempDir("saver-settings");
+  auto store = storage::StateStore::Open(dir);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  metering::Meter meter(metering::MeterConfig{});
+  device::DeviceSettings settings;
+  std::FILE* report = std::tmpfile();
+  ASSERT_NE(report, nullptr);
+  PeriodicSaver saver(**store, {{"00000001", &meter, &settings}}, report);
+  ASSERT_TRUE(saver.Save({}).ok());
+  EXPECT_EQ((*store)->LoadDeviceSettings("00000001")->size(), 4u);  // no meter_code: the default
+  settings.modbus_id = 33;                                          // e.g. a Modbus write to 0x4007
+  settings.baud_rate = 300;
+  ASSERT_TRUE(saver.Save({}).ok());
+  auto loaded = LoadSavedDeviceSettings(**store, "00000001", {});
+  ASSERT_TRUE(loaded.ok() && loaded->has_value()) << loaded.status().message();
+  EXPECT_EQ(**loaded, settings);
+
+  // A saver without settings (the form {serial, meter}) leaves the saved ones alone.
+  PeriodicSaver without(**store, {{"00000001", &meter}}, report);
+  ASSERT_TRUE(without.Save({}).ok());
+  EXPECT_EQ(**LoadSavedDeviceSettings(**store, "00000001", {}), settings);
+  std::fclose(report);
 }
 
 }  // namespace
