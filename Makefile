@@ -50,6 +50,7 @@ run: build
 
 bench: build
 	@$(BUILD_DIR)/bench/pro380_bench
+	@python3 bench/modbus_tcp/run_bench.py --build-dir $(BUILD_DIR)
 
 format:
 	@find src tests bench \( -name "*.h" -o -name "*.cc" \) | xargs clang-format -i
