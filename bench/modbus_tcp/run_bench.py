@@ -5,13 +5,14 @@ Starts, on free loopback ports,
   - reference_server (bench/modbus_tcp/reference_server.c: libmodbus, one select() loop), and
   - pro380 run --modbus-tcp 127.0.0.1:PORT --http off --state TMP --source const:...,
 then runs load_generator (closed loop, one thread and connection each, FC03 0x5000 x 50 by
-default) at each connection count against each server in turn (reference first), and prints a
-table with the ratios: throughput pro380 / reference (goal >= 1.0 at 1 connection, >= 1.5 at 4)
-and p99 latency (goal: pro380's no worse). Both servers and the load generator share the
-machine, as they would on a small gateway; `nproc` and the load average are printed with the
-figures.
+default) at each connection count against each server in turn, REPETITIONS times (the order of
+the two servers alternating), and prints every run and a table of medians with the ratios:
+throughput pro380 / reference (goal >= 1.0 at 1 connection, >= 1.5 at 4) and p99 latency (goal:
+pro380's no worse). Both servers and the load generator share the machine, as they would on a
+small gateway; `nproc` and the load average are printed with the figures, since other work on
+the machine moves them (the medians of alternating runs are what to compare).
 
-Usage: run_bench.py [--build-dir build] [--seconds 5] [--connections 1,4]
+Usage: run_bench.py [--build-dir build] [--seconds 5] [--connections 1,4] [--repetitions 3]
                     [--mode block5000|alternate] [--json FILE]
 Exit status: 0 when every run completed (whether or not the goals are met: a benchmark is not a
 test), 1 when a server or a run failed. Both servers are stopped with SIGTERM by their PIDs.
@@ -21,6 +22,7 @@ import json
 import os
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -94,6 +96,7 @@ def main():
     parser.add_argument("--build-dir", default="build")
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--connections", default="1,4")
+    parser.add_argument("--repetitions", type=int, default=3)
     parser.add_argument("--mode", default="block5000", choices=("block5000", "alternate"))
     parser.add_argument("--json", help="also write the runs as JSON to this file")
     args = parser.parse_args()
@@ -107,7 +110,7 @@ def main():
             return 1
     counts = [int(c) for c in args.connections.split(",")]
     # Each server lives for the whole run and no longer: its runs, warm-ups and a margin.
-    lifetime_s = int(len(counts) * (args.seconds + 2) * 2 + 60)
+    lifetime_s = int(args.repetitions * len(counts) * (args.seconds + 2) * 2 + 60)
 
     help_text = subprocess.run([pro380, "run", "--help"], capture_output=True, text=True,
                                timeout=30, check=False).stdout
@@ -130,11 +133,14 @@ def main():
                 print("run_bench: this pro380 has no --modbus-tcp yet; the reference alone")
             for server in servers:  # warm-up: connections, caches, the meter's first record
                 load(generator, server.port, 1, 1.0, args.mode)
-            for connections in counts:
-                for server in servers:
-                    run = load(generator, server.port, connections, args.seconds, args.mode)
-                    run["server"] = server.name
-                    results.append(run)
+            for repetition in range(args.repetitions):
+                order = servers if repetition % 2 == 0 else servers[::-1]
+                for connections in counts:
+                    for server in order:
+                        run = load(generator, server.port, connections, args.seconds, args.mode)
+                        run["server"] = server.name
+                        run["repetition"] = repetition
+                        results.append(run)
         except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError) as error:
             print(f"run_bench: {error}", file=sys.stderr)
             return 1
@@ -146,19 +152,30 @@ def main():
     print(f"\nModbus TCP, FC03 {'0x5000 x 50' if args.mode == 'block5000' else 'three blocks'}, "
           f"{args.seconds:g} s per run, closed loop; nproc {os.cpu_count()}, load average "
           f"{load_avg[0]:.2f}")
-    print(f"{'server':<10} {'conns':>5} {'req/s':>10} {'p50 us':>8} {'p99 us':>8} "
+    print(f"{'run':>3} {'server':<10} {'conns':>5} {'req/s':>10} {'p50 us':>8} {'p99 us':>8} "
           f"{'max us':>9} {'errors':>6}")
     for r in results:
-        print(f"{r['server']:<10} {r['connections']:>5} {r['requests_per_s']:>10.0f} "
-              f"{r['p50_us']:>8.1f} {r['p99_us']:>8.1f} {r['max_us']:>9.1f} {r['errors']:>6}")
+        print(f"{r['repetition']:>3} {r['server']:<10} {r['connections']:>5} "
+              f"{r['requests_per_s']:>10.0f} {r['p50_us']:>8.1f} {r['p99_us']:>8.1f} "
+              f"{r['max_us']:>9.1f} {r['errors']:>6}")
+    medians = {}
+    for server in [s.name for s in servers]:
+        for connections in counts:
+            runs = [r for r in results if r["server"] == server and r["connections"] == connections]
+            medians[server, connections] = {
+                key: statistics.median(r[key] for r in runs)
+                for key in ("requests_per_s", "p50_us", "p99_us")}
+    print(f"\nmedians of {args.repetitions}")
+    print(f"{'server':<10} {'conns':>5} {'req/s':>10} {'p50 us':>8} {'p99 us':>8}")
+    for (server, connections), m in medians.items():
+        print(f"{server:<10} {connections:>5} {m['requests_per_s']:>10.0f} {m['p50_us']:>8.1f} "
+              f"{m['p99_us']:>8.1f}")
     if has_tcp:
         print(f"\n{'conns':>5} {'throughput pro380/ref':>22} {'goal':>6} {'p99 pro380/ref':>15}"
               f" {'goal':>6}")
         for connections in counts:
-            ref = next(r for r in results if r["server"] == "reference"
-                       and r["connections"] == connections)
-            ours = next(r for r in results if r["server"] == "pro380"
-                        and r["connections"] == connections)
+            ref = medians["reference", connections]
+            ours = medians["pro380", connections]
             ratio = ours["requests_per_s"] / ref["requests_per_s"]
             p99 = ours["p99_us"] / ref["p99_us"]
             goal = GOALS.get(connections)
