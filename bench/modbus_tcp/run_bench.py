@@ -8,7 +8,8 @@ then runs load_generator (closed loop, one thread and connection each, FC03 0x50
 default) at each connection count against each server in turn, REPETITIONS times (the order of
 the two servers alternating), and prints every run and a table of medians with the ratios:
 throughput pro380 / reference (goal >= 1.0 at 1 connection, >= 1.5 at 4) and p99 latency (goal:
-pro380's no worse). Both servers and the load generator share the machine, as they would on a
+pro380's no worse). Each run also gives the server's CPU time per answered request (its threads'
+schedstat), which other work on the machine moves much less than the rates. Both servers and the load generator share the machine, as they would on a
 small gateway; `nproc` and the load average are printed with the figures, since other work on
 the machine moves them (the medians of alternating runs are what to compare).
 
@@ -83,6 +84,19 @@ class Server:
         self.log.close()
 
 
+def cpu_ns(pid):
+    """CPU time the process's threads have run so far (ns; /proc/PID/task/*/schedstat), or None
+    where that is not available. Threads that ended before the call are not counted."""
+    total = 0
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/schedstat") as stat:
+                total += int(stat.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return total
+
+
 def load(generator, port, connections, seconds, mode):
     cmd = [generator, "127.0.0.1", str(port), str(connections), str(seconds), mode]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 30, check=False)
@@ -137,7 +151,15 @@ def main():
                 order = servers if repetition % 2 == 0 else servers[::-1]
                 for connections in counts:
                     for server in order:
+                        before = cpu_ns(server.process.pid)
                         run = load(generator, server.port, connections, args.seconds, args.mode)
+                        after = cpu_ns(server.process.pid)
+                        # The server's CPU per answered request: its cost, whatever else the
+                        # machine runs (which moves the rates).
+                        run["server_cpu_us_per_request"] = (
+                            (after - before) / 1000.0 / run["requests"]
+                            if before is not None and after is not None and run["requests"]
+                            else float("nan"))
                         run["server"] = server.name
                         run["repetition"] = repetition
                         results.append(run)
@@ -153,23 +175,23 @@ def main():
           f"{args.seconds:g} s per run, closed loop; nproc {os.cpu_count()}, load average "
           f"{load_avg[0]:.2f}")
     print(f"{'run':>3} {'server':<10} {'conns':>5} {'req/s':>10} {'p50 us':>8} {'p99 us':>8} "
-          f"{'max us':>9} {'errors':>6}")
+          f"{'max us':>9} {'errors':>6} {'cpu us/req':>10}")
     for r in results:
         print(f"{r['repetition']:>3} {r['server']:<10} {r['connections']:>5} "
               f"{r['requests_per_s']:>10.0f} {r['p50_us']:>8.1f} {r['p99_us']:>8.1f} "
-              f"{r['max_us']:>9.1f} {r['errors']:>6}")
+              f"{r['max_us']:>9.1f} {r['errors']:>6} {r['server_cpu_us_per_request']:>10.2f}")
     medians = {}
     for server in [s.name for s in servers]:
         for connections in counts:
             runs = [r for r in results if r["server"] == server and r["connections"] == connections]
             medians[server, connections] = {
                 key: statistics.median(r[key] for r in runs)
-                for key in ("requests_per_s", "p50_us", "p99_us")}
+                for key in ("requests_per_s", "p50_us", "p99_us", "server_cpu_us_per_request")}
     print(f"\nmedians of {args.repetitions}")
-    print(f"{'server':<10} {'conns':>5} {'req/s':>10} {'p50 us':>8} {'p99 us':>8}")
+    print(f"{'server':<10} {'conns':>5} {'req/s':>10} {'p50 us':>8} {'p99 us':>8} {'cpu us/req':>10}")
     for (server, connections), m in medians.items():
         print(f"{server:<10} {connections:>5} {m['requests_per_s']:>10.0f} {m['p50_us']:>8.1f} "
-              f"{m['p99_us']:>8.1f}")
+              f"{m['p99_us']:>8.1f} {m['server_cpu_us_per_request']:>10.2f}")
     if has_tcp:
         print(f"\n{'conns':>5} {'throughput pro380/ref':>22} {'goal':>6} {'p99 pro380/ref':>15}"
               f" {'goal':>6}")
