@@ -1,32 +1,27 @@
 #include "app/run_command.h"
 
-#include <atomic>
-#include <csignal>
+#include <asio.hpp>
 #include <cstdio>
 #include <cstdlib>
-#include <iostream>
 #include <memory>
-#include <thread>
 
 #include "app/duration_arg.h"
 #include "app/exit_status.h"
 #include "app/json_output.h"
 #include "app/meter_resume.h"
+#include "app/modbus_service.h"
 #include "app/periodic_saver.h"
 #include "app/record_feeder.h"
 #include "app/run_config.h"
 #include "app/run_plan.h"
 #include "app/wall_clock.h"
+#include "device/pro380_register_bank.h"
 #include "metering/readings.h"
 #include "source/open_source.h"
 #include "storage/state_store.h"
 
 namespace pro380::app {
 namespace {
-
-std::atomic<bool> g_stop{false};
-
-extern "C" void OnStopSignal(int) { g_stop.store(true); }
 
 int Fail(const Status& status) { return ReportFailure("run", status); }
 
@@ -66,6 +61,7 @@ CLI::App* AddRunCommand(CLI::App& app, RunArgs& args) {
                   "wall time between state saves (default 1s)");
   cmd->add_flag("--sealed", args.sealed, "refuse every write from every bus");
   AddMeterOptions(*cmd, args.meter);
+  AddInterfaceOptions(*cmd, args.interfaces);
   cmd->callback([cmd, &args] {
     for (const CLI::Option* option : cmd->get_options()) {
       if (option->count() > 0) args.given_run_options.push_back(option->get_name());
@@ -79,7 +75,10 @@ namespace {
 // One meter of the process with its own source (a fleet of households is not one household).
 struct LiveMeter {
   std::string serial;
+  Variant variant = Variant::kMod;
   std::unique_ptr<metering::Meter> meter;
+  std::unique_ptr<device::DeviceSettings> settings;
+  std::unique_ptr<device::Pro380RegisterBank> bank;  // Modbus meters only
   std::unique_ptr<source::RecordSource> source;
   std::unique_ptr<RecordFeeder> feeder;
   TimePoint printed_at{};
@@ -103,6 +102,36 @@ Result<std::unique_ptr<source::RecordSource>> OpenMeterSource(const RunPlan& pla
 void PrintMeterLine(const LiveMeter& m, bool with_serial) {
   if (with_serial) std::printf("%s ", m.serial.c_str());
   PrintLine(*m.meter);
+}
+
+// "combined_code: 1 -> 4", numbers as short as they are exact.
+std::string ChangeDetail(const device::SettingChange& change) {
+  const auto text = [](double v) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.10g", v);
+    return std::string(buffer);
+  };
+  return std::string(change.setting) + ": " + text(change.old_value) + " -> " +
+         text(change.new_value) + (change.persist ? "" : " (not kept across a power loss)");
+}
+
+// The Modbus settings of a meter at start: its ID from the plan (the variant's default when not
+// given), and the baud rate and parity an RTU spec names (the line and its meters agree).
+// TODO(state): loaded from the store once DeviceSettings are persisted.
+std::unique_ptr<device::DeviceSettings> StartSettings(const PlannedMeter& planned,
+                                                      const InterfacePlan& interfaces) {
+  auto settings = std::make_unique<device::DeviceSettings>();
+  settings->serial_number = static_cast<uint32_t>(std::stoul(planned.options.serial));
+  if (planned.options.id >= device::kMinModbusId) settings->modbus_id = planned.options.id;
+  for (const transport::SerialSpec& spec : interfaces.modbus_rtu) {
+    if (spec.baud) settings->baud_rate = static_cast<int>(*spec.baud);
+    if (spec.parity) {
+      settings->parity = *spec.parity == transport::SerialParity::kNone  ? device::Parity::kNone
+                         : *spec.parity == transport::SerialParity::kOdd ? device::Parity::kOdd
+                                                                         : device::Parity::kEven;
+    }
+  }
+  return settings;
 }
 
 }  // namespace
@@ -138,7 +167,9 @@ int RunRun(const RunArgs& args) {
     if (!source.ok()) return Fail(source.status());
     LiveMeter& m = meters.emplace_back();
     m.serial = planned.options.serial;
+    m.variant = planned.options.variant;
     m.meter = std::move(started->meter);
+    m.settings = StartSettings(planned, plan.interfaces);
     m.source = std::move(*source);
     m.feeder = std::make_unique<RecordFeeder>(*m.source);
     m.printed_at = m.meter->now();
@@ -156,11 +187,43 @@ int RunRun(const RunArgs& args) {
   PeriodicSaver saver(**store, saved);
   saver.Save(std::move(events));
 
-  std::signal(SIGINT, OnStopSignal);
-  std::signal(SIGTERM, OnStopSignal);
+  // Every accepted write is logged and saved at once (after the reply), as the real meter
+  // writes its EEPROM; the saver keeps the events of a failed save for the next one.
+  asio::io_context io;
+  std::vector<storage::Event> changes;
+  bool save_posted = false;
+  std::vector<ModbusUnit> units;
+  for (size_t k = 0; k < meters.size(); ++k) {
+    LiveMeter& m = meters[k];
+    if (m.variant != Variant::kMod) continue;
+    m.bank = std::make_unique<device::Pro380RegisterBank>(*m.meter, *m.settings);
+    m.bank->set_sealed(plan.meters[k].sealed);
+    m.bank->set_change_sink(
+        [&, serial = m.serial, meter = m.meter.get()](const device::SettingChange& change) {
+          const modbus::WriteContext* context = change.context;
+          changes.push_back({WallNow(), meter->now(), serial, storage::EventKind::kSettingChange,
+                             context ? std::string(context->interface) : "",
+                             context ? std::string(context->client) : "", ChangeDetail(change)});
+          if (save_posted) return;
+          save_posted = true;
+          asio::post(io, [&] {
+            save_posted = false;
+            saver.Save(std::exchange(changes, {}));
+          });
+        });
+    units.push_back({m.serial, m.meter.get(), m.settings.get(), m.bank.get()});
+  }
+  auto modbus = ModbusService::Open(io, plan.interfaces, units);
+  if (!modbus.ok()) {
+    // The meters started (and were saved) but cannot be reached: a runtime failure, exit 1.
+    saver.Save({});
+    return Fail(modbus.status());
+  }
+
   std::printf("pro380 run: %zu meter(s), source %s, speed %g, state %s (Ctrl-C to stop)\n",
               meters.size(), plan.source.c_str(), plan.speed, (*store)->path().c_str());
   for (const std::string& line : start_lines) std::printf("%s\n", line.c_str());
+  for (const std::string& line : (*modbus)->Describe()) std::printf("%s\n", line.c_str());
   std::fflush(stdout);  // a supervisor sees the start at once, not with the first live line
 
   const bool with_serial = meters.size() > 1;
@@ -171,10 +234,18 @@ int RunRun(const RunArgs& args) {
   Clock::time_point next_save = wall_zero + plan.save_interval;
   double carried_ns = 0;  // meter time owed below one nanosecond of a sped-up step
   int status = kExitOk;
-  bool running = true;
-  while (running && !g_stop.load()) {
-    std::this_thread::sleep_until(
-        std::min({next_print, next_save, Clock::now() + std::chrono::milliseconds(100)}));
+  bool by_signal = false;
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](std::error_code ec, int) {
+    if (ec) return;
+    by_signal = true;
+    io.stop();
+  });
+  // The meters advance on a 100 ms tick (and at each print and save); the buses read them
+  // between ticks from the same thread.
+  asio::steady_timer tick(io);
+  std::function<void()> on_tick = [&] {
     const Clock::time_point now = Clock::now();
     const double owed =
         static_cast<double>(std::chrono::duration_cast<Duration>(now - last).count()) * plan.speed +
@@ -182,6 +253,7 @@ int RunRun(const RunArgs& args) {
     const Duration step(static_cast<int64_t>(owed));
     carried_ns = owed - static_cast<double>(step.count());
     last = now;
+    bool running = true;
     for (LiveMeter& m : meters) {
       auto applied = m.feeder->Feed(*m.meter, step);
       if (!applied.ok()) {
@@ -201,13 +273,27 @@ int RunRun(const RunArgs& args) {
       next_print += std::chrono::seconds(1);
     }
     if (now >= next_save) {
-      saver.Save({});  // a failure is reported by the saver and retried next interval
+      saver.Save(std::exchange(changes, {}));  // a failure is reported and retried next interval
       next_save = now + plan.save_interval;
     }
-    if (plan.stop_after && now - wall_zero >= *plan.stop_after) break;
-  }
-  const std::string why = g_stop.load() ? "signal" : (status == kExitOk ? "stop" : "failure");
-  std::vector<storage::Event> stops;
+    if (!running || (plan.stop_after && now - wall_zero >= *plan.stop_after)) {
+      io.stop();
+      return;
+    }
+    tick.expires_at(std::min({next_print, next_save, now + std::chrono::milliseconds(100)}));
+    tick.async_wait([&](std::error_code ec) {
+      if (!ec) on_tick();
+    });
+  };
+  tick.expires_after(std::chrono::milliseconds(100));
+  tick.async_wait([&](std::error_code ec) {
+    if (!ec) on_tick();
+  });
+  io.run();
+  modbus->reset();  // no request is answered after the final save
+
+  const std::string why = by_signal ? "signal" : (status == kExitOk ? "stop" : "failure");
+  std::vector<storage::Event> stops = std::exchange(changes, {});
   for (LiveMeter& m : meters) {
     if (m.meter->now() != m.printed_at) PrintMeterLine(m, with_serial);  // the state at the stop
     stops.push_back(

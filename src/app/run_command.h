@@ -1,6 +1,7 @@
 // `pro380 run`: live meters on the wall clock (sped up by --speed), from the command line and
-// optionally a config file (--config, docs/config.md). Until the interfaces exist it prints the
-// live quantities of each meter once a second until SIGINT/SIGTERM. The meter persists in the state
+// optionally a config file (--config, docs/config.md). It serves the meters on their interfaces
+// (app/interface_plan.h) and prints the live quantities of each meter once a second until
+// SIGINT/SIGTERM. The meter persists in the state
 // store (`--state DIR`, docs/formats/state.md; rules in docs/decisions/state.md): loaded at start,
 // its power-down count incremented, saved every --save-interval of wall time and at the stop, all
 // meters of the process in one transaction.
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "app/interface_plan.h"
 #include "app/meter_options.h"
 
 namespace pro380::app {
@@ -26,6 +28,7 @@ struct RunArgs {
   std::string save_interval = "1s";
   bool sealed = false;  // every meter refuses writes from every bus (docs/decisions/security.md)
   MeterArgs meter;
+  InterfaceArgs interfaces;
   // The options typed on the command line (e.g. "--combined-code", "--speed"): only these
   // override the config file, and only typed meter options are applied to a saved meter.
   std::vector<std::string> given_run_options;

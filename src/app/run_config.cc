@@ -50,7 +50,9 @@ constexpr std::array<MeterOptionKey, 8> kMeterOptionKeys = {{
     {"wiring", "wiring"},
     {"tariff", "tariff"},
 }};
-constexpr std::string_view kRootKeys = "run, meter";
+constexpr std::string_view kRootKeys = "run, interfaces, meter";
+constexpr std::string_view kInterfaceKeys =
+    "modbus_tcp, modbus_rtu, rtu_over_tcp, http, response_delay, tcp_any_unit_id";
 constexpr std::string_view kRunKeys =
     "source, speed, seed, state, save_interval, stop_after, sealed";
 constexpr std::string_view kMeterKeys =
@@ -216,6 +218,64 @@ Status ParseRunTable(const Reporter& report, const toml::table& run, RunConfig& 
     } else {
       return report.UnknownKey(key, "run", kRunKeys);
     }
+  }
+  return Status::Ok();
+}
+
+// An endpoint list: one string or an array of strings, each checked by `check` (the transport's
+// parser) so that a bad one is reported with its line.
+template <typename Check>
+Status GetEndpoints(const Reporter& report, const toml::node& node, const std::string& path,
+                    Check check, std::vector<std::string>& out) {
+  std::vector<const toml::node*> items;
+  if (const auto* array = node.as_array()) {
+    for (const toml::node& item : *array) items.push_back(&item);
+  } else {
+    items.push_back(&node);
+  }
+  for (const toml::node* item : items) {
+    auto text = GetString(report, *item, path);
+    if (!text.ok()) return report.At(item->source(), path + " must be a string or strings");
+    if (auto parsed = check(*text); !parsed.ok()) {
+      return report.At(item->source(), path + ": " + parsed.status().message());
+    }
+    out.push_back(*text);
+  }
+  return Status::Ok();
+}
+
+Status ParseInterfacesTable(const Reporter& report, const toml::table& table,
+                            InterfaceArgs& interfaces) {
+  for (const auto& [key, node] : table) {
+    const std::string path = "interfaces." + KeyText(key.str());
+    Status st = Status::Ok();
+    if (key == "modbus_tcp") {
+      st = GetEndpoints(report, node, path, transport::ParseTcpEndpoint, interfaces.modbus_tcp);
+    } else if (key == "rtu_over_tcp") {
+      st = GetEndpoints(report, node, path, transport::ParseTcpEndpoint, interfaces.rtu_over_tcp);
+    } else if (key == "modbus_rtu") {
+      st = GetEndpoints(report, node, path, transport::ParseSerialSpec, interfaces.modbus_rtu);
+    } else if (key == "http") {
+      auto text = GetString(report, node, path);
+      if (!text.ok()) return text.status();
+      if (*text != "off") {
+        if (auto parsed = transport::ParseTcpEndpoint(*text); !parsed.ok()) {
+          return report.At(node.source(), path + ": " + parsed.status().message() + ", or off");
+        }
+      }
+      interfaces.http = *text;
+    } else if (key == "response_delay") {
+      auto text = GetDuration(report, node, path);
+      if (!text.ok()) return text.status();
+      interfaces.response_delay = *text;
+    } else if (key == "tcp_any_unit_id") {
+      auto flag = GetBool(report, node, path);
+      if (!flag.ok()) return flag.status();
+      interfaces.tcp_any_unit_id = *flag;
+    } else {
+      return report.UnknownKey(key, "interfaces", kInterfaceKeys);
+    }
+    if (!st.ok()) return st;
   }
   return Status::Ok();
 }
@@ -409,7 +469,16 @@ Status ParseMeters(const Reporter& report, const toml::node& node, RunConfig& co
 Result<RunConfig> ParseDocument(const Reporter& report, const toml::table& root) {
   RunConfig config;
   for (const auto& [key, node] : root) {
-    if (key != "run" && key != "meter") return report.UnknownKey(key, "", kRootKeys);
+    if (key != "run" && key != "meter" && key != "interfaces") {
+      return report.UnknownKey(key, "", kRootKeys);
+    }
+  }
+  if (const toml::node* interfaces = root.get("interfaces")) {
+    const auto* table = interfaces->as_table();
+    if (!table) {
+      return report.At(interfaces->source(), "interfaces must be a table: write [interfaces]");
+    }
+    if (Status st = ParseInterfacesTable(report, *table, config.interfaces); !st.ok()) return st;
   }
   if (const toml::node* run = root.get("run")) {
     const auto* table = run->as_table();

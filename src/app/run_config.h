@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/interface_plan.h"
 #include "app/meter_options.h"
 #include "base/status.h"
 #include "metering/quantity.h"
@@ -48,6 +49,7 @@ struct RunConfig {
   std::optional<uint64_t> seed;
   bool sealed = false;             // [run].sealed, already applied to every MeterEntry::sealed
   std::vector<MeterEntry> meters;  // at least one (a file with no [[meter]] gives one default)
+  InterfaceArgs interfaces;        // [interfaces]: strings as written, checked by ResolveInterfaces
 };
 
 // Parses and validates `toml_text`; `file_name` is used in messages only.

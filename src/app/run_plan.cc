@@ -100,6 +100,9 @@ Result<RunPlan> ResolveRunPlan(const RunArgs& args, const std::optional<RunConfi
     if (!options.ok()) return options.status();
     plan.meters.push_back({*options, entry.given, entry.preset, entry.sealed || args.sealed});
   }
+  auto interfaces = ResolveInterfaces(args.interfaces, file.interfaces);
+  if (!interfaces.ok()) return interfaces.status();
+  plan.interfaces = std::move(*interfaces);
   return plan;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "app/interface_plan.h"
 #include "app/meter_options.h"
 #include "app/run_command.h"
 #include "app/run_config.h"
@@ -32,6 +33,7 @@ struct RunPlan {
   Duration save_interval{};
   std::optional<Duration> stop_after;
   std::vector<PlannedMeter> meters;  // at least one; serials unique
+  InterfacePlan interfaces;
 };
 
 // `config` is the loaded --config file, if any. `xdg_state_home`/`home` are the environment's

@@ -16,6 +16,7 @@ namespace pro380::app {
 namespace {
 
 using metering::QuantityId;
+using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Pair;
@@ -197,8 +198,11 @@ TEST(RunConfigTest, UnknownKeysAndTablesAreErrorsListingTheKnownKeys) {
   EXPECT_EQ(ErrorOf("[[meter]]\ncombined-code = 1\n"),
             "site.toml:2: meter[1].combined-code is not a known key; known keys: variant, serial, "
             "id, ct, combined_code, s0_rate, wiring, tariff, sealed, preset");
-  EXPECT_EQ(ErrorOf("\n[interfaces]\nmodbus_tcp = \"127.0.0.1:1502\"\n"),
-            "site.toml:2: interfaces is not a known key; known keys: run, meter");
+  EXPECT_EQ(ErrorOf("\n[interface]\nmodbus_tcp = \"127.0.0.1:1502\"\n"),
+            "site.toml:2: interface is not a known key; known keys: run, interfaces, meter");
+  EXPECT_EQ(ErrorOf("[interfaces]\nmodbus = \"127.0.0.1:1502\"\n"),
+            "site.toml:2: interfaces.modbus is not a known key; known keys: modbus_tcp, "
+            "modbus_rtu, rtu_over_tcp, http, response_delay, tcp_any_unit_id");
   EXPECT_THAT(ErrorOf("[run.extra]\n"), HasSubstr("run.extra is not a known key"));
   EXPECT_THAT(ErrorOf("\"a b\" = 1\n"), HasSubstr("\"a b\" is not a known key"));
 }
@@ -324,6 +328,44 @@ TEST(RunConfigTest, UnreadableFileIsAnIoError) {
   auto directory = LoadRunConfig(::testing::TempDir());
   ASSERT_FALSE(directory.ok());
   EXPECT_EQ(directory.status().code(), Status::Code::kIoError);
+}
+
+}  // namespace
+}  // namespace pro380::app
+
+namespace pro380::app {
+namespace {
+
+TEST(RunConfigTest, InterfacesTakeOneEndpointOrAList) {
+  const auto config = ParseRunConfig(
+      "[interfaces]\nmodbus_tcp = [\"127.0.0.1:1502\", \"[::1]:1502\"]\n"
+      "modbus_rtu = \"pty:/tmp/meter:9600:N\"\nrtu_over_tcp = \"127.0.0.1:1503\"\n"
+      "http = \"off\"\nresponse_delay = \"20ms\"\ntcp_any_unit_id = true\n",
+      "site.toml");
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  const InterfaceArgs& i = config->interfaces;
+  EXPECT_EQ(i.modbus_tcp, (std::vector<std::string>{"127.0.0.1:1502", "[::1]:1502"}));
+  EXPECT_EQ(i.modbus_rtu, (std::vector<std::string>{"pty:/tmp/meter:9600:N"}));
+  EXPECT_EQ(i.rtu_over_tcp, (std::vector<std::string>{"127.0.0.1:1503"}));
+  EXPECT_EQ(i.http, "off");
+  EXPECT_EQ(i.response_delay, "20ms");
+  EXPECT_EQ(i.tcp_any_unit_id, true);
+}
+
+TEST(RunConfigTest, ABadInterfaceNamesItsLineKeyAndForm) {
+  EXPECT_THAT(ErrorOf("[interfaces]\nmodbus_tcp = [\"127.0.0.1:1502\",\n  \"1502\"]\n"),
+              AllOf(HasSubstr("site.toml:3: interfaces.modbus_tcp: '1502': no port"),
+                    HasSubstr("ADDR:PORT")));
+  EXPECT_THAT(ErrorOf("[interfaces]\nmodbus_rtu = \"/dev/ttyUSB0:9601\"\n"),
+              AllOf(HasSubstr("site.toml:2: interfaces.modbus_rtu"),
+                    HasSubstr("'9601' is not a baud rate"), HasSubstr("PARITY E, N or O")));
+  EXPECT_THAT(ErrorOf("[interfaces]\nhttp = \"on\"\n"),
+              AllOf(HasSubstr("site.toml:2: interfaces.http"), HasSubstr("or off")));
+  EXPECT_THAT(ErrorOf("[interfaces]\nresponse_delay = 5\n"),
+              HasSubstr("site.toml:2: interfaces.response_delay must be a string"));
+  EXPECT_THAT(ErrorOf("[interfaces]\nmodbus_tcp = 1502\n"),
+              HasSubstr("interfaces.modbus_tcp must be a string or strings"));
+  EXPECT_THAT(ErrorOf("interfaces = 1\n"), HasSubstr("interfaces must be a table"));
 }
 
 }  // namespace

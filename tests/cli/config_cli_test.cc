@@ -42,7 +42,7 @@ nlohmann::json Export(const std::string& state) {
 TEST(ConfigCli, TwoMetersOneStoreAndAPresetWrittenOnce) {
   const std::string state = testing::MakeTempDir("config-two");
   const std::string config = WriteConfig("config-two-file", state, kTwoMeters);
-  const auto first = RunPro380({"run", "--config", config});
+  const auto first = RunPro380({"run", "--modbus-tcp", "127.0.0.1:0", "--config", config});
   ASSERT_EQ(first.exit_code, 0) << first.err;
   EXPECT_NE(first.out.find("2 meter(s)"), std::string::npos) << first.out;
   EXPECT_NE(first.out.find("serial 22091039: new meter, power-down count 18"), std::string::npos)
@@ -50,7 +50,7 @@ TEST(ConfigCli, TwoMetersOneStoreAndAPresetWrittenOnce) {
   EXPECT_NE(first.out.find("serial 22091040 (sealed): new meter, power-down count 1"),
             std::string::npos)
       << first.out;
-  const auto second = RunPro380({"run", "--config", config});
+  const auto second = RunPro380({"run", "--modbus-tcp", "127.0.0.1:0", "--config", config});
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_NE(second.out.find("power-down count 19; its preset is ignored"), std::string::npos)
       << second.out;
@@ -79,8 +79,8 @@ TEST(ConfigCli, TheCommandLineOverridesTheFile) {
   const std::string other = testing::MakeTempDir("config-override-other");
   const std::string config =
       WriteConfig("config-override-file", state, "[[meter]]\nserial = \"12345678\"\n");
-  const auto r = RunPro380({"run", "--config", config, "--state", other, "--serial", "87654321",
-                            "--source", "const:P1=100"});
+  const auto r = RunPro380({"run", "--modbus-tcp", "127.0.0.1:0", "--config", config, "--state",
+                            other, "--serial", "87654321", "--source", "const:P1=100"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("serial 87654321: new meter"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("source const:P1=100"), std::string::npos) << r.out;
@@ -91,7 +91,8 @@ TEST(ConfigCli, TheCommandLineOverridesTheFile) {
 TEST(ConfigCli, MeterOptionsNeedAConfigWithOneMeter) {
   const std::string state = testing::MakeTempDir("config-ambiguous");
   const std::string config = WriteConfig("config-ambiguous-file", state, kTwoMeters);
-  const auto r = RunPro380({"run", "--config", config, "--tariff", "2"});
+  const auto r =
+      RunPro380({"run", "--modbus-tcp", "127.0.0.1:0", "--config", config, "--tariff", "2"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("the config has 2 [[meter]] tables"), std::string::npos) << r.err;
   EXPECT_EQ(RunPro380({"state", "check", "--state", state}).exit_code, 1);  // nothing written
@@ -101,7 +102,7 @@ TEST(ConfigCli, ABadFileNamesTheKeyAndWritesNothing) {
   const std::string state = testing::MakeTempDir("config-bad");
   const std::string config = WriteConfig("config-bad-file", state,
                                          "[[meter]]\nserial = \"22091039\"\ncombined_code = 7\n");
-  const auto r = RunPro380({"run", "--config", config});
+  const auto r = RunPro380({"run", "--modbus-tcp", "127.0.0.1:0", "--config", config});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("site.toml:9: meter[1].combined_code = 7 is not allowed; allowed values: "
                        "1, 4, 5, 6, 9, 10, 11"),
@@ -109,7 +110,8 @@ TEST(ConfigCli, ABadFileNamesTheKeyAndWritesNothing) {
       << r.err;
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(RunPro380({"state", "check", "--state", state}).exit_code, 1);
-  const auto missing = RunPro380({"run", "--config", state + "/nothing.toml"});
+  const auto missing =
+      RunPro380({"run", "--modbus-tcp", "127.0.0.1:0", "--config", state + "/nothing.toml"});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("nothing.toml"), std::string::npos) << missing.err;
 }

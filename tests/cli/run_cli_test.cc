@@ -21,8 +21,9 @@ std::vector<std::string> Lines(const std::string& text) {
 }
 
 TEST(RunCli, PrintsLiveQuantitiesAndStopsCleanly) {
-  const auto r = RunPro380({"run", "--state", testing::MakeTempDir("run-live"), "--source",
-                            "const:P1=2300,P3=-1150", "--speed", "3600", "--stop-after", "2s"});
+  const auto r =
+      RunPro380({"run", "--modbus-tcp", "127.0.0.1:0", "--state", testing::MakeTempDir("run-live"),
+                 "--source", "const:P1=2300,P3=-1150", "--speed", "3600", "--stop-after", "2s"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto lines = Lines(r.out);
   ASSERT_GE(lines.size(), 2u) << r.out;
@@ -35,17 +36,17 @@ TEST(RunCli, PrintsLiveQuantitiesAndStopsCleanly) {
 }
 
 TEST(RunCli, DefaultSourceIsTheHousehold) {
-  const auto r = RunPro380(
-      {"run", "--state", testing::MakeTempDir("run-default-source"), "--stop-after", "1s"});
+  const auto r = RunPro380({"run", "--modbus-tcp", "127.0.0.1:0", "--state",
+                            testing::MakeTempDir("run-default-source"), "--stop-after", "1s"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("source sim:household"), std::string::npos) << r.out;
 }
 
 TEST(RunCli, BadOptionsExitTwo) {
   for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"run", "--speed", "0"},
-        std::vector<std::string>{"run", "--source", "nonsense"},
-        std::vector<std::string>{"run", "--combined-code", "2"}}) {
+       {std::vector<std::string>{"run", "--modbus-tcp", "127.0.0.1:0", "--speed", "0"},
+        std::vector<std::string>{"run", "--modbus-tcp", "127.0.0.1:0", "--source", "nonsense"},
+        std::vector<std::string>{"run", "--modbus-tcp", "127.0.0.1:0", "--combined-code", "2"}}) {
     const auto r = RunPro380(args);
     EXPECT_EQ(r.exit_code, 2) << args[1];
     EXPECT_EQ(r.out, "") << args[1];

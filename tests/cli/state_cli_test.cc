@@ -42,9 +42,9 @@ RunSummary Summarise(const std::string& out) {
 }
 
 std::vector<std::string> RunArgsFor(const std::string& state, std::vector<std::string> extra = {}) {
-  std::vector<std::string> args = {"run",      "--state",       state,
-                                   "--source", "const:P1=2300", "--stop-after",
-                                   "1s",       "--speed",       "3600"};
+  std::vector<std::string> args = {"run", "--modbus-tcp", "127.0.0.1:0",   "--state",
+                                   state, "--source",     "const:P1=2300", "--stop-after",
+                                   "1s",  "--speed",      "3600"};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }
@@ -113,9 +113,10 @@ int RunUntilFirstLineThenSignal(const std::vector<std::string>& args, int signal
 
 TEST(StateCli, AKilledRunKeepsItsLastPeriodicSave) {
   const std::string state = testing::MakeTempDir("state-killed");
-  EXPECT_EQ(RunUntilFirstLineThenSignal({"run", "--state", state, "--source", "const:P1=2300",
-                                         "--speed", "3600", "--save-interval", "100ms"},
-                                        SIGKILL),
+  EXPECT_EQ(RunUntilFirstLineThenSignal(
+                {"run", "--modbus-tcp", "127.0.0.1:0", "--state", state, "--source",
+                 "const:P1=2300", "--speed", "3600", "--save-interval", "100ms"},
+                SIGKILL),
             -1);
   const auto next = RunPro380(RunArgsFor(state));
   ASSERT_EQ(next.exit_code, 0) << next.err;
@@ -128,9 +129,10 @@ TEST(StateCli, AKilledRunKeepsItsLastPeriodicSave) {
 
 TEST(StateCli, SigtermStopsCleanlyAndSaves) {
   const std::string state = testing::MakeTempDir("state-sigterm");
-  EXPECT_EQ(RunUntilFirstLineThenSignal({"run", "--state", state, "--source", "const:P1=2300",
-                                         "--speed", "3600", "--save-interval", "1h"},
-                                        SIGTERM),
+  EXPECT_EQ(RunUntilFirstLineThenSignal(
+                {"run", "--modbus-tcp", "127.0.0.1:0", "--state", state, "--source",
+                 "const:P1=2300", "--speed", "3600", "--save-interval", "1h"},
+                SIGTERM),
             0);
   const auto next = RunPro380(RunArgsFor(state));
   ASSERT_EQ(next.exit_code, 0) << next.err;

@@ -17,8 +17,9 @@ namespace {
 using testing::RunPro380;
 
 std::vector<std::string> ShortRun(const std::string& state) {
-  return {"run",          "--state", state,     "--source", "const:P1=2300,P2=-700",
-          "--stop-after", "300ms",   "--speed", "3600"};
+  return {"run",      "--modbus-tcp",          "127.0.0.1:0",  "--state", state,
+          "--source", "const:P1=2300,P2=-700", "--stop-after", "300ms",   "--speed",
+          "3600"};
 }
 
 void WriteFile(const std::string& path, const std::string& text) {
@@ -116,8 +117,9 @@ TEST(StateCommandCli, ABadImportFileChangesNothing) {
 
 TEST(StateCommandCli, OneWriterPerStateDirectory) {
   const std::string state = testing::MakeTempDir("cmd-lock");
-  testing::BackgroundPro380 running({"run", "--state", state, "--source", "const:P1=2300",
-                                     "--speed", "3600", "--save-interval", "50ms"});
+  testing::BackgroundPro380 running({"run", "--modbus-tcp", "127.0.0.1:0", "--state", state,
+                                     "--source", "const:P1=2300", "--speed", "3600",
+                                     "--save-interval", "50ms"});
   ASSERT_TRUE(running.WaitForOutput("power-down count 1", std::chrono::seconds(20)))
       << running.out() << running.err();
   const auto second = RunPro380(ShortRun(state));
