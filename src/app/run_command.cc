@@ -115,23 +115,28 @@ std::string ChangeDetail(const device::SettingChange& change) {
          text(change.new_value) + (change.persist ? "" : " (not kept across a power loss)");
 }
 
-// The Modbus settings of a meter at start: its ID from the plan (the variant's default when not
-// given), and the baud rate and parity an RTU spec names (the line and its meters agree).
-// TODO(state): loaded from the store once DeviceSettings are persisted.
-std::unique_ptr<device::DeviceSettings> StartSettings(const PlannedMeter& planned,
-                                                      const InterfacePlan& interfaces) {
-  auto settings = std::make_unique<device::DeviceSettings>();
-  settings->serial_number = static_cast<uint32_t>(std::stoul(planned.options.serial));
-  if (planned.options.id >= device::kMinModbusId) settings->modbus_id = planned.options.id;
+// The baud rate and parity an RTU spec names become the meter's (the line and its meters
+// agree), each change logged like a write from the command line.
+void ApplyLineSpecs(const InterfacePlan& interfaces, const metering::Meter& meter,
+                    const std::string& serial, device::DeviceSettings& settings,
+                    std::vector<storage::Event>& events) {
+  const device::DeviceSettings before = settings;
   for (const transport::SerialSpec& spec : interfaces.modbus_rtu) {
-    if (spec.baud) settings->baud_rate = static_cast<int>(*spec.baud);
+    if (spec.baud) settings.baud_rate = static_cast<int>(*spec.baud);
     if (spec.parity) {
-      settings->parity = *spec.parity == transport::SerialParity::kNone  ? device::Parity::kNone
-                         : *spec.parity == transport::SerialParity::kOdd ? device::Parity::kOdd
-                                                                         : device::Parity::kEven;
+      settings.parity = *spec.parity == transport::SerialParity::kNone  ? device::Parity::kNone
+                        : *spec.parity == transport::SerialParity::kOdd ? device::Parity::kOdd
+                                                                        : device::Parity::kEven;
     }
   }
-  return settings;
+  const auto log = [&](const char* name, int from, int to) {
+    if (from == to) return;
+    events.push_back(
+        {WallNow(), meter.now(), serial, storage::EventKind::kSettingChange, "cli", "",
+         std::string(name) + ": " + std::to_string(from) + " -> " + std::to_string(to)});
+  };
+  log("baud_rate", before.baud_rate, settings.baud_rate);
+  log("parity", static_cast<int>(before.parity), static_cast<int>(settings.parity));
 }
 
 }  // namespace
@@ -169,7 +174,8 @@ int RunRun(const RunArgs& args) {
     m.serial = planned.options.serial;
     m.variant = planned.options.variant;
     m.meter = std::move(started->meter);
-    m.settings = StartSettings(planned, plan.interfaces);
+    m.settings = std::make_unique<device::DeviceSettings>(started->settings);
+    ApplyLineSpecs(plan.interfaces, *m.meter, m.serial, *m.settings, started->events);
     m.source = std::move(*source);
     m.feeder = std::make_unique<RecordFeeder>(*m.source);
     m.printed_at = m.meter->now();
@@ -181,7 +187,7 @@ int RunRun(const RunArgs& args) {
         std::to_string(m.meter->power_down_count()) +
         (started->preset_ignored ? "; its preset is ignored (written once, when it was new)" : ""));
   }
-  for (LiveMeter& m : meters) saved.push_back({m.serial, m.meter.get()});
+  for (LiveMeter& m : meters) saved.push_back({m.serial, m.meter.get(), m.settings.get()});
   // A store that opened but cannot be written (disk full, I/O errors) does not stop the meters:
   // they run from memory and the saver retries (docs/decisions/state.md).
   PeriodicSaver saver(**store, saved);
