@@ -345,12 +345,7 @@ class ModbusClientsTest(unittest.TestCase):
         self.assertEqual(clients.pymodbus_read(7, "write:4003:0001,2580"), ["ok"])
         self.assertEqual(clients.pymodbus_read(1, "3:4003:2"), ["0001 2580"])
 
-    # Expected to fail until `run` saves the device settings a Modbus write changed: the store
-    # keeps them since 7870993 (SavedMeter::settings, restored by StartMeter), but the Modbus
-    # service's setting changes do not reach the saver yet (`pro380 state export` shows no
-    # device_settings after the write, and the restarted meter answers as ID 1 again). Remove
-    # the marker then: an unexpected success fails the run.
-    @unittest.expectedFailure
+    # The ID is one of the device settings `run` saves with the meter (449dcad).
     def test_id_persists_across_restart(self):
         meter, clients = self.start()
         self.write_id(clients, 1, 7)
