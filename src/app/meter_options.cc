@@ -46,6 +46,9 @@ void AddMeterOptions(CLI::App& command, MeterArgs& args) {
   command.add_option("--s0-rate", args.s0_rate, "S0 imp/kWh: 10000 2000 1000 100 10 1 0.1 0.01");
   command.add_option("--wiring", args.wiring, "3p4w | 3p3w (default 3p4w)");
   command.add_option("--tariff", args.tariff, "1 | 2 (default 1)");
+  command.add_option("--identity", args.identity,
+                     "inepro | solar-log: the meter code on Modbus (default inepro; solar-log "
+                     "is the OEM twin Victron's driver requires)");
 }
 
 Result<MeterOptions> ValidateMeterArgs(const MeterArgs& args) {
@@ -116,6 +119,13 @@ Result<MeterOptions> ValidateMeterArgs(const MeterArgs& args, const MeterArgsRef
     out.meter.tariff = metering::Tariff::kT2;
   } else {
     return refusal("tariff", args.tariff, "1, 2");
+  }
+  if (args.identity == "inepro") {
+    out.identity = Identity::kInepro;
+  } else if (args.identity == "solar-log") {
+    out.identity = Identity::kSolarLog;
+  } else {
+    return refusal("identity", args.identity, "inepro, solar-log");
   }
   return out;
 }

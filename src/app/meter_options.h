@@ -17,10 +17,15 @@ namespace pro380::app {
 
 enum class Variant { kMod, kMb, kS };
 
+// Who the meter says it is on Modbus (0x4002 / 0x1010, reference §1.9). Interop: Victron's
+// driver accepts only the Solar-Log OEM twin (meter code 0x2007, CT 0x2008).
+enum class Identity { kInepro, kSolarLog };
+
 struct MeterOptions {
   Variant variant = Variant::kMod;
   std::string serial = "00000001";
   int id = -1;  // -1 = the variant's default (Modbus 1, M-Bus 0)
+  Identity identity = Identity::kInepro;
   metering::MeterConfig meter;
 };
 
@@ -34,14 +39,15 @@ struct MeterArgs {
   std::string s0_rate = "1000";
   std::string wiring = "3p4w";
   std::string tariff = "1";
+  std::string identity = "inepro";
 };
 
 void AddMeterOptions(CLI::App& command, MeterArgs& args);
 
 // The command-line names of the meter options, as AddMeterOptions adds them.
-inline constexpr std::array<const char*, 8> kMeterOptionNames = {
-    "--variant",       "--ct",      "--serial", "--id",
-    "--combined-code", "--s0-rate", "--wiring", "--tariff"};
+inline constexpr std::array<const char*, 9> kMeterOptionNames = {
+    "--variant", "--ct",     "--serial", "--id",      "--combined-code",
+    "--s0-rate", "--wiring", "--tariff", "--identity"};
 
 // Returns the options or an InvalidArgument naming the option and its allowed values, worded for
 // the command line: "--combined-code '7' is not allowed; allowed values: 1, 4, 5, 6, 9, 10, 11".

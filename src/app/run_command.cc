@@ -176,6 +176,11 @@ int RunRun(const RunArgs& args) {
     m.meter = std::move(started->meter);
     m.settings = std::make_unique<device::DeviceSettings>(started->settings);
     ApplyLineSpecs(plan.interfaces, *m.meter, m.serial, *m.settings, started->events);
+    // The identity is the firmware's, chosen by the option at every start (not a saved setting).
+    m.settings->meter_code = std::nullopt;
+    if (planned.options.identity == Identity::kSolarLog) {
+      m.settings->meter_code = m.meter->config().ct_variant ? 0x2008 : 0x2007;
+    }
     m.source = std::move(*source);
     m.feeder = std::make_unique<RecordFeeder>(*m.source);
     m.printed_at = m.meter->now();

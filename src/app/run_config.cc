@@ -40,7 +40,7 @@ struct MeterOptionKey {
   std::string_view key;
   std::string_view option;
 };
-constexpr std::array<MeterOptionKey, 8> kMeterOptionKeys = {{
+constexpr std::array<MeterOptionKey, 9> kMeterOptionKeys = {{
     {"variant", "variant"},
     {"serial", "serial"},
     {"id", "id"},
@@ -49,6 +49,7 @@ constexpr std::array<MeterOptionKey, 8> kMeterOptionKeys = {{
     {"s0_rate", "s0-rate"},
     {"wiring", "wiring"},
     {"tariff", "tariff"},
+    {"identity", "identity"},
 }};
 constexpr std::string_view kRootKeys = "run, interfaces, meter";
 constexpr std::string_view kInterfaceKeys =
@@ -56,7 +57,8 @@ constexpr std::string_view kInterfaceKeys =
 constexpr std::string_view kRunKeys =
     "source, speed, seed, state, save_interval, stop_after, sealed";
 constexpr std::string_view kMeterKeys =
-    "variant, serial, id, ct, combined_code, s0_rate, wiring, tariff, sealed, preset";
+    "variant, serial, id, ct, combined_code, s0_rate, wiring, tariff, identity, sealed, "
+    "preset";
 constexpr std::size_t kMaxConfigBytes = 1 << 20;  // a config file is a few kB
 constexpr std::size_t kMaxShownChars = 48;        // longer strings are cut short in messages
 
@@ -310,10 +312,13 @@ Result<RegisterPreset> ParsePreset(const Reporter& report, const toml::table& ta
 // line would have produced; the range checks are ValidateMeterArgs'.
 Status SetMeterArg(const Reporter& report, std::string_view key, const toml::node& node,
                    const std::string& path, MeterArgs& args) {
-  if (key == "variant" || key == "serial" || key == "wiring") {
+  if (key == "variant" || key == "serial" || key == "wiring" || key == "identity") {
     auto text = GetString(report, node, path);
     if (!text.ok()) return text.status();
-    (key == "variant" ? args.variant : key == "serial" ? args.serial : args.wiring) = *text;
+    (key == "variant"  ? args.variant
+     : key == "serial" ? args.serial
+     : key == "wiring" ? args.wiring
+                       : args.identity) = *text;
   } else if (key == "s0_rate") {
     if (const auto* f = node.as_floating_point()) {
       args.s0_rate = NumberText(f->get());

@@ -40,6 +40,7 @@ void OverlayTypedMeterOptions(const RunArgs& args, MeterEntry& entry) {
   take("--s0-rate", &MeterArgs::s0_rate);
   take("--wiring", &MeterArgs::wiring);
   take("--tariff", &MeterArgs::tariff);
+  take("--identity", &MeterArgs::identity);
 }
 
 bool AnyMeterOptionTyped(const RunArgs& args) {

@@ -197,7 +197,7 @@ TEST(RunConfigTest, UnknownKeysAndTablesAreErrorsListingTheKnownKeys) {
             "save_interval, stop_after, sealed");
   EXPECT_EQ(ErrorOf("[[meter]]\ncombined-code = 1\n"),
             "site.toml:2: meter[1].combined-code is not a known key; known keys: variant, serial, "
-            "id, ct, combined_code, s0_rate, wiring, tariff, sealed, preset");
+            "id, ct, combined_code, s0_rate, wiring, tariff, identity, sealed, preset");
   EXPECT_EQ(ErrorOf("\n[interface]\nmodbus_tcp = \"127.0.0.1:1502\"\n"),
             "site.toml:2: interface is not a known key; known keys: run, interfaces, meter");
   EXPECT_EQ(ErrorOf("[interfaces]\nmodbus = \"127.0.0.1:1502\"\n"),

@@ -18,8 +18,8 @@ namespace {
 using testing::RunPro380;
 
 std::vector<std::string> ShortRun(const std::string& state) {
-  return {"run",          "--state", state,     "--source", "const:P1=2300",
-          "--stop-after", "300ms",   "--speed", "3600"};
+  return {"run",           "--modbus-tcp", "127.0.0.1:0", "--state", state, "--source",
+          "const:P1=2300", "--stop-after", "300ms",       "--speed", "3600"};
 }
 
 void WriteFile(const std::string& path, const std::string& text) {
