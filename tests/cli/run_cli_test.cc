@@ -2,8 +2,10 @@
 // options. The run is bounded by --stop-after; nothing here asserts on timing.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "testing/run_binary.h"
@@ -52,6 +54,54 @@ TEST(RunCli, BadOptionsExitTwo) {
     EXPECT_EQ(r.out, "") << args[1];
     EXPECT_FALSE(r.err.empty());
   }
+}
+
+TEST(RunCli, NamesEveryInterfaceWithItsBoundPortAndLine) {
+  const std::string dir = testing::MakeTempDir("run-interfaces");
+  const auto r = RunPro380({"run", "--modbus-tcp", "127.0.0.1:0", "--rtu-over-tcp", "127.0.0.1:0",
+                            "--modbus-rtu", "pty:" + dir + "/line:4800:N", "--id", "7", "--state",
+                            dir, "--source", "const:P1=2300", "--stop-after", "300ms"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Modbus TCP on 127.0.0.1:"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("Modbus TCP on 127.0.0.1:0,"), std::string::npos) << "the bound port";
+  EXPECT_NE(r.out.find("Modbus RTU over TCP on 127.0.0.1:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Modbus RTU on " + dir + "/line at 4800 8N1, ID 7"), std::string::npos)
+      << r.out;
+}
+
+TEST(RunCli, BadInterfaceOptionsExitTwoNamingTheOption) {
+  const std::string dir = testing::MakeTempDir("run-bad-interface");
+  for (const auto& [option, value, expected] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"--modbus-tcp", "1502", "--modbus-tcp: '1502': no port"},
+           {"--modbus-tcp", "example.com:502", "is not an IPv4 address"},
+           {"--modbus-rtu", "/dev/ttyUSB0:9601", "'9601' is not a baud rate"},
+           {"--modbus-rtu", "/dev/ttyUSB0:9600:X", "'X' is not a parity"},
+           {"--rtu-over-tcp", "127.0.0.1:99999", "--rtu-over-tcp"},
+           {"--http", "on", "--http (or off)"},
+           {"--response-delay", "2s", "allowed values: 0ms to 1s"}}) {
+    const auto r = RunPro380({"run", option, value, "--state", dir, "--stop-after", "1s"});
+    EXPECT_EQ(r.exit_code, 2) << option << " " << value << ": " << r.err;
+    EXPECT_EQ(r.out, "") << option;
+    EXPECT_NE(r.err.find(expected), std::string::npos) << r.err;
+  }
+}
+
+TEST(RunCli, APortInUseIsARuntimeFailureNamingIt) {
+  const std::string dir = testing::MakeTempDir("run-port-in-use");
+  testing::BackgroundPro380 first({"run", "--modbus-tcp", "127.0.0.1:0", "--state", dir + "/a",
+                                   "--source", "const:P1=2300", "--stop-after", "20s"});
+  ASSERT_TRUE(first.WaitForOutput("Modbus TCP on 127.0.0.1:", std::chrono::seconds(10)));
+  const std::string out = first.out();
+  const size_t at = out.find("Modbus TCP on 127.0.0.1:") + 24;
+  const std::string port = out.substr(at, out.find(',', at) - at);
+  const auto second = RunPro380({"run", "--modbus-tcp", "127.0.0.1:" + port, "--state", dir + "/b",
+                                 "--source", "const:P1=2300", "--stop-after", "1s"});
+  EXPECT_EQ(second.exit_code, 1) << second.err;
+  EXPECT_NE(second.err.find("--modbus-tcp: 127.0.0.1:" + port + ": cannot listen"),
+            std::string::npos)
+      << second.err;
+  EXPECT_EQ(first.Stop(SIGTERM), 0);
 }
 
 }  // namespace
