@@ -11,8 +11,8 @@
 - One meter: an ID write over RTU (`01 06 40 03 00 0A EC 0D`) is answered from ID 1, and the
   next request must use ID 10 (RTU and TCP); a baud-rate write (4800) and a parity write (none)
   over the pty are answered at the old settings, the line follows the meter (the pty's termios),
-  and the meter answers at its new ID/settings; after a restart on the same state the start line
-  shows the line's settings (skipped, with the reason, while `run` does not persist them yet).
+  and the meter answers at its new ID/settings; after a restart on the same state (no baud or
+  parity in the spec) the start line shows 4800 8N1 and the meter answers there.
 
 Environment: PRO380_BINARY. Python 3 standard library only.
 """
@@ -188,6 +188,55 @@ class BusTest(unittest.TestCase):
             self.assertEqual(rtu.read(1, 0x4011, 1), [2])
             self.assertEqual(rtu.read(1, 0x5002, 2), e2e.f32_words(230.0))
 
+    def test_any_unit_id_and_response_delay(self):
+        """`--tcp-any-unit-id`: with one meter, a Modbus TCP request to any unit id but 0 is
+        answered (the unit id echoed); 0 stays broadcast; RTU over TCP keeps the ID rule.
+        `--response-delay 50ms`: an RTU reply leaves no sooner than 50 ms after the request."""
+        pty = os.path.join(self.work, "meter.tty")
+        meter = self.start(["--modbus-tcp", "127.0.0.1:0", "--rtu-over-tcp", "127.0.0.1:0",
+                            "--modbus-rtu", f"pty:{pty}:9600:E", "--tcp-any-unit-id",
+                            "--response-delay", "50ms"],
+                           expect_tcp=1, expect_rtu_tcp=1, expect_rtu=1)
+        self.assertIn(f"Modbus TCP on 127.0.0.1:{meter.tcp_ports[0]}, ID 1 (any unit id)",
+                      meter.start_lines)
+        with e2e.TcpModbus(meter.tcp_ports[0]) as tcp:
+            wait_for_230v(lambda: tcp.read(1, 0x5002, 2))
+            for unit in (1, 2, 7, 247, 255):
+                self.assertEqual(tcp.read(unit, 0x4000, 2), [0, 1], f"unit id {unit}")
+            tcp.send(tcp.adu(0, e2e.read_pdu(0x4000, 2)))
+            self.assertFalse(tcp.expect_nothing(SILENCE_S), "a broadcast read was answered")
+            tcp.send(tcp.adu(0, e2e.write_pdu(0x4010, 0x0020)))
+            self.assertFalse(tcp.expect_nothing(SILENCE_S), "a broadcast write was answered")
+            self.assertEqual(tcp.read(9, 0x4010, 1), [0x0020])
+        with e2e.RtuOverTcp(meter.rtu_tcp_ports[0]) as rtu_tcp:
+            rtu_tcp.write(e2e.rtu_frame(7, e2e.read_pdu(0x4000, 2)))
+            self.assertEqual(rtu_tcp.expect_silence(SILENCE_S), b"", "RTU over TCP, ID 7")
+            self.assertEqual(rtu_tcp.read(1, 0x4000, 2), [0, 1])
+        with e2e.RtuPty(pty) as rtu:
+            rtu.write(e2e.rtu_frame(7, e2e.read_pdu(0x4000, 2)))
+            self.assertEqual(rtu.expect_silence(SILENCE_S), b"", "RTU line, ID 7")
+            for _ in range(3):
+                sent = time.monotonic()
+                self.assertEqual(rtu.read(1, 0x4000, 2), [0, 1])
+                latency = time.monotonic() - sent
+                self.assertGreaterEqual(latency, 0.050, "before --response-delay 50ms")
+                self.assertLess(latency, 0.5)
+
+    def test_victron_accepts_solar_log_identity(self):
+        """Victron's probe `01 03 10 10 00 01 81 0F` wants 0x2007: with `--identity solar-log`
+        the meter answers it there and at 0x4002 (a genuine Inepro meter answers 0x0102, see
+        modbus_client_patterns_test)."""
+        pty = os.path.join(self.work, "meter.tty")
+        meter = self.start(["--modbus-rtu", f"pty:{pty}:9600:E", "--identity", "solar-log"],
+                           expect_rtu=1)
+        with e2e.RtuPty(pty) as rtu:
+            wait_for_230v(lambda: rtu.read(1, 0x5002, 2))
+            rtu.write(e2e.unhex("01 03 10 10 00 01 81 0F"))
+            self.assertEqual(rtu.read_frame(), e2e.rtu_frame(1, bytes([3, 2, 0x20, 0x07])))
+            self.assertEqual(rtu.read(1, 0x4002, 1), [0x2007])
+            self.assertEqual(rtu.read(1, 0x4000, 2), [0, 1])
+        self.assertEqual(meter.stop(), 0, meter.output())
+
     def test_line_settings_after_restart(self):
         pty = os.path.join(self.work, "meter.tty")
         state = tempfile.mkdtemp(prefix="state-", dir=self.work)
@@ -202,10 +251,9 @@ class BusTest(unittest.TestCase):
         self.assertEqual(meter.stop(), 0, meter.output())
         # No baud or parity in the spec: the line takes the meter's settings.
         meter = self.start(["--modbus-rtu", f"pty:{pty}"], expect_rtu=1, state_dir=state)
-        line = meter.rtu_lines[0]
-        if "at 4800 8N1" not in line:
-            self.skipTest("baud/parity written over Modbus are not persisted by `run` yet "
-                          f"(device settings are not restored at start): restart says '{line}'")
+        # The device settings are saved with the meter since 449dcad, so the line starts at
+        # what was written.
+        self.assertIn(f"Modbus RTU on {pty} at 4800 8N1, ID 1", meter.rtu_lines[0])
         with e2e.RtuPty(pty) as rtu:
             self.assertEqual(rtu.read(1, 0x4003, 1), [1])
             self.assertEqual(rtu.read(1, 0x4011, 1), [2])

@@ -511,10 +511,12 @@ def floats_in(addr, words):
     return out
 
 
-def check_words(test, addr, words, expected, energy_bound_kwh=None, what=""):
+def check_words(test, addr, words, expected, energy_bound_kwh=None, what="",
+                energy_floor_kwh=None):
     """Every word of a read against `expected` (static registers), every energy float against
-    the const source's pattern; `energy_bound_kwh` bounds the forward L1 energy from above
-    (elapsed time × 5 kW). Returns the energy floats."""
+    the const source's pattern; `energy_bound_kwh` bounds the L1 forward energy from above
+    (5 kW × the time since the start) and `energy_floor_kwh` from below (5 kW × the time since
+    230 V was first read, less a tick), the others in proportion. Returns the energy floats."""
     for i, word in enumerate(words):
         a = addr + i
         if a in expected:
@@ -536,10 +538,14 @@ def check_words(test, addr, words, expected, energy_bound_kwh=None, what=""):
     if {0x6018, 0x6022} <= energies.keys():
         test.assertAlmostEqual(energies[0x6018], energies[0x6022], delta=0.011,
                                msg=f"{what} reverse = L3 reverse")
-    if energy_bound_kwh is not None:
-        for a, factor in ((0x6012, 1.0), (0x6014, 1.0), (0x600C, 2.0), (0x6022, 2.4),
-                          (0x6018, 2.4)):
-            if a in energies:
-                test.assertLessEqual(energies[a], energy_bound_kwh * factor + 0.011,
-                                     f"{what} 0x{a:04X} grows faster than its power")
+    for a, factor in ((0x6012, 1.0), (0x6014, 1.0), (0x600C, 2.0), (0x6000, 2.0),
+                      (0x6022, 2.4), (0x6018, 2.4), (0x6049, 2.0)):
+        if a not in energies:
+            continue
+        if energy_bound_kwh is not None:
+            test.assertLessEqual(energies[a], energy_bound_kwh * factor + 0.011,
+                                 f"{what} 0x{a:04X} grows faster than its power")
+        if energy_floor_kwh is not None:  # shown values are truncated to 0.01 kWh
+            test.assertGreaterEqual(energies[a], energy_floor_kwh * factor - 0.011,
+                                    f"{what} 0x{a:04X} grows slower than its power")
     return energies
