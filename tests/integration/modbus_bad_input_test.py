@@ -13,7 +13,9 @@ Modbus TCP (MBAP):
 - 100 concurrent clients doing 10 reads each are all answered correctly;
 - a client that connects and never sends (or stops inside a header) blocks nobody;
 - a client that sends requests and never reads blocks nobody, and is cut off (the server's
-  slow-reader limit) while the others are served.
+  slow-reader limit) while the others are served;
+- a PDU of the wrong size is exception 03 (length 2: exception 01), the connection stays;
+- the 129th connection is closed at once, the 128 keep working, a freed place is taken.
 RTU on the pty (each drop checked with FC08's counters: 0x000B bus messages, 0x000C bus
 communication errors, 0x000D exception errors):
 - noise bytes, a bad CRC, truncated frames: no reply, one bus error each; then a good request
@@ -25,7 +27,9 @@ communication errors, 0x000D exception errors):
 - another address, a broadcast read: silence (a good bus message, no error); illegal function,
   quantity 0 / 126, an unmapped address: the documented exceptions.
 RTU over TCP: a stream of requests (with a bad-CRC frame and one for another address among them)
-cut at every byte boundary, and fed in chunks of 1..7 bytes, is answered identically.
+cut at every byte boundary, and fed in chunks of 1..7 bytes, is answered identically. One stray
+byte before a request desynchronises the connection for good: a bug, the test is marked as an
+expected failure (see the comment at test_rtu_over_tcp_recovers_after_a_stray_byte).
 
 Environment: PRO380_BINARY. Python 3 standard library only.
 """
@@ -145,6 +149,45 @@ class BadInputTest(unittest.TestCase):
             tid, unit, pdu = c.recv_adu()
             self.assertEqual((tid, unit, e2e.hexs(pdu)), (0x0C0C, 1, "03 02 01 02"))
             self.assertFalse(c.expect_nothing(SILENCE_S), "nothing more")
+
+    def test_tcp_wrong_pdu_sizes(self):
+        """The MBAP length delimits the ADU; a PDU of the wrong size for its function is the
+        server's exception 03 (docs/protocols/modbus.md, "The subset spoken"), the length 2
+        ADU (function code only) an exception 01 — and the connection stays usable."""
+        with e2e.TcpModbus(self.port) as c:
+            for adu, reply in (("00 01 00 00 00 08 01 03 50 02 00 02 00 00", "83 03"),
+                               ("00 02 00 00 00 05 01 03 50 02 00", "83 03"),
+                               ("00 03 00 00 00 02 01 07", "87 01"),
+                               ("00 04 00 00 00 02 01 03", "83 03")):
+                c.send(e2e.unhex(adu))
+                tid, unit, pdu = c.recv_adu()
+                self.assertEqual((tid, unit, e2e.hexs(pdu)), (e2e.unhex(adu)[1], 1, reply), adu)
+            self.assertEqual(c.read(1, 0x5002, 2), V230)
+
+    def test_tcp_connection_limit(self):
+        """At most 128 connections (transport/tcp_server.h): the 129th is accepted and closed
+        at once, the 128 keep working, and a place freed is taken by a new client."""
+        clients = []
+        try:
+            for _ in range(128):
+                clients.append(e2e.TcpModbus(self.port))
+                self.assertEqual(clients[-1].read(1, 0x4000, 2), [0, 1])  # accepted for sure
+            with e2e.TcpModbus(self.port) as extra:
+                self.assertTrue(extra.wait_closed(2.0), "a 129th connection stayed open")
+            self.assertEqual(clients[64].read(1, 0x5002, 2), V230)
+            clients.pop(0).close()
+            deadline = time.monotonic() + 2.0
+            while True:  # the server sees the close when it next reads that socket
+                with e2e.TcpModbus(self.port) as fresh:
+                    try:
+                        self.assertEqual(fresh.read(1, 0x5002, 2), V230)
+                        break
+                    except (e2e.Closed, e2e.NoReply):
+                        self.assertLess(time.monotonic(), deadline, "the freed place")
+                        time.sleep(0.05)
+        finally:
+            for c in clients:
+                c.close()
 
     def test_tcp_pipelined_and_byte_by_byte(self):
         with e2e.TcpModbus(self.port) as c:
@@ -363,6 +406,30 @@ class BadInputTest(unittest.TestCase):
             self.assertEqual((after["bus"] - before["bus"]) & 0xFFFF, 3 + 9 + 3)
 
     # --- RTU over TCP ---
+
+    # BUG (RTU over TCP resynchronisation): one stray byte before a request desynchronises
+    # the connection for good. `FF` + `01 03 50 0C 00 06 14 CB`: `FF 01` reads as a request of
+    # FC01 (fixed length 8), whose CRC fails, so `FF 01 03 50 0C 00 06 14` is dropped by its
+    # length and `CB` is left; every later `01 03 50 0C 00 06 14 CB` (the EVC04 poll) then forms
+    # `CB 01 03 50 0C 00 06 14`, again an FC01 frame with a bad CRC, and so on: that connection
+    # never answers again (the same with a leading `00`). The framer follows its documented
+    # rule ("a fixed-length frame with a bad CRC is dropped by its length"), but a request/reply
+    # client never recovers; dropping one byte and searching again after a bad CRC would
+    # answer from the first good frame on. Remove the marker when fixed.
+    @unittest.expectedFailure
+    def test_rtu_over_tcp_recovers_after_a_stray_byte(self):
+        poll = e2e.unhex("01 03 50 0C 00 06 14 CB")
+        with e2e.RtuOverTcp(self.rtu_tcp_port) as c:
+            c.write(b"\xFF")
+            answered = []
+            for _ in range(4):
+                c.write(poll)
+                try:
+                    answered.append(c.read_frame(timeout=0.3))
+                except e2e.NoReply:
+                    answered.append(None)
+            self.assertIsNotNone(answered[-1], "the 4th poll after one stray byte: no reply "
+                                 f"(replies: {[e2e.hexs(a) if a else None for a in answered]})")
 
     def test_rtu_over_tcp_cut_anywhere(self):
         frames = [
