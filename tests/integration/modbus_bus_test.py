@@ -5,14 +5,16 @@
   (9600 8E1) and one Modbus TCP port: each ID answers with its own serial and info block; ID 4
   gets nothing (RTU: silence for 200 ms; TCP: no reply, the connection stays open and the next
   request on it is answered); a broadcast FC06 (address 0) to the LCD cycle time 0x4010 changes
-  all three and is never answered, on RTU and on TCP; a broadcast read is ignored; a baud-rate
+  all three and is never answered, on RTU and on TCP, a refused one changes nothing; a broadcast
+  read is ignored; a baud-rate
   write to one meter of the shared line makes it deaf there (the line keeps its settings) while
   it still answers over TCP.
 - One meter: an ID write over RTU (`01 06 40 03 00 0A EC 0D`) is answered from ID 1, and the
   next request must use ID 10 (RTU and TCP); a baud-rate write (4800) and a parity write (none)
   over the pty are answered at the old settings, the line follows the meter (the pty's termios),
   and the meter answers at its new ID/settings; after a restart on the same state (no baud or
-  parity in the spec) the start line shows 4800 8N1 and the meter answers there.
+  parity in the spec) the start line shows 4800 8N1 and the meter answers there. A broadcast
+  baud write switches the line at once. Two --modbus-tcp ports serve the same meter.
 
 Environment: PRO380_BINARY. Python 3 standard library only.
 """
@@ -115,6 +117,12 @@ class BusTest(unittest.TestCase):
             for unit in SERIALS:
                 self.assertEqual(tcp.read(unit, 0x4010, 1), [0x0015], f"ID {unit} after TCP")
                 self.assertEqual(rtu.read(unit, 0x4010, 1), [0x0015], f"ID {unit} after TCP")
+
+            # A refused broadcast (0x31 is not BCD 1..30) changes nothing and is not answered.
+            rtu.write(e2e.rtu_frame(0, e2e.write_pdu(0x4010, 0x0031)))
+            self.assertEqual(rtu.expect_silence(SILENCE_S), b"", "a refused broadcast")
+            for unit in SERIALS:
+                self.assertEqual(rtu.read(unit, 0x4010, 1), [0x0015], f"ID {unit}")
 
             # A baud-rate write to meter 2: answered at the old settings; the shared line keeps
             # 9600 8E1, so meter 2 no longer hears it, while 1 and 3 do; over TCP it answers.
@@ -236,6 +244,31 @@ class BusTest(unittest.TestCase):
             self.assertEqual(rtu.read(1, 0x4002, 1), [0x2007])
             self.assertEqual(rtu.read(1, 0x4000, 2), [0, 1])
         self.assertEqual(meter.stop(), 0, meter.output())
+
+    def test_broadcast_baud_write_switches_the_line_at_once(self):
+        """A broadcast write of the baud rate (no reply) switches a one-meter line at once."""
+        pty = os.path.join(self.work, "meter.tty")
+        meter = self.start_single(pty)
+        with e2e.RtuPty(pty) as rtu:
+            rtu.write(e2e.rtu_frame(0, e2e.write_pdu(0x4004, 2400)))
+            self.assertEqual(rtu.expect_silence(SILENCE_S), b"", "a broadcast was answered")
+            self.assertEqual(self.line_speed(rtu), termios.B2400)
+            self.assertEqual(rtu.read(1, 0x4004, 1), [2400])
+        with e2e.TcpModbus(meter.tcp_ports[0]) as tcp:
+            self.assertEqual(tcp.read(1, 0x4004, 1), [2400])
+
+    def test_two_tcp_ports(self):
+        """--modbus-tcp is repeatable: two ports (each :0 gets its own), one meter behind both."""
+        meter = self.start(["--modbus-tcp", "127.0.0.1:0", "--modbus-tcp", "127.0.0.1:0"],
+                           expect_tcp=2)
+        a, b = meter.tcp_ports
+        self.assertNotEqual(a, b)
+        with e2e.TcpModbus(a) as ta, e2e.TcpModbus(b) as tb:
+            wait_for_230v(lambda: tb.read(1, 0x5002, 2))
+            self.assertEqual(ta.read(1, 0x4000, 2), [0, 1])
+            frame = e2e.write_pdu(0x4010, 0x0030)
+            self.assertEqual(ta.request(1, frame), frame)
+            self.assertEqual(tb.read(1, 0x4010, 1), [0x0030])
 
     def test_line_settings_after_restart(self):
         pty = os.path.join(self.work, "meter.tty")
