@@ -2,7 +2,8 @@
 """Every real client's request pattern (pro380-protocols.md §2), replayed against `pro380 run`.
 
 One meter (`--source const:P1=5000,P2=5000,P3=-12000`, serial 00000001, ID 1, `--response-delay
-5ms`) serves Modbus TCP and an RTU pty line (9600 8E1); each pattern is replayed on both, with
+5ms`) serves Modbus TCP and an RTU pty line (9600 8E1); each pattern is replayed on both (and,
+except the timed EVC04 and Tasmota polls, through --rtu-over-tcp as a gateway would), with
 the exact request bytes where §2 gives them (CRC-16/Modbus computed here and checked against §2's
 frames), and every reply is checked: length, CRC (RTU) or MBAP header (TCP), byte count, and the
 words the meter's state implies (modbus_e2e.expected_static_words; energies by their relations,
@@ -13,7 +14,8 @@ Victron dbus-modbus-client (probe 0x1010 answers 0x0102 — a genuine PRO380, wh
 ignores: it accepts only Solar-Log's 0x2007 — info and data blocks, within its 100 ms timeout),
 OpenEMS, Inepro's library (bus scan 1..32, identity reads incl. 0x4025 = exception 02 as
 docs/registers/modbus.md says, polling groups, FC06 writes with read-back), nymea, Tasmota (27
-two-register reads at 100 ms), Home Assistant inepro380, hubmartin, evcc/mbmd, SmartEVSE. No §2
+two-register reads at 100 ms), Home Assistant inepro380, hubmartin, evcc/mbmd, SmartEVSE, and the
+old-map addresses of liborw/pro380-mod's first version (S24) against their new twins. No §2
 client reads with FC04 (only S6's spreadsheet labels read-only registers "input/04"); the block
 patterns are replayed with FC04 too, since the map serves FC03 and FC04 alike.
 
@@ -69,6 +71,7 @@ BLOCK_PATTERNS = [
     ("bmw wallbox gen4", [(0x500C, 2), (0x5000, 2), (0x500E, 2), (0x5010, 2), (0x5012, 2)]),
 ]
 TRANSPORTS = ("tcp", "rtu")
+ALL_TRANSPORTS = TRANSPORTS + ("rtu-tcp",)  # RTU frames through a TCP gateway (S23's USR DR134)
 
 
 class ClientPatternsTest(unittest.TestCase):
@@ -78,10 +81,12 @@ class ClientPatternsTest(unittest.TestCase):
         cls.pty = os.path.join(cls.work, "meter.tty")
         cls.t0 = time.monotonic()
         cls.meter = e2e.Pro380(cls.work, ["--modbus-tcp", "127.0.0.1:0", "--modbus-rtu",
-                                          f"pty:{cls.pty}:9600:E", "--response-delay", "5ms"],
-                               expect_tcp=1, expect_rtu=1)
+                                          f"pty:{cls.pty}:9600:E", "--response-delay", "5ms",
+                                          "--rtu-over-tcp", "127.0.0.1:0"],
+                               expect_tcp=1, expect_rtu=1, expect_rtu_tcp=1)
         try:
             cls.port = cls.meter.tcp_ports[0]
+            cls.rtu_tcp_port = cls.meter.rtu_tcp_ports[0]
             found = re.search(r"power-down count (\d+)", "\n".join(cls.meter.start_lines))
             cls.expected = e2e.expected_static_words(power_down_count=int(found.group(1)))
             cls._wait_for_measurements()
@@ -122,6 +127,8 @@ class ClientPatternsTest(unittest.TestCase):
     def client(self, transport):
         if transport == "tcp":
             return e2e.TcpModbus(self.port)
+        if transport == "rtu-tcp":
+            return e2e.RtuOverTcp(self.rtu_tcp_port)
         return e2e.RtuPty(self.pty)
 
     def exchange(self, client, transport, frame, timeout=e2e.REPLY_TIMEOUT_S):
@@ -198,7 +205,7 @@ class ClientPatternsTest(unittest.TestCase):
         poll = e2e.unhex(BMW_POLL)
         expected = e2e.rtu_frame(1, bytes([3, 4]) + bytes.fromhex(
             "%04X%04X" % tuple(e2e.f32_words(21.74))))
-        for transport in TRANSPORTS:
+        for transport in ALL_TRANSPORTS:
             with self.subTest(transport=transport), self.client(transport) as c:
                 for _ in range(3):
                     self.assertEqual(self.exchange(c, transport, poll), expected)
@@ -209,7 +216,7 @@ class ClientPatternsTest(unittest.TestCase):
         within the driver's 100 ms timeout, three update ticks of 100 ms."""
         probe = e2e.unhex(VICTRON_PROBE)
         expected_probe = e2e.rtu_frame(1, bytes([3, 2, 0x01, 0x02]))
-        for transport in TRANSPORTS:
+        for transport in ALL_TRANSPORTS:
             with self.subTest(transport=transport), self.client(transport) as c:
                 self.assertEqual(self.exchange(c, transport, probe), expected_probe)
                 info = [self.read_and_check(c, transport, a, n, 3, "victron info")
@@ -228,16 +235,16 @@ class ClientPatternsTest(unittest.TestCase):
         """Bus scan of IDs 1..32 (identity reads): only ID 1 answers; 0x4025 (product code,
         not in the PRO380 map) is exception 02, `01 83 02 C0 F1`, which the library tolerates;
         then FC06 config writes verified by reading back, as the library does."""
-        for transport in TRANSPORTS:
+        for transport in ALL_TRANSPORTS:
             with self.subTest(transport=transport), self.client(transport) as c:
                 for unit in range(2, 33):
                     frame = e2e.rtu_frame(unit, e2e.read_pdu(0x4000, 2))
                     if transport == "tcp":
                         c.send(c.adu(unit, frame[1:-2]))
-                        self.assertFalse(c.expect_nothing(0.08), f"ID {unit}: closed")
+                        self.assertFalse(c.expect_nothing(0.05), f"ID {unit}: closed")
                     else:
                         c.write(frame)
-                        self.assertEqual(c.expect_silence(0.08), b"", f"ID {unit} answered")
+                        self.assertEqual(c.expect_silence(0.05), b"", f"ID {unit} answered")
                 serial = self.read_and_check(c, transport, 0x4000, 2, 3, "inepro scan")
                 self.assertEqual(serial, [0x0000, 0x0001])
                 code = self.read_and_check(c, transport, 0x4002, 1, 3, "inepro scan")
@@ -270,7 +277,7 @@ class ClientPatternsTest(unittest.TestCase):
     def test_hubmartin_loop(self):
         """0x5000x0x32, 0x6000x0x3C, 0x6048x1 in a ~1 s loop (two rounds), with the computed
         frames of §2.2 where it gives them."""
-        for transport in TRANSPORTS:
+        for transport in ALL_TRANSPORTS:
             with self.subTest(transport=transport), self.client(transport) as c:
                 for _ in range(2):
                     start = time.monotonic()
@@ -288,7 +295,7 @@ class ClientPatternsTest(unittest.TestCase):
         frames = {0x4000: "01 03 40 00 00 20 51 D2", 0x5000: "01 03 50 00 00 32 D5 1F",
                   0x6000: "01 03 60 00 00 4B 1B FD"}
         counts = {0x4000: 32, 0x5000: 50, 0x6000: 75}
-        for transport in TRANSPORTS:
+        for transport in ALL_TRANSPORTS:
             with self.subTest(transport=transport), self.client(transport) as c:
                 for addr, text in frames.items():
                     reply = self.exchange(c, transport, e2e.unhex(text))
@@ -299,10 +306,26 @@ class ClientPatternsTest(unittest.TestCase):
                     if addr != 0x6000:  # the energies may have grown in between
                         self.assertEqual(fc4, words, "FC04 serves what FC03 does")
 
+    def test_old_map_reads_of_liborw_first_commit(self):
+        """S24's first version read the old (V1.x) addresses; each answers its new twin's words
+        (docs/registers/modbus.md, "The old map")."""
+        twins = [(0x1000, 2, 0x4000), (0x1010, 1, 0x4002), (0x1018, 1, 0x4003),
+                 (0x1020, 1, 0x4004), (0x1050, 2, 0x4005), (0x1054, 2, 0x4007),
+                 (0x1058, 2, 0x4009), (0x1060, 1, 0x400B), (0x1062, 1, 0x400C),
+                 (0x2080, 2, 0x5012), (0x2008, 2, 0x5002), (0x2068, 2, 0x500C),
+                 (0x2070, 2, 0x5010), (0x20E0, 2, 0x502A)]
+        for transport in ALL_TRANSPORTS:
+            with self.subTest(transport=transport), self.client(transport) as c:
+                for old, count, new in twins:
+                    words = e2e.words_of_read_reply(self.exchange(
+                        c, transport, e2e.rtu_frame(1, e2e.read_pdu(old, count)))[1:-2], 3, count)
+                    self.assertEqual(words, [self.expected[new + i] for i in range(count)],
+                                     f"0x{old:04X} (twin of 0x{new:04X})")
+
     def test_block_patterns(self):
         """The other clients' reads (Victron, OpenEMS, Inepro library groups, nymea, HA, evcc/
         mbmd, SmartEVSE, BMW), each with FC03 and FC04, on both transports."""
-        for transport in TRANSPORTS:
+        for transport in ALL_TRANSPORTS:
             with self.client(transport) as c:
                 for name, reads in BLOCK_PATTERNS:
                     for fc in (3, 4):
