@@ -96,7 +96,13 @@ class Connection final : public TcpConnection, public std::enable_shared_from_th
           if (self->closed_) return;
           if (ec) {
             if (auto server = self->server_.lock()) ++server->counters.closed_by_peer;
-            self->Shutdown();
+            // A client that half-closes after its requests (nc -N) still gets every reply:
+            // end of stream ends the connection once the queued replies are written.
+            if (ec == asio::error::eof && !self->queue_.empty()) {
+              self->closing_ = true;
+            } else {
+              self->Shutdown();
+            }
             return;
           }
           self->ArmIdleTimer();

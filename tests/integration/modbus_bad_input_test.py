@@ -30,9 +30,8 @@ communication errors, 0x000D exception errors):
 - another address, a broadcast read: silence (a good bus message, no error); illegal function,
   quantity 0 / 126, an unmapped address: the documented exceptions.
 RTU over TCP: a stream of requests (with a bad-CRC frame and one for another address among them)
-cut at every byte boundary, and fed in chunks of 1..7 bytes, is answered identically. One stray
-byte before a request desynchronises the connection for good: a bug, the test is marked as an
-expected failure (see the comment at test_rtu_over_tcp_recovers_after_a_stray_byte).
+cut at every byte boundary, and fed in chunks of 1..7 bytes, is answered identically; a stray
+byte before a request costs only itself.
 
 Environment: PRO380_BINARY. Python 3 standard library only.
 """
@@ -201,16 +200,8 @@ class BadInputTest(unittest.TestCase):
             self.assertEqual(c.recv_adu(), (0x0101, 1, bytes([3, 4, 0, 0, 0, 1])))
             self.assertTrue(c.wait_closed(2.0))
 
-    # BUG (replies lost on a half-close): when the client shuts its sending side after
-    # pipelined requests, the server's read sees EOF and TcpConnection shuts the socket down at
-    # once (tcp_server.cc, Read(): any error, EOF included, calls Shutdown()), dropping the
-    # replies still queued: 2000 requests `00 00..07 CF 00 00 00 06 01 03 60 00 00 4B` sent at
-    # once, then shutdown(SHUT_WR): a handful of the 2000 replies (159 bytes each) arrive before
-    # the close (seen: 7; with 50 requests: 2, or all of them, depending on timing). The same on
-    # --rtu-over-tcp (3 x `01 03 40 00 00 02 D1 CB`, then SHUT_WR: 2 replies).
-    # EOF from the peer should end the connection like Close() does: after the queue is
-    # written. Remove the marker when fixed.
-    @unittest.expectedFailure
+    # Was a bug (found here): on the client's half-close the server shut the socket at once and
+    # dropped the replies still queued. End of stream now ends the connection after the queue.
     def test_tcp_half_close_after_pipelined_requests(self):
         n = 2000
         with e2e.TcpModbus(self.port, timeout=3.0) as c:
@@ -444,16 +435,9 @@ class BadInputTest(unittest.TestCase):
 
     # --- RTU over TCP ---
 
-    # BUG (RTU over TCP resynchronisation): one stray byte before a request desynchronises
-    # the connection for good. `FF` + `01 03 50 0C 00 06 14 CB`: `FF 01` reads as a request of
-    # FC01 (fixed length 8), whose CRC fails, so `FF 01 03 50 0C 00 06 14` is dropped by its
-    # length and `CB` is left; every later `01 03 50 0C 00 06 14 CB` (the EVC04 poll) then forms
-    # `CB 01 03 50 0C 00 06 14`, again an FC01 frame with a bad CRC, and so on: that connection
-    # never answers again (the same with a leading `00`). The framer follows its documented
-    # rule ("a fixed-length frame with a bad CRC is dropped by its length"), but a request/reply
-    # client never recovers; dropping one byte and searching again after a bad CRC would
-    # answer from the first good frame on. Remove the marker when fixed.
-    @unittest.expectedFailure
+    # Was a bug (found here): one stray byte before a request desynchronised the connection for
+    # good (`FF 01` read as an FC01 request whose CRC failed, dropped by its length, leaving the
+    # poll's last byte in front of the next one). A failed candidate now costs one byte.
     def test_rtu_over_tcp_recovers_after_a_stray_byte(self):
         poll = e2e.unhex("01 03 50 0C 00 06 14 CB")
         with e2e.RtuOverTcp(self.rtu_tcp_port) as c:

@@ -1,15 +1,19 @@
 // RTU over TCP: RTU frames (address, PDU, CRC) carried in a TCP byte stream, as serial-to-
 // Ethernet gateways forward them. TCP keeps no silences, so t1.5/t3.5 cannot delimit frames;
-// this framer delimits requests by the length their function code implies instead:
-// - FC01..06: 8 bytes; FC0F, FC10: 9 + the byte count at offset 6.
-// - any other function code (FC08 included, whose length the sub-function decides): the
-//   shortest prefix of at least 4 bytes whose CRC checks, up to 256 bytes.
-// A fixed-length frame with a wrong CRC is dropped (its length is known). A byte followed by
-// function code 0 or 128..255 cannot start a request and is dropped at once; when no prefix of
-// 256 bytes checks, the first byte is dropped and the search starts again (resynchronisation).
-// The rules depend only on the bytes, never on how TCP cut them. TCP does not corrupt bytes, so
-// noise is rare; noise that looks like a request of an unknown function code holds the stream
-// until 256 bytes are pending. Server side only: responses have other lengths.
+// this framer delimits requests by the length their function code implies instead
+// (application protocol §6):
+// - FC01..06: 8 bytes; FC07, 0B, 0C, 11: 4 bytes; FC08: 8 bytes, except sub-function 0x0000
+//   (return query data, any length): the shortest prefix of at least 4 bytes whose CRC checks,
+//   up to 256 bytes;
+// - FC0F, FC10: 9 + the byte count at offset 6, when the byte count agrees with the quantity
+//   (FC10: 2 × quantity, 1..123; FC0F: quantity / 8 rounded up, 1..1968).
+// Any other function code, and a multiple write whose header disagrees with itself, cannot start
+// a request: that byte is noise and is dropped at once. A candidate frame whose CRC fails is not
+// a frame either: one byte is dropped and the search goes on, so a stray byte before a request
+// costs nothing but itself (one kCrc is reported per run of failed candidates). The rules depend
+// only on the bytes, never on how TCP cut them. Requests of function codes without a delimitable
+// format get no reply here (on RTU and TCP they get exception 01). Server side only: responses
+// have other lengths.
 //
 // Thread safety: none; one framer per TCP connection.
 #ifndef PRO380_PROTOCOL_MODBUS_RTU_STREAM_FRAMER_H_
@@ -28,8 +32,8 @@ namespace pro380::modbus {
 struct RtuStreamFramerCounters {
   uint64_t bytes = 0;          // every byte fed
   uint64_t frames = 0;         // good frames delivered
-  uint64_t crc_errors = 0;     // fixed-length frames dropped for their CRC
-  uint64_t skipped_bytes = 0;  // bytes dropped while resynchronising
+  uint64_t crc_errors = 0;     // runs of candidate frames whose CRC failed (one per damage)
+  uint64_t skipped_bytes = 0;  // bytes dropped as noise or while resynchronising
 };
 
 class RtuStreamFramer {
@@ -52,7 +56,8 @@ class RtuStreamFramer {
   static Boundary FindBoundary(std::span<const uint8_t> pending);
 
   std::vector<uint8_t> buffer_;
-  std::size_t consumed_ = 0;  // bytes of buffer_ already taken (compacted on Feed)
+  std::size_t consumed_ = 0;      // bytes of buffer_ already taken (compacted on Feed)
+  bool resynchronising_ = false;  // a candidate failed its CRC and no good frame followed yet
   RtuStreamFramerCounters counters_;
 };
 
