@@ -59,9 +59,14 @@ class BadInputTest(unittest.TestCase):
     def setUpClass(cls):
         cls.work = tempfile.mkdtemp(prefix="pro380-bad-")
         cls.pty = os.path.join(cls.work, "meter.tty")
-        cls.meter = e2e.Pro380(cls.work, ["--modbus-tcp", "127.0.0.1:0", "--rtu-over-tcp",
-                                          "127.0.0.1:0", "--modbus-rtu", f"pty:{cls.pty}:9600:E"],
-                               expect_tcp=1, expect_rtu_tcp=1, expect_rtu=1)
+        try:  # a start that fails leaves no directory behind
+            cls.meter = e2e.Pro380(
+                cls.work, ["--modbus-tcp", "127.0.0.1:0", "--rtu-over-tcp", "127.0.0.1:0",
+                           "--modbus-rtu", f"pty:{cls.pty}:9600:E"],
+                expect_tcp=1, expect_rtu_tcp=1, expect_rtu=1)
+        except BaseException:
+            shutil.rmtree(cls.work, ignore_errors=True)
+            raise
         try:
             cls.port = cls.meter.tcp_ports[0]
             found = re.search(r"power-down count (\d+)", "\n".join(cls.meter.start_lines))

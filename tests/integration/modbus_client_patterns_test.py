@@ -80,10 +80,14 @@ class ClientPatternsTest(unittest.TestCase):
         cls.work = tempfile.mkdtemp(prefix="pro380-patterns-")
         cls.pty = os.path.join(cls.work, "meter.tty")
         cls.t0 = time.monotonic()
-        cls.meter = e2e.Pro380(cls.work, ["--modbus-tcp", "127.0.0.1:0", "--modbus-rtu",
-                                          f"pty:{cls.pty}:9600:E", "--response-delay", "5ms",
-                                          "--rtu-over-tcp", "127.0.0.1:0"],
-                               expect_tcp=1, expect_rtu=1, expect_rtu_tcp=1)
+        try:  # a start that fails leaves no directory behind
+            cls.meter = e2e.Pro380(cls.work, ["--modbus-tcp", "127.0.0.1:0", "--modbus-rtu",
+                                              f"pty:{cls.pty}:9600:E", "--response-delay", "5ms",
+                                              "--rtu-over-tcp", "127.0.0.1:0"],
+                                   expect_tcp=1, expect_rtu=1, expect_rtu_tcp=1)
+        except BaseException:
+            shutil.rmtree(cls.work, ignore_errors=True)
+            raise
         try:
             cls.port = cls.meter.tcp_ports[0]
             cls.rtu_tcp_port = cls.meter.rtu_tcp_ports[0]
