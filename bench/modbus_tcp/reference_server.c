@@ -70,7 +70,8 @@ static void SetFloat(modbus_mapping_t* blocks[], int addr, float value) {
 }
 
 /* The words of a direct PRO380-Mod with the default settings, fed L1 +5 kW, L2 +5 kW, L3 -12 kW
- * at 230 V, 50 Hz, no reactive power (values rounded to the map's resolution). */
+ * at 230 V, 50 Hz, no reactive power: every word of the info and measurement blocks as pro380
+ * serves them for that load (compared word by word), the energies left at zero. */
 static void FillMeterWords(modbus_mapping_t* blocks[]) {
   SetWord(blocks, 0x4000, 0x2209); /* serial 22091039, bcd32 */
   SetWord(blocks, 0x4001, 0x1039);
@@ -89,6 +90,10 @@ static void FillMeterWords(modbus_mapping_t* blocks[]) {
   SetWord(blocks, 0x4013, 0x3246);
   SetWord(blocks, 0x4014, 0x3352);
   SetWord(blocks, 0x4016, 1); /* power-down counter */
+  SetWord(blocks, 0x4017, 2); /* quadrants: total II (P < 0), L1 I, L2 I, L3 II */
+  SetWord(blocks, 0x4018, 1);
+  SetWord(blocks, 0x4019, 1);
+  SetWord(blocks, 0x401A, 2);
   SetWord(blocks, 0x401B, 0x0D01);
   SetWord(blocks, 0x401C, 0x2D35); /* checksum */
   SetWord(blocks, 0x401D, 0x0011);
@@ -96,17 +101,18 @@ static void FillMeterWords(modbus_mapping_t* blocks[]) {
   SetWord(blocks, 0x401F, 5);      /* CT mode */
 
   static const float kPower[3] = {5.0f, 5.0f, -12.0f};
+  static const float kCurrent[3] = {21.74f, 21.74f, -52.17f}; /* S / U to 0.01 A, signed like P */
   for (int phase = 0; phase < 3; ++phase) {
     SetFloat(blocks, 0x5002 + 2 * phase, 230.0f);
-    SetFloat(blocks, 0x500C + 2 * phase, kPower[phase] * 1000.0f / 230.0f);
+    SetFloat(blocks, 0x500C + 2 * phase, kCurrent[phase]);
     SetFloat(blocks, 0x5014 + 2 * phase, kPower[phase]);
     SetFloat(blocks, 0x5024 + 2 * phase, kPower[phase] < 0 ? -kPower[phase] : kPower[phase]);
-    SetFloat(blocks, 0x502C + 2 * phase, kPower[phase] < 0 ? -1.0f : 1.0f);
+    SetFloat(blocks, 0x502C + 2 * phase, 1.0f);
   }
   SetFloat(blocks, 0x5008, 50.0f);
   SetFloat(blocks, 0x5012, -2.0f);
   SetFloat(blocks, 0x5022, 22.0f);
-  SetFloat(blocks, 0x502A, -0.09f);
+  SetFloat(blocks, 0x502A, -1.0f);
   SetWord(blocks, 0x6048, 1); /* tariff T1 */
 }
 
