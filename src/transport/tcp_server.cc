@@ -52,7 +52,10 @@ class Connection final : public TcpConnection, public std::enable_shared_from_th
     handler_ = std::move(handler);
     std::error_code ignored;
     socket_.set_option(tcp::no_delay(true), ignored);  // one reply is one small segment
-    ArmIdleTimer();
+    last_activity_ = std::chrono::steady_clock::now();
+    if (auto owner = server_.lock(); owner && owner->options.idle_timeout > Duration::zero()) {
+      WaitIdle(last_activity_ + owner->options.idle_timeout);
+    }
     Read();
   }
 
@@ -105,7 +108,7 @@ class Connection final : public TcpConnection, public std::enable_shared_from_th
             }
             return;
           }
-          self->ArmIdleTimer();
+          self->last_activity_ = std::chrono::steady_clock::now();
           if (!self->closing_) {
             self->handler_->OnReceive({self->buffer_.data(), n}, MonotonicNow());
           }
@@ -134,13 +137,20 @@ class Connection final : public TcpConnection, public std::enable_shared_from_th
                       });
   }
 
-  void ArmIdleTimer() {
-    auto owner = server_.lock();
-    if (!owner || owner->options.idle_timeout <= Duration::zero()) return;
-    idle_timer_.expires_after(owner->options.idle_timeout);
+  // The idle timer is not re-armed per request (a timer change costs a system call when it
+  // moves the earliest deadline): when it fires it looks at the last activity and sleeps on.
+  void WaitIdle(std::chrono::steady_clock::time_point deadline) {
+    idle_timer_.expires_at(deadline);
     idle_timer_.async_wait([self = shared_from_this()](std::error_code ec) {
-      if (ec || self->closed_) return;  // re-armed or closed
-      if (auto server = self->server_.lock()) ++server->counters.closed_idle;
+      if (ec || self->closed_) return;
+      auto owner = self->server_.lock();
+      if (!owner) return;
+      const auto idle_until = self->last_activity_ + owner->options.idle_timeout;
+      if (std::chrono::steady_clock::now() < idle_until) {
+        self->WaitIdle(idle_until);
+        return;
+      }
+      ++owner->counters.closed_idle;
       self->Shutdown();
     });
   }
@@ -149,6 +159,7 @@ class Connection final : public TcpConnection, public std::enable_shared_from_th
   asio::steady_timer idle_timer_;
   std::weak_ptr<TcpServer::Impl> server_;
   std::string peer_;
+  std::chrono::steady_clock::time_point last_activity_;  // the last bytes received
   std::unique_ptr<StreamHandler> handler_;
   std::array<uint8_t, 4096> buffer_{};
   std::deque<std::vector<uint8_t>> queue_;
