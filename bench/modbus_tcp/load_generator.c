@@ -6,7 +6,8 @@
  * CONNECTIONS threads, each with its own connection (one modbus_t), send FC03 requests back to
  * back for SECONDS: each waits for its reply before the next (what a polling client does), so
  * the rate is bounded by the round trip and the server's work per request. MODE "block5000"
- * (default) reads 0x5000 x 50 every time; "alternate" cycles 0x4000 x 32, 0x5000 x 50 and
+ * (default) reads 0x5000 x 50 every time; "regs12" 0x5000 x 12 (the issue's FC03 12-register
+ * reads); "alternate" cycles 0x4000 x 32, 0x5000 x 50 and
  * 0x6000 x 75, the three blocks a full poll reads (§2.2). UNIT defaults to 1.
  *
  * All threads connect first and start together; the time of each request (send to reply
@@ -35,6 +36,7 @@ typedef struct {
 } Block;
 
 static const Block kBlock5000[] = {{0x5000, 50}};
+static const Block kRegs12[] = {{0x5000, 12}};  // the load: FC03 12-register reads
 static const Block kAlternate[] = {{0x4000, 32}, {0x5000, 50}, {0x6000, 75}};
 
 typedef struct {
@@ -140,8 +142,9 @@ int main(int argc, char** argv) {
   const char* mode = argc >= 6 ? argv[5] : "block5000";
   const int unit = argc >= 7 ? atoi(argv[6]) : 1;
   const int alternate = strcmp(mode, "alternate") == 0;
+  const int regs12 = strcmp(mode, "regs12") == 0;
   if (connections < 1 || connections > kMaxConnections || !(seconds > 0 && seconds <= 3600) ||
-      (!alternate && strcmp(mode, "block5000") != 0) || unit < 0 || unit > 255) {
+      (!alternate && !regs12 && strcmp(mode, "block5000") != 0) || unit < 0 || unit > 255) {
     fprintf(stderr, "load_generator: bad arguments\n");
     return 2;
   }
@@ -154,7 +157,9 @@ int main(int argc, char** argv) {
     workers[i] = (Worker){.host = argv[1],
                           .port = atoi(argv[2]),
                           .unit = unit,
-                          .blocks = alternate ? kAlternate : kBlock5000,
+                          .blocks = alternate ? kAlternate
+                                    : regs12  ? kRegs12
+                                              : kBlock5000,
                           .block_count = alternate ? 3 : 1,
                           .seconds = seconds,
                           .start = &start};

@@ -14,7 +14,7 @@ small gateway; `nproc` and the load average are printed with the figures, since 
 the machine moves them (the medians of alternating runs are what to compare).
 
 Usage: run_bench.py [--build-dir build] [--seconds 2] [--connections 1,4] [--repetitions 9]
-                    [--mode block5000|alternate] [--json FILE]
+                    [--mode regs12|block5000|alternate] [--json FILE]
 Exit status: 0 when every run completed (whether or not the goals are met: a benchmark is not a
 test), 1 when a server or a run failed. Both servers are stopped with SIGTERM by their PIDs.
 """
@@ -113,7 +113,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=2.0)
     parser.add_argument("--connections", default="1,4")
     parser.add_argument("--repetitions", type=int, default=9)
-    parser.add_argument("--mode", default="block5000", choices=("block5000", "alternate"))
+    parser.add_argument("--mode", default="regs12", choices=("regs12", "block5000", "alternate"))
     parser.add_argument("--json", help="also write the runs as JSON to this file")
     args = parser.parse_args()
     build = os.path.abspath(args.build_dir)
@@ -173,7 +173,7 @@ def main():
                 server.stop()
 
     load_avg = os.getloadavg()
-    print(f"\nModbus TCP, FC03 {'0x5000 x 50' if args.mode == 'block5000' else 'three blocks'}, "
+    print(f"\nModbus TCP, FC03 { {'regs12': '0x5000 x 12', 'block5000': '0x5000 x 50'}.get(args.mode, 'three blocks') }, "
           f"{args.seconds:g} s per run, closed loop; nproc {os.cpu_count()}, load average "
           f"{load_avg[0]:.2f}")
     print(f"{'run':>3} {'server':<10} {'conns':>5} {'req/s':>10} {'p50 us':>8} {'p99 us':>8} "
