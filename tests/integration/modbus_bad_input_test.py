@@ -87,12 +87,7 @@ class BadInputTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            code = cls.meter.stop()
-            if code != 0:
-                raise AssertionError(f"pro380 exited {code}:\n{cls.meter.output()}")
-        finally:
-            shutil.rmtree(cls.work, ignore_errors=True)
+        e2e.stop_and_remove(cls.meter, cls.work)
 
     def setUp(self):
         self.assertTrue(self.meter.alive(), self.meter.output())

@@ -102,12 +102,7 @@ class ClientPatternsTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            code = cls.meter.stop()
-            if code != 0:
-                raise AssertionError(f"pro380 exited {code}:\n{cls.meter.output()}")
-        finally:
-            shutil.rmtree(cls.work, ignore_errors=True)
+        e2e.stop_and_remove(cls.meter, cls.work)
 
     @classmethod
     def _wait_for_measurements(cls):

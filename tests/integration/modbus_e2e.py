@@ -18,6 +18,7 @@ import os
 import re
 import select
 import signal
+import shutil
 import socket
 import struct
 import subprocess
@@ -197,25 +198,44 @@ class Pro380:
         return self.process.returncode
 
 
+def stop_and_remove(meter, work):
+    """A test class's teardown: stop `meter` (it must exit 0) and remove its directory."""
+    try:
+        code = meter.stop()
+        if code != 0:
+            raise AssertionError(f"pro380 exited {code}:\n{meter.output()}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 # --- Clients ----------------------------------------------------------------------------------
 
-class TcpModbus:
-    """A Modbus TCP client: MBAP framing checked on every reply."""
-
-    def __init__(self, port, host="127.0.0.1", timeout=REPLY_TIMEOUT_S):
-        self.sock = socket.create_connection((host, port), timeout=timeout)
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.timeout = timeout
-        self.tid = 0x0100
-
-    def close(self):
-        self.sock.close()
+class _Client:
+    """`with client:` closes it; subclasses define close()."""
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _tcp_connect(host, port, timeout):
+    sock = socket.create_connection((host, port), timeout=timeout)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
+class TcpModbus(_Client):
+    """A Modbus TCP client: MBAP framing checked on every reply."""
+
+    def __init__(self, port, host="127.0.0.1", timeout=REPLY_TIMEOUT_S):
+        self.sock = _tcp_connect(host, port, timeout)
+        self.timeout = timeout
+        self.tid = 0x0100
+
+    def close(self):
+        self.sock.close()
 
     def send(self, data):
         self.sock.sendall(data)
@@ -296,7 +316,7 @@ class TcpModbus:
         return False
 
 
-class _RtuReader:
+class _RtuReader(_Client):
     """Reply reading shared by the pty and RTU over TCP: length from the reply's head."""
 
     def _recv_some(self, timeout):
@@ -365,12 +385,6 @@ class RtuPty(_RtuReader):
     def close(self):
         os.close(self.fd)
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
     def write(self, data):
         """The bytes in one write (one chunk for the server: no inner silence)."""
         view = memoryview(bytes(data))
@@ -407,18 +421,11 @@ class RtuOverTcp(_RtuReader):
     """RTU frames with CRC on a TCP stream (`--rtu-over-tcp`)."""
 
     def __init__(self, port, host="127.0.0.1"):
-        self.sock = socket.create_connection((host, port), timeout=REPLY_TIMEOUT_S)
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sock = _tcp_connect(host, port, REPLY_TIMEOUT_S)
         self.pending = b""
 
     def close(self):
         self.sock.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     def write(self, data):
         self.sock.sendall(bytes(data))
