@@ -214,7 +214,6 @@ int RunRun(const RunArgs& args) {
   // A store that opened but cannot be written (disk full, I/O errors) does not stop the meters:
   // they run from memory and the saver retries (docs/decisions/state.md).
   PeriodicSaver saver(**store, saved);
-  saver.Save(std::move(events));
 
   // Every accepted write is logged and saved at once (after the reply), as the real meter
   // writes its EEPROM; the saver keeps the events of a failed save for the next one.
@@ -242,12 +241,11 @@ int RunRun(const RunArgs& args) {
         });
     units.push_back({m.serial, m.meter.get(), m.settings.get(), m.bank.get()});
   }
+  // The interfaces open before the first save: a port in use or a missing device is a runtime
+  // failure (exit 1) that leaves the store as it was, without a power cycle counted.
   auto modbus = ModbusService::Open(io, plan.interfaces, units);
-  if (!modbus.ok()) {
-    // The meters started (and were saved) but cannot be reached: a runtime failure, exit 1.
-    saver.Save({});
-    return Fail(modbus.status());
-  }
+  if (!modbus.ok()) return Fail(modbus.status());
+  saver.Save(std::move(events));
 
   std::printf("pro380 run: %zu meter(s), source %s, speed %g, state %s (Ctrl-C to stop)\n",
               meters.size(), plan.source.c_str(), plan.speed, (*store)->path().c_str());

@@ -101,6 +101,11 @@ TEST(RunCli, APortInUseIsARuntimeFailureNamingIt) {
   EXPECT_NE(second.err.find("--modbus-tcp: 127.0.0.1:" + port + ": cannot listen"),
             std::string::npos)
       << second.err;
+  // Nothing was written: no power cycle counted for a start that failed.
+  const auto export_b = RunPro380({"state", "export", "--state", dir + "/b"});
+  ASSERT_EQ(export_b.exit_code, 0) << export_b.err;
+  EXPECT_NE(export_b.out.find("\"events\""), std::string::npos) << export_b.out;
+  EXPECT_EQ(export_b.out.find("power_up"), std::string::npos) << export_b.out;
   EXPECT_EQ(first.Stop(SIGTERM), 0);
 }
 
