@@ -37,7 +37,6 @@ Environment: PRO380_BINARY. Python 3 standard library only.
 """
 import os
 import random
-import re
 import shutil
 import socket
 import struct
@@ -57,20 +56,15 @@ V230 = e2e.f32_words(230.0)
 class BadInputTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.work = tempfile.mkdtemp(prefix="pro380-bad-")
+        cls.work, cls.meter = e2e.start_in_new_dir(
+            "pro380-bad-",
+            lambda work: ["--modbus-tcp", "127.0.0.1:0", "--rtu-over-tcp", "127.0.0.1:0",
+                          "--modbus-rtu", f"pty:{os.path.join(work, 'meter.tty')}:9600:E"],
+            expect_tcp=1, expect_rtu_tcp=1, expect_rtu=1)
         cls.pty = os.path.join(cls.work, "meter.tty")
-        try:  # a start that fails leaves no directory behind
-            cls.meter = e2e.Pro380(
-                cls.work, ["--modbus-tcp", "127.0.0.1:0", "--rtu-over-tcp", "127.0.0.1:0",
-                           "--modbus-rtu", f"pty:{cls.pty}:9600:E"],
-                expect_tcp=1, expect_rtu_tcp=1, expect_rtu=1)
-        except BaseException:
-            shutil.rmtree(cls.work, ignore_errors=True)
-            raise
         try:
             cls.port = cls.meter.tcp_ports[0]
-            found = re.search(r"power-down count (\d+)", "\n".join(cls.meter.start_lines))
-            cls.expected = e2e.expected_static_words(power_down_count=int(found.group(1)))
+            cls.expected = e2e.static_words_of(cls.meter)
             cls.rtu_tcp_port = cls.meter.rtu_tcp_ports[0]
             deadline = time.monotonic() + e2e.START_TIMEOUT_S
             while True:

@@ -22,10 +22,8 @@ patterns are replayed with FC04 too, since the map serves FC03 and FC04 alike.
 Environment: PRO380_BINARY. Python 3 standard library only.
 """
 import os
-import re
 import shutil
 import sys
-import tempfile
 import time
 import unittest
 
@@ -77,22 +75,18 @@ ALL_TRANSPORTS = TRANSPORTS + ("rtu-tcp",)  # RTU frames through a TCP gateway (
 class ClientPatternsTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.work = tempfile.mkdtemp(prefix="pro380-patterns-")
-        cls.pty = os.path.join(cls.work, "meter.tty")
         cls.t0 = time.monotonic()
-        try:  # a start that fails leaves no directory behind
-            cls.meter = e2e.Pro380(cls.work, ["--modbus-tcp", "127.0.0.1:0", "--modbus-rtu",
-                                              f"pty:{cls.pty}:9600:E", "--response-delay", "5ms",
-                                              "--rtu-over-tcp", "127.0.0.1:0"],
-                                   expect_tcp=1, expect_rtu=1, expect_rtu_tcp=1)
-        except BaseException:
-            shutil.rmtree(cls.work, ignore_errors=True)
-            raise
+        cls.work, cls.meter = e2e.start_in_new_dir(
+            "pro380-patterns-",
+            lambda work: ["--modbus-tcp", "127.0.0.1:0", "--modbus-rtu",
+                          f"pty:{os.path.join(work, 'meter.tty')}:9600:E", "--response-delay",
+                          "5ms", "--rtu-over-tcp", "127.0.0.1:0"],
+            expect_tcp=1, expect_rtu=1, expect_rtu_tcp=1)
+        cls.pty = os.path.join(cls.work, "meter.tty")
         try:
             cls.port = cls.meter.tcp_ports[0]
             cls.rtu_tcp_port = cls.meter.rtu_tcp_ports[0]
-            found = re.search(r"power-down count (\d+)", "\n".join(cls.meter.start_lines))
-            cls.expected = e2e.expected_static_words(power_down_count=int(found.group(1)))
+            cls.expected = e2e.static_words_of(cls.meter)
             cls._wait_for_measurements()
         except BaseException:
             cls.meter.stop()

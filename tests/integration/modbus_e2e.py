@@ -198,6 +198,23 @@ class Pro380:
         return self.process.returncode
 
 
+def start_in_new_dir(prefix, make_args, **expect):
+    """A pro380 in a fresh temporary directory, as (directory, Pro380); `make_args(directory)`
+    gives its command line. A start that fails leaves no directory behind."""
+    work = tempfile.mkdtemp(prefix=prefix)
+    try:
+        return work, Pro380(work, make_args(work), **expect)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+
+
+def static_words_of(meter):
+    """expected_static_words() for the power-down count `meter` printed at its start."""
+    found = re.search(r"power-down count (\d+)", "\n".join(meter.start_lines))
+    return expected_static_words(power_down_count=int(found.group(1)))
+
+
 def stop_and_remove(meter, work):
     """A test class's teardown: stop `meter` (it must exit 0) and remove its directory."""
     try:
