@@ -12,6 +12,9 @@ packages=(
   # pymodbus.client imports serial_asyncio (a Recommends of python3-pymodbus, which
   # --no-install-recommends leaves out).
   python3-serial-asyncio
+  # Node clients of tests/node (node-mbus builds libmbus natively) and the browser the web
+  # page's tests drive through playwright-core.
+  nodejs chromium
 )
 
 missing=()
@@ -21,14 +24,23 @@ for p in "${packages[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -ne 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  sudo_cmd=()
+  if [ "$(id -u)" -ne 0 ]; then
+    sudo_cmd=(sudo)
+  fi
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-sudo_cmd=()
-if [ "$(id -u)" -ne 0 ]; then
-  sudo_cmd=(sudo)
+# The npm clients, pinned by tests/node/package-lock.json. package.json's allowScripts lets npm run
+# the native builds of node-mbus and @serialport/bindings-cpp. Reinstalled when the lock changes.
+node_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/node"
+stamp="$node_dir/node_modules/.pro380-lock"
+if ! cmp -s "$node_dir/package-lock.json" "$stamp" 2>/dev/null; then
+  echo "install-deps: installing the npm test clients in tests/node"
+  (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$node_dir/package-lock.json" "$stamp"
 fi
-"${sudo_cmd[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
