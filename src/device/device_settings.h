@@ -23,6 +23,15 @@ inline constexpr int kMaxModbusId = 247;
 inline constexpr int kMinLcdCycleTimeS = 1;  // §1.6: "01~30"
 inline constexpr int kMaxLcdCycleTimeS = 30;
 
+// Manual §6.8.1: "bl btn" (a button press lights it), "bl off", "bl on". DO NOT RENUMBER: stored.
+enum class BacklightMode : uint8_t { kButton = 0, kOff = 1, kOn = 2 };
+
+// Page groups that scroll automatically by default (bits of PageGroup, device/lcd_pages.h): the
+// direction page, the active energy totals and the instantaneous values — the pages a reader
+// of a meter cabinet looks for. The real meter's factory selection is not public
+// (docs/display.md).
+inline constexpr uint32_t kDefaultLcdScrollGroups = 0b0'1110'0011;
+
 struct DeviceSettings {
   // The printed serial, 8 decimal digits (0x4000 shows them as hex digits, §1.3). 1 is the
   // app's default `--serial 00000001`; a real meter's is its own (the dump's is 22091039).
@@ -30,10 +39,14 @@ struct DeviceSettings {
   // 0x4002. nullopt: 0x0102 for a direct meter, 0x0103 for a CT meter (S5, S6, observed S3);
   // set e.g. 0x2007 to pose as the Solar-Log OEM twin (§1.9).
   std::optional<uint16_t> meter_code;
-  int modbus_id = 1;               // §1.1: address 1 by default (S1 "01 default", S5, S8)
-  int baud_rate = 9600;            // §1.1: 9600 8E1 (S1, S5, S8, S10)
-  Parity parity = Parity::kEven;   // §1.1
-  int lcd_cycle_time_s = 10;       // §1.3: 0x0010 = 10 s observed (S3), "10 seconds default" (S6)
+  int modbus_id = 1;              // §1.1: address 1 by default (S1 "01 default", S5, S8)
+  int baud_rate = 9600;           // §1.1: 9600 8E1 (S1, S5, S8, S10)
+  Parity parity = Parity::kEven;  // §1.1
+  int lcd_cycle_time_s = 10;      // §1.3: 0x0010 = 10 s observed (S3), "10 seconds default" (S6)
+  // The page groups that scroll automatically (manual §6.6.4, set "via IR"); see above.
+  uint32_t lcd_scroll_groups = kDefaultLcdScrollGroups;
+  // Manual §6.8.1; "btn" first in its list, so taken as the factory setting (docs/display.md).
+  BacklightMode backlight_mode = BacklightMode::kButton;
   double protocol_version = 3.2;   // §1.3: "3.2 = New Modbus protocol" (S6), observed (S3)
   double software_version = 2.18;  // §1.7: the dumped meter's firmware (S3)
   double hardware_version = 1.32;  // §1.7 (S3)
