@@ -1,5 +1,7 @@
 #include "app/run_command.h"
 
+#include <unistd.h>
+
 #include <asio.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -10,10 +12,12 @@
 #include "app/json_output.h"
 #include "app/meter_resume.h"
 #include "app/modbus_service.h"
+#include "app/panel_driver.h"
 #include "app/periodic_saver.h"
 #include "app/record_feeder.h"
 #include "app/run_config.h"
 #include "app/run_plan.h"
+#include "app/terminal_view.h"
 #include "app/wall_clock.h"
 #include "device/pro380_register_bank.h"
 #include "metering/readings.h"
@@ -60,6 +64,8 @@ CLI::App* AddRunCommand(CLI::App& app, RunArgs& args) {
   cmd->add_option("--save-interval", args.save_interval,
                   "wall time between state saves (default 1s)");
   cmd->add_flag("--sealed", args.sealed, "refuse every write from every bus");
+  cmd->add_option("--terminal", args.terminal,
+                  "live LCD view redrawn in place: auto (when stdout is a terminal), on, off");
   AddMeterOptions(*cmd, args.meter);
   AddInterfaceOptions(*cmd, args.interfaces);
   cmd->callback([cmd, &args] {
@@ -81,6 +87,7 @@ struct LiveMeter {
   std::unique_ptr<device::Pro380RegisterBank> bank;  // Modbus meters only
   std::unique_ptr<source::RecordSource> source;
   std::unique_ptr<RecordFeeder> feeder;
+  std::unique_ptr<PanelDriver> panel;  // the LCD, buttons and menus (docs/display.md)
   TimePoint printed_at{};
 };
 
@@ -102,6 +109,22 @@ Result<std::unique_ptr<source::RecordSource>> OpenMeterSource(const RunPlan& pla
 void PrintMeterLine(const LiveMeter& m, bool with_serial) {
   if (with_serial) std::printf("%s ", m.serial.c_str());
   PrintLine(*m.meter);
+}
+
+// The terminal view: every meter's LCD and key figures over the previous drawing.
+void DrawTerminal(const std::vector<LiveMeter>& meters, TimePoint panel_now, int& drawn_lines) {
+  std::vector<std::string> lines;
+  for (const LiveMeter& m : meters) {
+    const metering::Readings readings = metering::Read(*m.meter);
+    const std::vector<std::string> block = TerminalBlock(
+        {m.serial, m.panel->View(panel_now), m.panel->Led(metering::EnergyKind::kActive),
+         m.panel->Led(metering::EnergyKind::kReactive), &readings});
+    lines.insert(lines.end(), block.begin(), block.end());
+  }
+  const std::string text = RedrawInPlace(lines, drawn_lines);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+  drawn_lines = static_cast<int>(lines.size());
 }
 
 // Runs `io` until it is stopped. After each burst of work the loop keeps polling for a short
@@ -171,6 +194,9 @@ int RunRun(const RunArgs& args) {
   auto resolved = ResolveRunPlan(args, config, std::getenv("XDG_STATE_HOME"), std::getenv("HOME"));
   if (!resolved.ok()) return Fail(resolved.status());
   const RunPlan& plan = *resolved;
+  auto terminal_mode = ParseTerminalMode(args.terminal);
+  if (!terminal_mode.ok()) return Fail(terminal_mode.status());
+  const bool terminal = TerminalViewEnabled(*terminal_mode, isatty(STDOUT_FILENO) == 1);
   const TimePoint wall_start = WallNow();
   // The source is opened once before the store so that a bad --source writes nothing.
   if (auto probe = OpenMeterSource(plan, 0, wall_start); !probe.ok()) return Fail(probe.status());
@@ -220,6 +246,15 @@ int RunRun(const RunArgs& args) {
   asio::io_context io;
   std::vector<storage::Event> changes;
   bool save_posted = false;
+  const auto record_change = [&](storage::Event event) {
+    changes.push_back(std::move(event));
+    if (save_posted) return;
+    save_posted = true;
+    asio::post(io, [&] {
+      save_posted = false;
+      saver.Save(std::exchange(changes, {}));
+    });
+  };
   std::vector<ModbusUnit> units;
   for (size_t k = 0; k < meters.size(); ++k) {
     LiveMeter& m = meters[k];
@@ -229,15 +264,9 @@ int RunRun(const RunArgs& args) {
     m.bank->set_change_sink(
         [&, serial = m.serial, meter = m.meter.get()](const device::SettingChange& change) {
           const modbus::WriteContext* context = change.context;
-          changes.push_back({WallNow(), meter->now(), serial, storage::EventKind::kSettingChange,
-                             context ? std::string(context->interface) : "",
-                             context ? std::string(context->client) : "", ChangeDetail(change)});
-          if (save_posted) return;
-          save_posted = true;
-          asio::post(io, [&] {
-            save_posted = false;
-            saver.Save(std::exchange(changes, {}));
-          });
+          record_change({WallNow(), meter->now(), serial, storage::EventKind::kSettingChange,
+                         context ? std::string(context->interface) : "",
+                         context ? std::string(context->client) : "", ChangeDetail(change)});
         });
     units.push_back({m.serial, m.meter.get(), m.settings.get(), m.bank.get()});
   }
@@ -256,10 +285,26 @@ int RunRun(const RunArgs& args) {
   const bool with_serial = meters.size() > 1;
   using Clock = std::chrono::steady_clock;
   const Clock::time_point wall_zero = Clock::now();
+  // Panel time: monotonic wall time since the start; only scrolling follows --speed.
+  const auto panel_now = [&] { return TimePoint{} + (Clock::now() - wall_zero); };
+  for (LiveMeter& m : meters) {
+    m.panel = std::make_unique<PanelDriver>(
+        *m.meter, *m.settings,
+        device::FrontPanelOptions{.has_bus = m.variant != Variant::kS, .scroll_speed = plan.speed},
+        panel_now(), [&, serial = m.serial, meter = m.meter.get()](const device::AppliedWrite& w) {
+          record_change({WallNow(), meter->now(), serial, storage::EventKind::kSettingChange,
+                         "panel", "",
+                         ChangeDetail({w.setting, w.old_value, w.new_value, w.persist})});
+        });
+  }
   Clock::time_point last = wall_zero;
   Clock::time_point next_print = wall_zero + std::chrono::seconds(1);
   Clock::time_point next_save = wall_zero + plan.save_interval;
   double carried_ns = 0;  // meter time owed below one nanosecond of a sped-up step
+  constexpr auto kDrawPeriod = std::chrono::milliseconds(200);
+  Clock::time_point next_draw = wall_zero + kDrawPeriod;
+  int drawn_lines = 0;
+  if (terminal) DrawTerminal(meters, panel_now(), drawn_lines);  // the power-on page
   int status = kExitOk;
   bool by_signal = false;
 
@@ -292,7 +337,15 @@ int RunRun(const RunArgs& args) {
         running = false;
       }
     }
-    if (now >= next_print) {
+    for (LiveMeter& m : meters) m.panel->Advance(panel_now());
+    if (terminal && now >= next_draw) {
+      DrawTerminal(meters, panel_now(), drawn_lines);
+      next_draw = now + kDrawPeriod;
+    }
+    if (now >= next_print && terminal) {
+      for (LiveMeter& m : meters) m.printed_at = m.meter->now();
+      next_print += std::chrono::seconds(1);
+    } else if (now >= next_print) {
       for (LiveMeter& m : meters) {
         PrintMeterLine(m, with_serial);
         m.printed_at = m.meter->now();

@@ -1,7 +1,8 @@
 // `pro380 run`: live meters on the wall clock (sped up by --speed), from the command line and
 // optionally a config file (--config, docs/config.md). It serves the meters on their interfaces
-// (app/interface_plan.h) and prints the live quantities of each meter once a second until
-// SIGINT/SIGTERM. The meter persists in the state
+// (app/interface_plan.h) and prints the live quantities of each meter once a second (on a
+// terminal: the live LCD view of app/terminal_view.h instead) until SIGINT/SIGTERM. Each meter
+// has a front panel (app/panel_driver.h) whose button settings are logged and saved like writes. The meter persists in the state
 // store (`--state DIR`, docs/formats/state.md; rules in docs/decisions/state.md): loaded at start,
 // its power-down count incremented, saved every --save-interval of wall time and at the stop, all
 // meters of the process in one transaction.
@@ -27,6 +28,7 @@ struct RunArgs {
   std::optional<std::string> state_dir;  // unset: the default of product.md
   std::string save_interval = "1s";
   bool sealed = false;  // every meter refuses writes from every bus (docs/decisions/security.md)
+  std::string terminal = "auto";  // the live LCD view: auto (when stdout is a tty), on, off
   MeterArgs meter;
   InterfaceArgs interfaces;
   // The options typed on the command line (e.g. "--combined-code", "--speed"): only these

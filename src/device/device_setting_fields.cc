@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "device/lcd_pages.h"
+
 namespace pro380::device {
 namespace {
 
@@ -26,6 +28,14 @@ std::vector<SettingField> EncodeDeviceSettings(const DeviceSettings& settings) {
       {"parity", static_cast<int64_t>(settings.parity)},
       {"lcd_cycle_time_s", settings.lcd_cycle_time_s},
   };
+  // The front panel's settings only when changed: stores and exports made before they existed
+  // read the same, and stay readable by the builds that made them while the defaults apply.
+  if (settings.lcd_scroll_groups != kDefaultLcdScrollGroups) {
+    fields.push_back({"lcd_scroll_groups", settings.lcd_scroll_groups});
+  }
+  if (settings.backlight_mode != BacklightMode::kButton) {
+    fields.push_back({"backlight_mode", static_cast<int64_t>(settings.backlight_mode)});
+  }
   if (settings.meter_code) fields.push_back({"meter_code", *settings.meter_code});
   return fields;
 }
@@ -62,6 +72,17 @@ Result<DeviceSettings> DecodeDeviceSettings(std::span<const SettingField> fields
                       std::to_string(kMinLcdCycleTimeS) + ".." + std::to_string(kMaxLcdCycleTimeS));
       }
       out.lcd_cycle_time_s = static_cast<int>(v);
+    } else if (f.name == "lcd_scroll_groups") {
+      if (v < 0 || v > kAllPageGroups) {
+        return Refuse(f, "a bit set of the page groups, 0.." + std::to_string(kAllPageGroups));
+      }
+      out.lcd_scroll_groups = static_cast<uint32_t>(v);
+    } else if (f.name == "backlight_mode") {
+      if (v < static_cast<int64_t>(BacklightMode::kButton) ||
+          v > static_cast<int64_t>(BacklightMode::kOn)) {
+        return Refuse(f, "0 btn, 1 off, 2 on");
+      }
+      out.backlight_mode = static_cast<BacklightMode>(v);
     } else if (f.name == "meter_code") {
       if (v < 0 || v > 0xFFFF) return Refuse(f, "0..65535");
       out.meter_code = static_cast<uint16_t>(v);
@@ -69,7 +90,7 @@ Result<DeviceSettings> DecodeDeviceSettings(std::span<const SettingField> fields
       return Status::FailedPrecondition(
           "device setting " + f.name + " = " + std::to_string(v) +
           " is not a device setting (known: modbus_id, baud_rate, parity, lcd_cycle_time_s, "
-          "meter_code)");
+          "lcd_scroll_groups, backlight_mode, meter_code)");
     }
   }
   return out;

@@ -5,7 +5,9 @@
 //
 // Persisted: what a Modbus write or the configuration may change and a restart must keep —
 // `modbus_id`, `baud_rate`, `parity` (the wire value of Parity: 1 even, 2 none, 3 odd),
-// `lcd_cycle_time_s` and `meter_code` (absent when the variant's default applies). Not persisted:
+// `lcd_cycle_time_s`, `lcd_scroll_groups` (bits of device::PageGroup) and `backlight_mode` (0 btn,
+// 1 off, 2 on), both absent while they have their defaults, and `meter_code` (absent when the
+// variant's default applies). Not persisted:
 // the serial number (it is the meter's key) and the firmware facts (versions, checksum, CT mode,
 // error code), which belong to the build, not to the meter's history.
 #ifndef PRO380_DEVICE_DEVICE_SETTING_FIELDS_H_
@@ -28,7 +30,7 @@ struct SettingField {
   friend bool operator==(const SettingField&, const SettingField&) = default;
 };
 
-// Every persisted field of `settings`, in a fixed order (meter_code last, and only when set).
+// Every persisted field of `settings`, in a fixed order (the optional ones last, only when set).
 std::vector<SettingField> EncodeDeviceSettings(const DeviceSettings& settings);
 
 // The inverse, applied to `base` (which supplies the serial number and the firmware facts). A

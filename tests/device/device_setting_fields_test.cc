@@ -17,6 +17,8 @@ DeviceSettings Changed() {
   s.baud_rate = 2400;
   s.parity = Parity::kOdd;
   s.lcd_cycle_time_s = 30;
+  s.lcd_scroll_groups = 0x1FF;
+  s.backlight_mode = BacklightMode::kOn;
   s.meter_code = 0x2007;
   return s;
 }
@@ -25,6 +27,20 @@ TEST(DeviceSettingFields, DefaultsAreFourFieldsWithTheWireParity) {
   const std::vector<SettingField> expected = {
       {"modbus_id", 1}, {"baud_rate", 9600}, {"parity", 1}, {"lcd_cycle_time_s", 10}};
   EXPECT_EQ(EncodeDeviceSettings(DeviceSettings{}), expected);  // no meter_code: nullopt
+}
+
+TEST(DeviceSettingFields, FrontPanelSettingsAreStoredOnlyWhenChanged) {
+  DeviceSettings s;
+  s.backlight_mode = BacklightMode::kOff;
+  const std::vector<SettingField> backlight = {{"modbus_id", 1},
+                                               {"baud_rate", 9600},
+                                               {"parity", 1},
+                                               {"lcd_cycle_time_s", 10},
+                                               {"backlight_mode", 1}};
+  EXPECT_EQ(EncodeDeviceSettings(s), backlight);
+  s.lcd_scroll_groups = 0;  // nothing scrolls: the page stays
+  EXPECT_EQ(EncodeDeviceSettings(s).size(), 6u);
+  EXPECT_EQ(EncodeDeviceSettings(s)[4], (SettingField{"lcd_scroll_groups", 0}));
 }
 
 TEST(DeviceSettingFields, RoundTripIsExact) {
@@ -95,6 +111,11 @@ TEST(DeviceSettingFields, ADamagedValueIsRefusedNamingFieldAndValue) {
             "device setting meter_code = 65536 is not allowed (0..65535)");
   EXPECT_EQ(Refusal({{"meter_code", -1}}),
             "device setting meter_code = -1 is not allowed (0..65535)");
+  EXPECT_EQ(Refusal({{"lcd_scroll_groups", 512}}),
+            "device setting lcd_scroll_groups = 512 is not allowed (a bit set of the page groups, "
+            "0..511)");
+  EXPECT_EQ(Refusal({{"backlight_mode", 3}}),
+            "device setting backlight_mode = 3 is not allowed (0 btn, 1 off, 2 on)");
   // Values beyond int: no truncation makes them valid.
   EXPECT_EQ(Refusal({{"modbus_id", 4294967297}}),
             "device setting modbus_id = 4294967297 is not allowed (1..247)");
@@ -103,7 +124,7 @@ TEST(DeviceSettingFields, ADamagedValueIsRefusedNamingFieldAndValue) {
 TEST(DeviceSettingFields, UnknownAndRepeatedNamesAreRefused) {
   EXPECT_EQ(Refusal({{"modbus_id", 1}, {"serial_number", 5}}),
             "device setting serial_number = 5 is not a device setting (known: modbus_id, "
-            "baud_rate, parity, lcd_cycle_time_s, meter_code)");
+            "baud_rate, parity, lcd_cycle_time_s, lcd_scroll_groups, backlight_mode, meter_code)");
   EXPECT_EQ(Refusal({{"baud_rate", 9600}, {"baud_rate", 1200}}),
             "device setting baud_rate is given twice");
 }
