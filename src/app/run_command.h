@@ -2,10 +2,10 @@
 // optionally a config file (--config, docs/config.md). It serves the meters on their interfaces
 // (app/interface_plan.h) and prints the live quantities of each meter once a second (on a
 // terminal: the live LCD view of app/terminal_view.h instead) until SIGINT/SIGTERM. Each meter
-// has a front panel (app/panel_driver.h) whose button settings are logged and saved like writes. The meter persists in the state
-// store (`--state DIR`, docs/formats/state.md; rules in docs/decisions/state.md): loaded at start,
-// its power-down count incremented, saved every --save-interval of wall time and at the stop, all
-// meters of the process in one transaction.
+// has a front panel (app/panel_driver.h) whose button settings are logged and saved like writes.
+// The meter persists in the state store (`--state DIR`, docs/formats/state.md; rules in
+// docs/decisions/state.md): loaded at start, its power-down count incremented, saved every
+// --save-interval of wall time and at the stop, all meters of the process in one transaction.
 #ifndef PRO380_APP_RUN_COMMAND_H_
 #define PRO380_APP_RUN_COMMAND_H_
 
