@@ -8,7 +8,8 @@ if [ -z "$format" ]; then
   echo "clang-format not found (scripts/install-deps.sh installs it)"
   exit 1
 fi
-files=$(find src tests bench \( -name '*.h' -o -name '*.cc' \) | sort)
+# tests/node holds npm's node_modules (third-party C++ of native addons): not ours to format.
+files=$(find src tests bench -path tests/node -prune -o \( -name '*.h' -o -name '*.cc' \) -print | sort)
 if ! "$format" --dry-run -Werror $files; then
   echo "run 'make format' to reformat"
   exit 1
