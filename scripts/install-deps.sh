@@ -15,6 +15,8 @@ packages=(
   # Node clients of tests/node (node-mbus builds libmbus natively) and the browser the web
   # page's tests drive through playwright-core.
   nodejs chromium
+  # The web server (src/web, header-only) and the Prometheus text parser of the /metrics test.
+  libcpp-httplib-dev python3-prometheus-client
 )
 
 missing=()

@@ -16,6 +16,9 @@ void AddInterfaceOptions(CLI::App& command, InterfaceArgs& args) {
   command.add_option("--rtu-over-tcp", args.rtu_over_tcp,
                      "serve Modbus RTU frames over TCP on ADDR:PORT (repeatable)");
   command.add_option("--http", args.http, "web page and REST API on ADDR:PORT, or off");
+  command.add_option("--http-token", args.http_token,
+                     "token REST writes must carry (Authorization: Bearer TOKEN); needed for "
+                     "writes when --http is not a loopback address");
   command.add_option("--response-delay", args.response_delay,
                      "RTU lines: pause before each reply (default 5ms, at most 1s)");
   command.add_flag_callback(
@@ -89,6 +92,12 @@ Result<InterfacePlan> ResolveInterfaces(const InterfaceArgs& typed, const Interf
     auto endpoint = transport::ParseTcpEndpoint(*http);
     if (!endpoint.ok()) return endpoint.status().WithContext(http_name + " (or off)");
     plan.http = *endpoint;
+  }
+  plan.http_token = typed.http_token ? typed.http_token : file.http_token;
+  if (plan.http_token && plan.http_token->empty()) {
+    return Status::InvalidArgument(
+        std::string(typed.http_token ? "--http-token" : "interfaces.http_token") +
+        ": the token must not be empty");
   }
 
   const std::optional<std::string>& delay =

@@ -29,6 +29,7 @@ struct InterfaceArgs {
   std::vector<std::string> modbus_rtu;
   std::vector<std::string> rtu_over_tcp;
   std::optional<std::string> http;            // ADDR:PORT or "off"
+  std::optional<std::string> http_token;      // bearer token for REST writes (docs/web.md)
   std::optional<std::string> response_delay;  // a duration, e.g. "5ms"
   std::optional<bool> tcp_any_unit_id;
 
@@ -42,6 +43,9 @@ struct InterfacePlan {
   std::vector<transport::SerialSpec> modbus_rtu;
   std::vector<transport::TcpEndpoint> rtu_over_tcp;
   std::optional<transport::TcpEndpoint> http;  // nullopt: off
+  // REST writes need "Authorization: Bearer <token>" when set; without it they are allowed only
+  // on a loopback address (docs/web.md, "Token").
+  std::optional<std::string> http_token;
   // RTU lines only: the pause between the end of a request (t3.5 after its last byte) and the
   // reply, the turnaround a master's RS485 adapter needs (docs/protocols/modbus.md).
   Duration response_delay{};

@@ -26,6 +26,7 @@
 #include "protocol/modbus/rtu_framer.h"
 #include "protocol/modbus/server.h"
 #include "transport/endpoint.h"
+#include "transport/traffic_tap.h"
 
 namespace pro380::app {
 
@@ -40,6 +41,8 @@ struct ModbusUnit {
 struct ModbusBusOptions {
   std::string interface;  // "modbus-tcp", "modbus-rtu", "rtu-over-tcp": for the event log
   bool any_unit_id = false;
+  // Where the bus's sessions report every frame (the web page's traffic log); nullptr = nowhere.
+  transport::TrafficTap* tap = nullptr;
 };
 
 class ModbusBus {
@@ -58,6 +61,11 @@ class ModbusBus {
   const std::vector<ModbusUnit>& units() const { return units_; }
   const modbus::Server& server(size_t index) const { return *servers_[index]; }
   const ModbusBusOptions& options() const { return options_; }
+  // Reports a frame of this bus to the tap, if any (stamped with the wall clock).
+  void Tap(transport::FrameDirection direction, std::string_view peer,
+           std::span<const uint8_t> bytes, transport::FrameDecoder decoder,
+           std::string_view note = {}) const;
+  bool tapped() const { return options_.tap != nullptr; }
   // Requests two meters answered (two meters with one ID on one bus); the first reply is sent.
   uint64_t collisions() const { return collisions_; }
 

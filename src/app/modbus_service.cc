@@ -22,7 +22,8 @@ std::string LineText(const transport::SerialSettings& s) {
 
 Result<std::unique_ptr<ModbusService>> ModbusService::Open(asio::io_context& io,
                                                            const InterfacePlan& plan,
-                                                           const std::vector<ModbusUnit>& units) {
+                                                           const std::vector<ModbusUnit>& units,
+                                                           transport::TrafficTap* tap) {
   auto service = std::unique_ptr<ModbusService>(new ModbusService());
   service->units_ = units;
   if (units.empty()) return service;
@@ -30,7 +31,7 @@ Result<std::unique_ptr<ModbusService>> ModbusService::Open(asio::io_context& io,
                           bool rtu_frames) -> Result<Listener> {
     Listener listener;
     listener.bus = std::make_unique<ModbusBus>(
-        units, ModbusBusOptions{std::string(interface), plan.tcp_any_unit_id && !rtu_frames});
+        units, ModbusBusOptions{std::string(interface), plan.tcp_any_unit_id && !rtu_frames, tap});
     ModbusBus* bus = listener.bus.get();
     auto server = transport::TcpServer::Listen(
         io, endpoint,
@@ -62,7 +63,8 @@ Result<std::unique_ptr<ModbusService>> ModbusService::Open(asio::io_context& io,
     RtuLineOptions options;
     options.response_delay = plan.response_delay;
     options.follow_meter = units.size() == 1;
-    auto line = RtuLine::Open(io, spec, settings, ModbusBus(units, {"modbus-rtu", false}), options);
+    auto line =
+        RtuLine::Open(io, spec, settings, ModbusBus(units, {"modbus-rtu", false, tap}), options);
     if (!line.ok()) return line.status().WithContext("--modbus-rtu");
     service->rtu_lines_.push_back(std::move(*line));
   }

@@ -23,9 +23,11 @@ class ModbusService {
   // Opens every Modbus interface of `plan` for `units` (none when `units` is empty). An RTU line
   // opens at the settings its spec names, else at its first meter's; a line with several meters
   // keeps its settings (follow_meter off). Errors: the transport's, with the option named.
+  // `tap` (may be null) receives every frame of every interface.
   static Result<std::unique_ptr<ModbusService>> Open(asio::io_context& io,
                                                      const InterfacePlan& plan,
-                                                     const std::vector<ModbusUnit>& units);
+                                                     const std::vector<ModbusUnit>& units,
+                                                     transport::TrafficTap* tap = nullptr);
 
   // One line per interface for the start banner, e.g. "Modbus TCP on 127.0.0.1:1502, ID 1".
   std::vector<std::string> Describe() const;

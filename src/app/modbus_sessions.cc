@@ -3,17 +3,58 @@
 #include <asio.hpp>
 #include <variant>
 
+#include "app/modbus_traffic.h"
 #include "transport/monotonic_clock.h"
 
 namespace pro380::app {
+namespace {
+
+using transport::FrameDirection;
+
+std::string_view DropReason(modbus::RtuFrameError error) {
+  switch (error) {
+    case modbus::RtuFrameError::kCrc:
+      return "dropped: CRC";
+    case modbus::RtuFrameError::kTooShort:
+      return "dropped: too short";
+    case modbus::RtuFrameError::kTooLong:
+      return "dropped: too long";
+    case modbus::RtuFrameError::kGap:
+      return "dropped: gap inside the frame";
+  }
+  return "dropped";
+}
+
+// Reports an RTU frame (or a dropped one) and the reply to the bus's tap. The frames are
+// re-encoded from what the framer delivered: the same bytes as on the wire for a good frame.
+void TapRtuRequest(const ModbusBus& bus, std::string_view peer, const modbus::RtuEvent& event) {
+  if (!bus.tapped()) return;
+  if (const auto* frame = std::get_if<modbus::RtuFrame>(&event)) {
+    bus.Tap(FrameDirection::kReceived, peer, modbus::EncodeRtu(frame->address, frame->pdu),
+            DescribeRtuFrame);
+  } else {
+    bus.Tap(FrameDirection::kReceived, peer, {}, nullptr,
+            DropReason(std::get<modbus::RtuFrameError>(event)));
+  }
+}
+
+}  // namespace
 
 void TcpModbusSession::OnReceive(std::span<const uint8_t> bytes, TimePoint at) {
   framer_.Feed(bytes);
   while (std::optional<modbus::MbapFrame> frame = framer_.Next()) {
+    if (bus_.tapped()) {
+      bus_.Tap(FrameDirection::kReceived, connection_.peer(),
+               modbus::EncodeMbap(frame->transaction_id, frame->unit_id, frame->pdu),
+               DescribeMbapFrame);
+    }
     std::optional<modbus::Pdu> reply =
         bus_.Handle(frame->unit_id, frame->pdu, connection_.peer(), at, nullptr);
     if (reply) {
-      connection_.Send(modbus::EncodeMbap(frame->transaction_id, frame->unit_id, *reply));
+      std::vector<uint8_t> frame_bytes =
+          modbus::EncodeMbap(frame->transaction_id, frame->unit_id, *reply);
+      bus_.Tap(FrameDirection::kSent, connection_.peer(), frame_bytes, DescribeMbapFrame);
+      connection_.Send(frame_bytes);
     }
   }
   if (framer_.failed()) connection_.Close();
@@ -24,10 +65,15 @@ void RtuOverTcpSession::OnReceive(std::span<const uint8_t> bytes, TimePoint at) 
   while (std::optional<modbus::RtuEvent> event = framer_.Next()) {
     const auto* frame = std::get_if<modbus::RtuFrame>(&*event);
     bus_.CountBusFrame(frame != nullptr, nullptr);
+    TapRtuRequest(bus_, connection_.peer(), *event);
     if (!frame) continue;
     std::optional<modbus::Pdu> reply =
         bus_.Handle(frame->address, frame->pdu, connection_.peer(), at, nullptr);
-    if (reply) connection_.Send(modbus::EncodeRtu(frame->address, *reply));
+    if (reply) {
+      std::vector<uint8_t> frame_bytes = modbus::EncodeRtu(frame->address, *reply);
+      bus_.Tap(FrameDirection::kSent, connection_.peer(), frame_bytes, DescribeRtuFrame);
+      connection_.Send(frame_bytes);
+    }
   }
 }
 
@@ -69,6 +115,7 @@ struct RtuLine::Impl : std::enable_shared_from_this<RtuLine::Impl> {
     while (std::optional<modbus::RtuEvent> event = framer.Poll(now)) {
       const auto* frame = std::get_if<modbus::RtuFrame>(&*event);
       bus.CountBusFrame(frame != nullptr, &settings);
+      TapRtuRequest(bus, line->name(), *event);
       if (!frame) continue;
       std::optional<modbus::Pdu> reply =
           bus.Handle(frame->address, frame->pdu, line->name(), now, &settings);
@@ -95,6 +142,7 @@ struct RtuLine::Impl : std::enable_shared_from_this<RtuLine::Impl> {
   // The reply goes out at the line's current settings; a change of them waits until its last
   // character has left the UART (the kernel's buffer empties at the line's pace).
   void Send(std::vector<uint8_t> bytes) {
+    bus.Tap(FrameDirection::kSent, line->name(), bytes, DescribeRtuFrame);
     const Duration on_wire = transport::WireTime(bytes.size(), line->settings());
     line->Send(std::move(bytes), [weak = weak_from_this(), on_wire] {
       auto self = weak.lock();
@@ -154,5 +202,6 @@ const modbus::RtuFramerCounters& RtuLine::framer_counters() const {
   return impl_->framer.counters();
 }
 const ModbusBus& RtuLine::bus() const { return impl_->bus; }
+void RtuLine::FollowMeter() { impl_->FollowMeter(); }
 
 }  // namespace pro380::app

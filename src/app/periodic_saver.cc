@@ -30,6 +30,9 @@ Status PeriodicSaver::Save(std::vector<storage::Event> events) {
   Status st = store_.Save(records, written, wall);
   if (st.ok()) {
     pending_.clear();
+    if (observer_) {
+      for (const storage::Event& e : written) observer_(e);
+    }
     if (!failure_.empty()) {
       std::fprintf(report_, "pro380 run: saving the state works again after %lld failed save(s)\n",
                    static_cast<long long>(failed_saves_));

@@ -8,6 +8,7 @@
 #define PRO380_APP_PERIODIC_SAVER_H_
 
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,11 @@ class PeriodicSaver {
   // Saves every meter and `events` in one transaction; returns the save's status.
   Status Save(std::vector<storage::Event> events);
 
+  // Called with every event a save wrote (after it worked), e.g. for the web page's event log.
+  void set_saved_event_observer(std::function<void(const storage::Event&)> observer) {
+    observer_ = std::move(observer);
+  }
+
   bool healthy() const { return failure_.empty(); }
   // The first message of the current run of failures; empty when healthy.
   const std::string& failure() const { return failure_; }
@@ -50,6 +56,7 @@ class PeriodicSaver {
   std::string failure_;
   std::vector<storage::Event> pending_;  // events of failed saves, oldest first
   int64_t failed_saves_ = 0;
+  std::function<void(const storage::Event&)> observer_;
 };
 
 }  // namespace pro380::app

@@ -19,6 +19,7 @@
 #include "app/run_plan.h"
 #include "app/terminal_view.h"
 #include "app/wall_clock.h"
+#include "app/web_service.h"
 #include "device/pro380_register_bank.h"
 #include "metering/readings.h"
 #include "source/open_source.h"
@@ -84,7 +85,9 @@ struct LiveMeter {
   Variant variant = Variant::kMod;
   std::unique_ptr<metering::Meter> meter;
   std::unique_ptr<device::DeviceSettings> settings;
-  std::unique_ptr<device::Pro380RegisterBank> bank;  // Modbus meters only
+  // Every meter's: the Modbus interfaces serve the banks of Modbus meters; REST writes of every
+  // meter go through its bank (docs/web.md).
+  std::unique_ptr<device::Pro380RegisterBank> bank;
   std::unique_ptr<source::RecordSource> source;
   std::unique_ptr<RecordFeeder> feeder;
   std::unique_ptr<PanelDriver> panel;  // the LCD, buttons and menus (docs/display.md)
@@ -258,7 +261,6 @@ int RunRun(const RunArgs& args) {
   std::vector<ModbusUnit> units;
   for (size_t k = 0; k < meters.size(); ++k) {
     LiveMeter& m = meters[k];
-    if (m.variant != Variant::kMod) continue;
     m.bank = std::make_unique<device::Pro380RegisterBank>(*m.meter, *m.settings);
     m.bank->set_sealed(plan.meters[k].sealed);
     m.bank->set_change_sink(
@@ -268,18 +270,49 @@ int RunRun(const RunArgs& args) {
                          context ? std::string(context->interface) : "",
                          context ? std::string(context->client) : "", ChangeDetail(change)});
         });
-    units.push_back({m.serial, m.meter.get(), m.settings.get(), m.bank.get()});
+    if (m.variant == Variant::kMod) {
+      units.push_back({m.serial, m.meter.get(), m.settings.get(), m.bank.get()});
+    }
+  }
+  // The web face (--http): prepared before the interfaces, whose frames it logs.
+  std::unique_ptr<WebService> web;
+  if (plan.interfaces.http) {
+    web::MeterAccess access;
+    for (LiveMeter& m : meters) {
+      access.meters.push_back({m.serial, std::string(VariantName(m.variant)), m.meter.get(),
+                               m.settings.get(), m.bank.get(), m.variant == Variant::kMod});
+    }
+    access.wall_now = WallNow;
+    web = std::make_unique<WebService>(io, std::move(access));
+    if (auto earlier = (*store)->ReadEvents(); earlier.ok()) {
+      const size_t skip = earlier->size() > web::EventLog::kCapacity
+                              ? earlier->size() - web::EventLog::kCapacity
+                              : 0;
+      for (size_t i = skip; i < earlier->size(); ++i) web->AddEvent((*earlier)[i].event);
+    }
+    saver.set_saved_event_observer([&web](const storage::Event& e) { web->AddEvent(e); });
   }
   // The interfaces open before the first save: a port in use or a missing device is a runtime
   // failure (exit 1) that leaves the store as it was, without a power cycle counted.
-  auto modbus = ModbusService::Open(io, plan.interfaces, units);
+  auto modbus = ModbusService::Open(io, plan.interfaces, units, web ? web->tap() : nullptr);
   if (!modbus.ok()) return Fail(modbus.status());
+  if (web) {
+    ModbusService* service = modbus->get();
+    web->access().counters = [service] { return ModbusCounters(*service); };
+    web->access().settings_written = [service] {
+      for (const auto& line : service->rtu_lines()) line->FollowMeter();
+    };
+    if (Status st = web->Listen({*plan.interfaces.http, plan.interfaces.http_token}); !st.ok()) {
+      return Fail(st);
+    }
+  }
   saver.Save(std::move(events));
 
   std::printf("pro380 run: %zu meter(s), source %s, speed %g, state %s (Ctrl-C to stop)\n",
               meters.size(), plan.source.c_str(), plan.speed, (*store)->path().c_str());
   for (const std::string& line : start_lines) std::printf("%s\n", line.c_str());
   for (const std::string& line : (*modbus)->Describe()) std::printf("%s\n", line.c_str());
+  if (web) std::printf("%s\n", web->Describe().c_str());
   std::fflush(stdout);  // a supervisor sees the start at once, not with the first live line
 
   const bool with_serial = meters.size() > 1;
@@ -337,6 +370,7 @@ int RunRun(const RunArgs& args) {
         running = false;
       }
     }
+    if (web) web->Publish(WallNow());
     for (LiveMeter& m : meters) m.panel->Advance(panel_now());
     if (terminal && now >= next_draw) {
       DrawTerminal(meters, panel_now(), drawn_lines);
@@ -370,7 +404,8 @@ int RunRun(const RunArgs& args) {
     if (!ec) on_tick();
   });
   RunEventLoop(io);
-  modbus->reset();  // no request is answered after the final save
+  if (web) web->Stop();  // its threads end before the meters and interfaces they reach
+  modbus->reset();       // no request is answered after the final save
 
   const std::string why = by_signal ? "signal" : (status == kExitOk ? "stop" : "failure");
   std::vector<storage::Event> stops = std::exchange(changes, {});

@@ -53,7 +53,7 @@ constexpr std::array<MeterOptionKey, 9> kMeterOptionKeys = {{
 }};
 constexpr std::string_view kRootKeys = "run, interfaces, meter";
 constexpr std::string_view kInterfaceKeys =
-    "modbus_tcp, modbus_rtu, rtu_over_tcp, http, response_delay, tcp_any_unit_id";
+    "modbus_tcp, modbus_rtu, rtu_over_tcp, http, http_token, response_delay, tcp_any_unit_id";
 constexpr std::string_view kRunKeys =
     "source, speed, seed, state, save_interval, stop_after, sealed";
 constexpr std::string_view kMeterKeys =
@@ -266,6 +266,10 @@ Status ParseInterfacesTable(const Reporter& report, const toml::table& table,
         }
       }
       interfaces.http = *text;
+    } else if (key == "http_token") {
+      auto text = GetString(report, node, path);
+      if (!text.ok()) return text.status();
+      interfaces.http_token = *text;
     } else if (key == "response_delay") {
       auto text = GetDuration(report, node, path);
       if (!text.ok()) return text.status();

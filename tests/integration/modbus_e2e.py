@@ -137,20 +137,23 @@ class Pro380:
     TCP_LINE = re.compile(r"^Modbus TCP on ([0-9.]+):(\d+), (IDs? [0-9,]+)")
     RTU_TCP_LINE = re.compile(r"^Modbus RTU over TCP on ([0-9.]+):(\d+), (IDs? [0-9,]+)")
     RTU_LINE = re.compile(r"^Modbus RTU on (\S+) at (\d+) 8([ENO])(\d), (IDs? [0-9,]+)")
+    WEB_LINE = re.compile(r"^Web page and REST API on (http://\S+/)")
 
     def __init__(self, work_dir, args, state_dir=None, source=SOURCE, stop_after="60s",
-                 expect_tcp=0, expect_rtu_tcp=0, expect_rtu=0):
+                 expect_tcp=0, expect_rtu_tcp=0, expect_rtu=0, http="off"):
         self.work_dir = work_dir
         self.state_dir = state_dir or tempfile.mkdtemp(prefix="state-", dir=work_dir)
         self.args = list(args)
+        self.http = http
         self.log_path = os.path.join(work_dir, f"pro380-{time.monotonic_ns()}.log")
         self.log = open(self.log_path, "w+")
-        cmd = [BINARY, "run", "--state", self.state_dir, "--http", "off", "--source", source,
+        cmd = [BINARY, "run", "--state", self.state_dir, "--http", http, "--source", source,
                "--stop-after", stop_after] + self.args
         self.process = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL)
         self.tcp_ports, self.rtu_tcp_ports, self.rtu_lines = [], [], []
         self.start_lines = []
+        self.web_url = None  # set when --http is not off: "http://127.0.0.1:PORT/"
         self._wait_started(expect_tcp, expect_rtu_tcp, expect_rtu)
 
     def output(self):
@@ -166,7 +169,10 @@ class Pro380:
             tcp = [m for m in map(self.TCP_LINE.match, lines) if m]
             rtu_tcp = [m for m in map(self.RTU_TCP_LINE.match, lines) if m]
             rtu = [m for m in map(self.RTU_LINE.match, lines) if m]
-            if len(tcp) >= n_tcp and len(rtu_tcp) >= n_rtu_tcp and len(rtu) >= n_rtu:
+            web = [m for m in map(self.WEB_LINE.match, lines) if m]
+            if (len(tcp) >= n_tcp and len(rtu_tcp) >= n_rtu_tcp and len(rtu) >= n_rtu
+                    and (self.http == "off" or web)):
+                self.web_url = web[0].group(1) if web else None
                 self.tcp_ports = [int(m.group(2)) for m in tcp]
                 self.rtu_tcp_ports = [int(m.group(2)) for m in rtu_tcp]
                 self.rtu_lines = [m.group(0) for m in rtu]

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -63,6 +64,11 @@ pid_t SpawnPro380(const std::vector<std::string>& args, const std::string& out_p
     ADD_FAILURE() << "PRO380_BINARY is not set (run the tests through ctest)";
     return -1;
   }
+  // A `run` that names no --http gets a free port, never the default 8380 (docs/testing.md).
+  std::vector<std::string> all = args;
+  if (!all.empty() && all[0] == "run" && std::find(all.begin(), all.end(), "--http") == all.end()) {
+    all.insert(all.end(), {"--http", "127.0.0.1:0"});
+  }
   const pid_t pid = ::fork();
   if (pid == 0) {
     const int in = ::open("/dev/null", O_RDONLY);
@@ -73,7 +79,7 @@ pid_t SpawnPro380(const std::vector<std::string>& args, const std::string& out_p
     ::dup2(err, 2);
     std::vector<char*> argv;
     argv.push_back(const_cast<char*>(binary));
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    for (const std::string& a : all) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     ::execv(binary, argv.data());
     ::_exit(127);

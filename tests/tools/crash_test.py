@@ -198,7 +198,7 @@ def main():
             tariff = 2 if (cycle // 5) % 2 else 1
             interval = rng.choice(SAVE_INTERVALS_S)
             delay = rng.uniform(*KILL_DELAY_S)
-            args = ["run", "--modbus-tcp", "127.0.0.1:0", "--state", state_dir, "--source", source_spec(load), "--speed",
+            args = ["run", "--modbus-tcp", "127.0.0.1:0", "--http", "off", "--state", state_dir, "--source", source_spec(load), "--speed",
                     str(SPEED), "--save-interval", f"{round(interval * 1000)}ms", "--tariff",
                     str(tariff)]
             if final:

@@ -1,0 +1,132 @@
+#include "app/web_service.h"
+
+#include <asio.hpp>
+#include <future>
+
+#include "app/modbus_service.h"
+
+namespace pro380::app {
+
+class WebService::LoopGateway final : public web::MeterGateway {
+ public:
+  LoopGateway(asio::io_context& io, web::MeterAccess& access) : io_(io), access_(access) {}
+
+  Status Run(std::function<void(web::MeterAccess&)> task) override {
+    if (closed_.load()) return Status::IoError("pro380 is stopping");
+    auto done = std::make_shared<std::promise<bool>>();  // true: the task ran
+    std::future<bool> finished = done->get_future();
+    // The handler runs on the loop's thread or, once the loop has stopped, never (it is
+    // destroyed with the io_context, after this gateway is closed).
+    asio::post(io_, [this, task = std::move(task), done] {
+      if (!closed_.load()) task(access_);
+      done->set_value(!closed_.load());
+    });
+    if (finished.wait_for(kGatewayTimeout) != std::future_status::ready) {
+      return Status::IoError("the event loop did not run the request within 2 s");
+    }
+    return finished.get() ? Status::Ok() : Status::IoError("pro380 is stopping");
+  }
+
+  void Close() { closed_.store(true); }
+
+ private:
+  asio::io_context& io_;
+  web::MeterAccess& access_;
+  std::atomic<bool> closed_{false};
+};
+
+WebService::WebService(asio::io_context& io, web::MeterAccess access)
+    : io_(io), access_(std::move(access)), publisher_(feed_, std::chrono::seconds(1)) {
+  access_.traffic = &traffic_;
+  access_.events = &events_;
+  gateway_ = std::make_unique<LoopGateway>(io_, access_);
+}
+
+WebService::~WebService() { Stop(); }
+
+Status WebService::Listen(const web::WebOptions& options) {
+  auto server = web::WebServer::Start(options, *gateway_, feed_);
+  if (!server.ok()) return server.status();
+  server_ = std::move(*server);
+  return Status::Ok();
+}
+
+std::string WebService::Describe() const {
+  if (!server_) return "";
+  std::string text = "Web page and REST API on " + server_->url();
+  if (!server_->writes_allowed()) text += " (read-only: writes need --http-token off loopback)";
+  return text;
+}
+
+void WebService::AddEvent(const storage::Event& event) {
+  events_.Add({0, event.wall_time, event.meter_time, event.meter_key,
+               std::string(storage::EventKindName(event.kind)), event.interface, event.client,
+               event.detail});
+}
+
+void WebService::Stop() {
+  gateway_->Close();
+  if (server_) server_->Stop();
+}
+
+}  // namespace pro380::app
+
+namespace pro380::app {
+namespace {
+
+using Values = std::vector<std::pair<std::string, uint64_t>>;
+
+// Per meter of the bus: its server's counters and FC08 diagnostic counters, "id1.requests", …
+void AddBusCounters(const ModbusBus& bus, Values& values) {
+  for (size_t k = 0; k < bus.units().size(); ++k) {
+    const std::string prefix = "meter_" + bus.units()[k].serial + ".";
+    const modbus::ServerCounters& c = bus.server(k).counters();
+    const modbus::DiagnosticCounters& d = bus.server(k).diagnostics();
+    values.insert(values.end(), {{prefix + "requests", c.requests},
+                                 {prefix + "replies", c.replies},
+                                 {prefix + "exceptions", c.exceptions},
+                                 {prefix + "broadcast_writes", c.broadcast_writes},
+                                 {prefix + "other_address", c.other_address},
+                                 {prefix + "fc08_bus_messages", d.bus_messages},
+                                 {prefix + "fc08_bus_errors", d.bus_errors},
+                                 {prefix + "fc08_exception_errors", d.exception_errors},
+                                 {prefix + "fc08_server_messages", d.server_messages},
+                                 {prefix + "fc08_server_no_response", d.server_no_response}});
+  }
+  values.emplace_back("collisions", bus.collisions());
+}
+
+web::InterfaceCounters ListenerCounters(std::string_view kind,
+                                        const ModbusService::Listener& listener) {
+  web::InterfaceCounters out{
+      std::string(kind) + " " + transport::ToString(listener.server->endpoint()), {}};
+  const transport::TcpServerCounters& c = listener.server->counters();
+  out.values = {{"connections_open", c.open},
+                {"connections_accepted", c.accepted},
+                {"connections_refused_full", c.refused_full},
+                {"closed_by_peer", c.closed_by_peer},
+                {"closed_idle", c.closed_idle},
+                {"closed_by_session", c.closed_by_session},
+                {"closed_slow_reader", c.closed_slow_reader}};
+  AddBusCounters(*listener.bus, out.values);
+  return out;
+}
+
+}  // namespace
+
+std::vector<web::InterfaceCounters> ModbusCounters(const ModbusService& service) {
+  std::vector<web::InterfaceCounters> out;
+  for (const auto& l : service.tcp()) out.push_back(ListenerCounters("modbus-tcp", l));
+  for (const auto& l : service.rtu_over_tcp()) out.push_back(ListenerCounters("rtu-over-tcp", l));
+  for (const auto& line : service.rtu_lines()) {
+    web::InterfaceCounters c{"modbus-rtu " + line->name(), {}};
+    const modbus::RtuFramerCounters& f = line->framer_counters();
+    c.values = {{"bytes", f.bytes},         {"frames", f.frames},     {"crc_errors", f.crc_errors},
+                {"too_short", f.too_short}, {"too_long", f.too_long}, {"gap_errors", f.gap_errors}};
+    AddBusCounters(line->bus(), c.values);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace pro380::app

@@ -1,0 +1,33 @@
+#include "web/live_publisher.h"
+
+#include "web/event_log.h"
+#include "web/meter_views.h"
+#include "web/traffic_log.h"
+
+namespace pro380::web {
+
+void LivePublisher::Publish(MeterAccess& access, TimePoint wall_now) {
+  if (access.traffic && access.traffic->last_seq() > traffic_seq_) {
+    nlohmann::json frames = nlohmann::json::array();
+    for (const TrafficEntry* e : access.traffic->After(traffic_seq_, 200)) {
+      frames.push_back(TrafficEntryJson(*e));
+    }
+    traffic_seq_ = access.traffic->last_seq();
+    feed_.Publish("traffic", nlohmann::json{{"frames", frames}}.dump());
+  }
+  if (access.events && access.events->last_seq() > event_seq_) {
+    for (const EventRecord* e : access.events->After(event_seq_, {}, 100)) {
+      feed_.Publish("event", EventJson(*e).dump());
+    }
+    event_seq_ = access.events->last_seq();
+  }
+  if (wall_now < next_values_) return;
+  next_values_ = wall_now + period_;
+  for (const WebMeter& m : access.meters) {
+    feed_.Publish("values", MeterJson(m).dump());
+    if (extra_) extra_(m, feed_);
+  }
+  feed_.Publish("counters", nlohmann::json{{"interfaces", CountersJson(access)}}.dump());
+}
+
+}  // namespace pro380::web

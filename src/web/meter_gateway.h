@@ -1,0 +1,80 @@
+// MeterGateway: how the web layer reaches the meters, which belong to the thread of `pro380
+// run`'s event loop (docs/web.md, "Threads"). The HTTP server answers from its own worker
+// threads; every handler that needs a meter wraps its work in a task and hands it to Run, which
+// executes it on the meters' thread and waits for it. Nothing in web/ touches a meter, a bank or
+// the logs outside such a task, so there is no shared mutable state between threads except the
+// ChangeFeed (which is locked).
+//
+// web/ defines the interface; app/ implements it (app/web_gateway.h) over its Asio loop. Tests
+// implement it by running the task at once.
+#ifndef PRO380_WEB_METER_GATEWAY_H_
+#define PRO380_WEB_METER_GATEWAY_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/status.h"
+#include "base/time.h"
+#include "device/device_settings.h"
+#include "device/pro380_register_bank.h"
+#include "metering/meter.h"
+
+namespace pro380::web {
+
+class TrafficLog;
+class EventLog;
+
+// One meter of the process, as a task sees it. Pointers valid during the task only.
+struct WebMeter {
+  std::string serial;
+  std::string variant;  // "mod", "mb", "s"
+  metering::Meter* meter = nullptr;
+  device::DeviceSettings* settings = nullptr;
+  // Writes from REST go through the bank, as a Modbus write does (same rules, same change sink,
+  // so they are logged and saved alike). Every meter has one, also one without Modbus.
+  device::Pro380RegisterBank* bank = nullptr;
+  bool on_modbus = false;  // its registers are served on the process's Modbus interfaces
+};
+
+// Counters of one interface (a Modbus listener, an RTU line, …) as name/value pairs, so that
+// web/ needs no protocol's types.
+struct InterfaceCounters {
+  std::string name;  // "modbus-tcp 127.0.0.1:1502"
+  std::vector<std::pair<std::string, uint64_t>> values;
+};
+
+struct MeterAccess {
+  std::vector<WebMeter> meters;
+  TrafficLog* traffic = nullptr;
+  EventLog* events = nullptr;
+  // The counters of every interface now.
+  std::function<std::vector<InterfaceCounters>()> counters;
+  // Called after an accepted REST write, so that settings which take effect "after the reply"
+  // (line settings of an RTU line following its meter) are applied.
+  std::function<void()> settings_written;
+  // The host's clock (write contexts, SSE time stamps).
+  std::function<TimePoint()> wall_now;
+
+  WebMeter* Find(std::string_view serial) {
+    for (WebMeter& m : meters) {
+      if (m.serial == serial) return &m;
+    }
+    return nullptr;
+  }
+};
+
+class MeterGateway {
+ public:
+  virtual ~MeterGateway() = default;
+  // Runs `task` on the meters' thread and returns once it has run: OK, or IoError when it
+  // could not run within the gateway's timeout (the loop is stopping or stuck); the task may then
+  // still run later, so it must own (share) everything it writes.
+  virtual Status Run(std::function<void(MeterAccess&)> task) = 0;
+};
+
+}  // namespace pro380::web
+
+#endif  // PRO380_WEB_METER_GATEWAY_H_
