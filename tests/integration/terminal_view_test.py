@@ -25,7 +25,8 @@ SOURCE = "const:P1=2300,P2=-1000,P3=500"
 
 
 def run_args(state, *extra):
-    return [BINARY, "run", "--state", state, "--modbus-tcp", "127.0.0.1:0", "--source", SOURCE,
+    return [BINARY, "run", "--state", state, "--modbus-tcp", "127.0.0.1:0", "--http", "off",
+            "--source", SOURCE,
             "--speed", "20", "--stop-after", "2500ms", *extra]
 
 
