@@ -275,6 +275,7 @@ int RunRun(const RunArgs& args) {
     }
   }
   // The web face (--http): prepared before the interfaces, whose frames it logs.
+  std::vector<std::unique_ptr<WebPanel>> web_panels;  // the panels as the web page drives them
   std::unique_ptr<WebService> web;
   if (plan.interfaces.http) {
     web::MeterAccess access;
@@ -329,6 +330,11 @@ int RunRun(const RunArgs& args) {
                          "panel", "",
                          ChangeDetail({w.setting, w.old_value, w.new_value, w.persist})});
         });
+  }
+  // The web page's buttons and LCD (tasks run on this loop only once it runs).
+  for (size_t k = 0; web && k < meters.size(); ++k) {
+    web_panels.push_back(std::make_unique<WebPanel>(*meters[k].panel, panel_now));
+    web->access().meters[k].panel = web_panels.back().get();
   }
   Clock::time_point last = wall_zero;
   Clock::time_point next_print = wall_zero + std::chrono::seconds(1);

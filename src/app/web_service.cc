@@ -4,6 +4,7 @@
 #include <future>
 
 #include "app/modbus_service.h"
+#include "app/panel_driver.h"
 
 namespace pro380::app {
 
@@ -34,6 +35,12 @@ class WebService::LoopGateway final : public web::MeterGateway {
   web::MeterAccess& access_;
   std::atomic<bool> closed_{false};
 };
+
+void WebPanel::Press(device::Button button) { driver_.Press(button, now_()); }
+void WebPanel::Release(device::Button button) { driver_.Release(button, now_()); }
+device::LcdView WebPanel::View() const { return driver_.View(now_()); }
+device::LedView WebPanel::Led(metering::EnergyKind kind) const { return driver_.Led(kind); }
+device::PanelMode WebPanel::mode() const { return driver_.panel().mode(); }
 
 WebService::WebService(asio::io_context& io, web::MeterAccess access)
     : io_(io), access_(std::move(access)), publisher_(feed_, std::chrono::seconds(1)) {

@@ -33,6 +33,23 @@ namespace pro380::app {
 inline constexpr std::chrono::seconds kGatewayTimeout(2);
 
 class ModbusService;
+class PanelDriver;
+
+// A meter's PanelDriver as the web page drives it, at the run loop's panel clock.
+class WebPanel final : public web::PanelPort {
+ public:
+  WebPanel(PanelDriver& driver, std::function<TimePoint()> now)
+      : driver_(driver), now_(std::move(now)) {}
+  void Press(device::Button button) override;
+  void Release(device::Button button) override;
+  device::LcdView View() const override;
+  device::LedView Led(metering::EnergyKind kind) const override;
+  device::PanelMode mode() const override;
+
+ private:
+  PanelDriver& driver_;
+  std::function<TimePoint()> now_;
+};
 
 // The counters of every Modbus interface: per listener or line its framer's and server's
 // counters (one server per meter on the bus), as the web page shows them.

@@ -2,6 +2,7 @@
 
 #include "web/event_log.h"
 #include "web/meter_views.h"
+#include "web/panel_view.h"
 #include "web/traffic_log.h"
 
 namespace pro380::web {
@@ -21,11 +22,19 @@ void LivePublisher::Publish(MeterAccess& access, TimePoint wall_now) {
     }
     event_seq_ = access.events->last_seq();
   }
+  for (const WebMeter& m : access.meters) {
+    if (!m.panel) continue;
+    std::string lcd = LcdJson(m).dump();
+    std::string& last = last_lcd_[m.serial];
+    if (lcd != last) {
+      last = lcd;
+      feed_.Publish("lcd", std::move(lcd));
+    }
+  }
   if (wall_now < next_values_) return;
   next_values_ = wall_now + period_;
   for (const WebMeter& m : access.meters) {
     feed_.Publish("values", MeterJson(m).dump());
-    if (extra_) extra_(m, feed_);
   }
   feed_.Publish("counters", nlohmann::json{{"interfaces", CountersJson(access)}}.dump());
 }

@@ -3,12 +3,15 @@
 // - "traffic": the frames recorded since the last call ({"frames": [...]}, as GET /api/v1/traffic),
 // - "event": each new event of the event log (as GET /api/v1/events),
 // - "values": every `values_period`, one message per meter (as GET /api/v1/meters/{serial}),
-// - "counters": with the values, the interfaces' counters (as GET /api/v1/counters).
+// - "counters": with the values, the interfaces' counters (as GET /api/v1/counters),
+// - "lcd": a meter's front panel (as GET /api/v1/meters/{serial}/lcd) whenever it changed.
 // Work per call is bounded by what changed; nothing is rendered when nobody could have changed.
 #ifndef PRO380_WEB_LIVE_PUBLISHER_H_
 #define PRO380_WEB_LIVE_PUBLISHER_H_
 
 #include <functional>
+#include <map>
+#include <string>
 
 #include "base/time.h"
 #include "web/change_feed.h"
@@ -16,21 +19,17 @@
 
 namespace pro380::web {
 
-// Extra per-meter messages (the LCD view of the front panel), published with the values.
-using MeterExtra = std::function<void(const WebMeter&, ChangeFeed&)>;
-
 class LivePublisher {
  public:
   LivePublisher(ChangeFeed& feed, Duration values_period) : feed_(feed), period_(values_period) {}
 
   // Call from the meters' thread, as often as the traffic should be live (e.g. every 100 ms).
   void Publish(MeterAccess& access, TimePoint wall_now);
-  void set_meter_extra(MeterExtra extra) { extra_ = std::move(extra); }
 
  private:
   ChangeFeed& feed_;
   Duration period_;
-  MeterExtra extra_;
+  std::map<std::string, std::string> last_lcd_;  // serial -> the LCD JSON last published
   uint64_t traffic_seq_ = 0;
   uint64_t event_seq_ = 0;
   TimePoint next_values_{};

@@ -19,6 +19,7 @@
 #include "base/status.h"
 #include "base/time.h"
 #include "device/device_settings.h"
+#include "device/front_panel.h"
 #include "device/pro380_register_bank.h"
 #include "metering/meter.h"
 
@@ -26,6 +27,18 @@ namespace pro380::web {
 
 class TrafficLog;
 class EventLog;
+
+// A meter's front panel as web/ drives it, at the panel's present time. app/ adapts its panel
+// driver, which applies the settings a menu chooses by the bus rules and logs and saves them.
+class PanelPort {
+ public:
+  virtual ~PanelPort() = default;
+  virtual void Press(device::Button button) = 0;
+  virtual void Release(device::Button button) = 0;
+  virtual device::LcdView View() const = 0;
+  virtual device::LedView Led(metering::EnergyKind kind) const = 0;
+  virtual device::PanelMode mode() const = 0;
+};
 
 // One meter of the process, as a task sees it. Pointers valid during the task only.
 struct WebMeter {
@@ -37,6 +50,8 @@ struct WebMeter {
   // so they are logged and saved alike). Every meter has one, also one without Modbus.
   device::Pro380RegisterBank* bank = nullptr;
   bool on_modbus = false;  // its registers are served on the process's Modbus interfaces
+  // The meter's face: LCD, buttons, menus (app/ advances its timers on the loop's tick).
+  PanelPort* panel = nullptr;
 };
 
 // Counters of one interface (a Modbus listener, an RTU line, …) as name/value pairs, so that

@@ -93,6 +93,7 @@ nlohmann::json MeterJson(const WebMeter& meter) {
       {"baud_rate", s.baud_rate},
       {"parity", static_cast<int>(s.parity)},
       {"lcd_cycle_time_s", s.lcd_cycle_time_s},
+      {"backlight_mode", static_cast<int>(s.backlight_mode)},
       {"s0_rate", config.s0_rate.impulses_per_kwh},
       {"combined_code", values[static_cast<size_t>(QuantityId::kCombinedCode)]},
       {"tariff", values[static_cast<size_t>(QuantityId::kTariff)]},

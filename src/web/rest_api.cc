@@ -7,6 +7,7 @@
 
 #include "web/event_log.h"
 #include "web/meter_views.h"
+#include "web/panel_view.h"
 #include "web/setting_write.h"
 #include "web/traffic_log.h"
 
@@ -111,6 +112,26 @@ std::optional<ApiResponse> RestApi::Handle(const ApiRequest& request) {
           list.push_back(EventJson(*e));
         }
         return JsonResponse(200, Json{{"events", list}, {"last_seq", a.events->last_seq()}});
+      });
+    } else if (parts.size() == 5 && parts[4] == "lcd" && get) {
+      task = with_meter([](MeterAccess&, WebMeter& m) {
+        if (!m.panel) return Error(404, "meter " + m.serial + " has no front panel here");
+        return JsonResponse(200, LcdJson(m));
+      });
+    } else if (parts.size() == 7 && parts[4] == "buttons" && post &&
+               (parts[6] == "press" || parts[6] == "release")) {
+      const std::optional<device::Button> button = ButtonFromName(parts[5]);
+      if (!button) return Error(404, "no button '" + parts[5] + "' (left, right)");
+      task = with_meter([button = *button, press = parts[6] == "press"](MeterAccess&, WebMeter& m) {
+        if (!m.panel) return Error(404, "meter " + m.serial + " has no front panel here");
+        // The buttons change settings through their menus: a sealed meter's are locked remotely.
+        if (m.bank->sealed()) return Error(403, "meter " + m.serial + " is sealed");
+        if (press) {
+          m.panel->Press(button);
+        } else {
+          m.panel->Release(button);
+        }
+        return JsonResponse(200, Json{{"lcd", LcdJson(m)}});
       });
     } else if (parts.size() == 6 && parts[4] == "settings" && post) {
       const Json body = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);

@@ -6,6 +6,8 @@
 //   GET  /api/v1/meters/{serial}/registers       every register of every interface, raw words
 //   GET  /api/v1/meters/{serial}/events?after=N  that meter's event log
 //   POST /api/v1/meters/{serial}/settings/{name} {"value": x}: a write with the buses' rules
+//   GET  /api/v1/meters/{serial}/lcd             the front panel: LCD, backlight, LEDs
+//   POST /api/v1/meters/{serial}/buttons/{left|right}/{press|release}
 //   GET  /api/v1/events?after=N&limit=M          the event log of all meters
 //   GET  /api/v1/traffic?after=N&limit=M         the traffic log and the interfaces' counters
 //   GET  /api/v1/counters                        the interfaces' counters

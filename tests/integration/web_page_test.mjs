@@ -83,7 +83,7 @@ async function main() {
     const {url} = pro380;
     browser = await chromium.launch({executablePath: CHROMIUM, headless: true,
                                      args: ["--no-sandbox", "--disable-gpu"]});
-    const page = await browser.newPage({viewport: {width: 1280, height: 1400}});
+    const page = await browser.newPage({viewport: {width: 1280, height: 900}});
     const consoleErrors = [];
     page.on("pageerror", (e) => consoleErrors.push(String(e)));
 
@@ -129,11 +129,14 @@ async function main() {
     check(true, "the page's event log shows the reset");
 
     await holdButtonForBacklight(page, url);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({path: join(ARTIFACTS, "web-page-top.png")});  // the README's
 
     await page.click("#registers-refresh");
     await until("registers", async () => (await page.locator("#registers tbody tr").count()) > 100);
     check(true, "registers table filled");
     await page.screenshot({path: join(ARTIFACTS, "web-page.png"), fullPage: true});
+
     await page.locator("#face").screenshot({path: join(ARTIFACTS, "web-face.png")});
     check(consoleErrors.length === 0, `no page errors ${consoleErrors.join("; ")}`);
   } finally {
@@ -154,13 +157,20 @@ async function main() {
 async function checkLcdAgainstRest(page, url) {
   const panel = await rest(url, "/api/v1/meters/00000001/lcd");
   if (panel.status === 200) {
-    const rows = await until("the LCD to match /lcd", async () => {
+    // The rows the page draws are the panel's, and the number on a quantity page is the REST
+    // API's value of that quantity (energies may grow by a few Wh between the two reads).
+    const seen = await until("a quantity page on the LCD", async () => {
       const view = (await rest(url, "/api/v1/meters/00000001/lcd")).json;
       const shown = [await page.getAttribute("#lcd-row1", "data-text"),
                      await page.getAttribute("#lcd-row2", "data-text")];
-      return shown[0] === view.rows[0] && shown[1] === view.rows[1] ? shown : null;
-    });
-    check(true, `LCD shows the front panel's view: ${JSON.stringify(rows)}`);
+      if (!view.quantity || shown[0] !== view.rows[0] || shown[1] !== view.rows[1]) return null;
+      const quantities = (await rest(url, "/api/v1/meters/00000001")).json.quantities;
+      return {view, shown, value: quantities[view.quantity]};
+    }, 40000);
+    const onLcd = Number(seen.shown[0].replace(/ /g, ""));
+    // The LCD shows magnitudes; the direction is its arrow (docs/display.md).
+    check(Math.abs(Math.abs(onLcd) - Math.abs(seen.value)) <= 0.03,
+          `LCD page ${seen.view.page} shows ${seen.view.quantity} = ${onLcd}, REST ${seen.value}`);
     return;
   }
   const shown = await until("an energy on the LCD", async () => {
@@ -171,12 +181,41 @@ async function checkLcdAgainstRest(page, url) {
   check(true, `LCD shows the REST total active energy ${shown}`);
 }
 
+// Page P65 "BL" (docs/display.md): step there with short presses of the right button, hold it
+// 5 s to open the backlight menu, step the value once and let the menu commit (10 s).
 async function holdButtonForBacklight(page, url) {
-  const panel = await rest(url, "/api/v1/meters/00000001/lcd");
-  if (panel.status !== 200) {
-    console.log("skip the 5 s button hold: the front panel is not served");
-    return;
+  const lcd = async () => (await rest(url, "/api/v1/meters/00000001/lcd")).json;
+  const before = (await lcd()).backlight_mode;
+  for (let k = 0; k < 80 && (await page.getAttribute("#lcd-back", "data-page")) !== "65"; ++k) {
+    await page.click("#button-right");
+    await sleep(150);
   }
+  check((await page.getAttribute("#lcd-back", "data-page")) === "65",
+        "the right button stepped the LCD to the backlight page P65");
+  check((await lcd()).page === 65, "REST agrees: page 65");
+  const box = await page.locator("#button-right rect").boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await sleep(5300);
+  await page.mouse.up();
+  const menu = await until("the backlight menu", async () => {
+    const view = await lcd();
+    return view.mode === "edit_backlight" ? view : null;
+  }, 3000);
+  check(menu.mode === "edit_backlight", `holding the right button 5 s opened the menu: ${menu.rows}`);
+  await page.click("#button-right");  // the next mode
+  const after = await until("the menu to commit (10 s)", async () => {
+    const view = await lcd();
+    return view.mode !== "edit_backlight" ? view : null;
+  }, 16000);
+  check(after.backlight_mode !== before,
+        `the backlight mode changed from ${before} to ${after.backlight_mode}`);
+  const meter = (await rest(url, "/api/v1/meters/00000001")).json;
+  check(meter.settings.backlight_mode !== undefined, "REST settings show backlight_mode");
+  const events = (await rest(url, "/api/v1/events")).json.events;
+  check(events.some((e) => e.interface === "panel" && e.detail.startsWith("backlight_mode:")),
+        "the change is in the event log from the panel");
+  await page.locator("#face").screenshot({path: join(ARTIFACTS, "web-face-backlight.png")});
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -95,22 +95,31 @@ function drawRow(group, text) {
   });
 }
 
-const INDICATORS = ["T1", "T2", "L1", "L2", "L3", "kWh", "kvarh", "◀", "▶"];
+const INDICATORS = ["T1", "T2", "L1", "L2", "L3", "kWh", "kvarh", "kW", "kVA", "V", "A", "Hz", "cos", "FW", "RV"];
 
 function drawIndicators(active) {
   const g = $("lcd-indicators");
   g.replaceChildren();
-  INDICATORS.forEach((name, k) => {
-    const t = svg("text", {x: 40 + k * 32, y: 174, class: active.includes(name) ? "ind" : "ind off"});
+  let x = 36;
+  for (const name of INDICATORS) {
+    const t = svg("text", {x, y: 174, class: active.includes(name) ? "ind" : "ind off"});
     t.textContent = name;
     g.appendChild(t);
-  });
+    x += name.length * 5.6 + 5;
+  }
 }
 
 // view: {rows: [text, text], indicators: [...], backlight: bool}
 function renderLcd(view) {
-  drawRow($("lcd-row1"), view.rows[0] || "");
-  drawRow($("lcd-row2"), view.rows[1] || "");
+  const lit = view.segments_on !== false;
+  drawRow($("lcd-row1"), lit ? view.rows[0] || "" : "");
+  drawRow($("lcd-row2"), lit ? view.rows[1] || "" : "");
+  $("lcd-back").setAttribute("data-page", view.page ?? "");
+  $("lcd-back").setAttribute("data-mode", view.mode ?? "");
+  if (view.leds) {
+    $("led-kwh").setAttribute("data-rate", view.leds.active.flashes_per_second);
+    $("led-kvarh").setAttribute("data-rate", view.leds.reactive.flashes_per_second);
+  }
   drawIndicators(view.indicators || []);
   $("lcd-back").classList.toggle("backlight", !!view.backlight);
   $("lcd-back").setAttribute("data-backlight", view.backlight_mode || "");
@@ -124,24 +133,33 @@ function lcdFromValues(meter) {
 
 // --- Buttons ----------------------------------------------------------------------------------
 
+// Presses and releases reach the meter in the order they happened: one request at a time.
+let buttonQueue = Promise.resolve();
+function sendButton(name, action) {
+  const serial = state.serial;
+  buttonQueue = buttonQueue.then(async () => {
+    const r = await post(`/api/v1/meters/${serial}/buttons/${name}/${action}`);
+    if (!r.ok) showResult(r, "button " + name);
+    else if (r.json && r.json.lcd && serial === state.serial) renderLcd(r.json.lcd);
+  }).catch(() => {});
+  return buttonQueue;
+}
+
 function wireButton(id, name) {
   const g = $(id);
   let down = false;
-  const press = async (event) => {
+  const press = (event) => {
     event.preventDefault();
     if (down) return;
     down = true;
     g.classList.add("pressed");
-    const r = await post(`/api/v1/meters/${state.serial}/buttons/${name}/press`);
-    if (!r.ok) showResult(r, "button " + name);
+    sendButton(name, "press");
   };
-  const release = async () => {
+  const release = () => {
     if (!down) return;
     down = false;
     g.classList.remove("pressed");
-    const r = await post(`/api/v1/meters/${state.serial}/buttons/${name}/release`);
-    if (!r.ok) showResult(r, "button " + name);
-    else if (r.json && r.json.lcd) renderLcd(r.json.lcd);
+    sendButton(name, "release");
   };
   g.addEventListener("pointerdown", press);
   g.addEventListener("pointerup", release);
@@ -344,8 +362,8 @@ function connect() {
 async function start() {
   $("token").value = localStorage.getItem("pro380-token") || "";
   $("token").addEventListener("change", () => localStorage.setItem("pro380-token", $("token").value));
-  wireButton("button-up", "up");
-  wireButton("button-down", "down");
+  wireButton("button-left", "left");
+  wireButton("button-right", "right");
   $("settings-form").addEventListener("change", (e) => writeSetting(e.target.name, e.target.value));
   $("reset-day-counter").addEventListener("click", () => writeSetting("day_counter_kwh", 0));
   $("reset-power-down").addEventListener("click", () => writeSetting("power_down_count", 0));
