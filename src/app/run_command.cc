@@ -65,6 +65,12 @@ CLI::App* AddRunCommand(CLI::App& app, RunArgs& args) {
   cmd->add_option("--save-interval", args.save_interval,
                   "wall time between state saves (default 1s)");
   cmd->add_flag("--sealed", args.sealed, "refuse every write from every bus");
+  cmd->add_option("--s0-forward-gpio", args.gpio.s0_forward,
+                  "forward S0 output (terminals 18/19) on GPIO CHIP:LINE (libgpiod builds)");
+  cmd->add_option("--s0-reverse-gpio", args.gpio.s0_reverse,
+                  "reverse S0 output (terminals 20/21) on GPIO CHIP:LINE (libgpiod builds)");
+  cmd->add_option("--tariff-gpio", args.gpio.tariff,
+                  "tariff input (terminals 24/25, active = T2) on GPIO CHIP:LINE");
   cmd->add_option("--terminal", args.terminal,
                   "live LCD view redrawn in place: auto (when stdout is a terminal), on, off");
   AddMeterOptions(*cmd, args.meter);
@@ -200,6 +206,8 @@ int RunRun(const RunArgs& args) {
   auto terminal_mode = ParseTerminalMode(args.terminal);
   if (!terminal_mode.ok()) return Fail(terminal_mode.status());
   const bool terminal = TerminalViewEnabled(*terminal_mode, isatty(STDOUT_FILENO) == 1);
+  auto gpio_plan = ParseGpioArgs(args.gpio, plan.meters.size());
+  if (!gpio_plan.ok()) return Fail(gpio_plan.status());
   const TimePoint wall_start = WallNow();
   // The source is opened once before the store so that a bad --source writes nothing.
   if (auto probe = OpenMeterSource(plan, 0, wall_start); !probe.ok()) return Fail(probe.status());
@@ -307,6 +315,20 @@ int RunRun(const RunArgs& args) {
       return Fail(st);
     }
   }
+  std::unique_ptr<GpioService> gpio;
+  if (args.gpio.any()) {
+    LiveMeter& m = meters.front();
+    auto opened = GpioService::Open(
+        io, *gpio_plan, *m.meter,
+        [&, serial = m.serial, meter = m.meter.get()](metering::Tariff from, metering::Tariff to) {
+          record_change({WallNow(), meter->now(), serial, storage::EventKind::kSettingChange,
+                         "tariff_input", "",
+                         "tariff: " + std::to_string(static_cast<int>(from) + 1) + " -> " +
+                             std::to_string(static_cast<int>(to) + 1)});
+        });
+    if (!opened.ok()) return Fail(opened.status());
+    gpio = std::move(*opened);
+  }
   saver.Save(std::move(events));
 
   std::printf("pro380 run: %zu meter(s), source %s, speed %g, state %s (Ctrl-C to stop)\n",
@@ -378,6 +400,7 @@ int RunRun(const RunArgs& args) {
     }
     if (web) web->Publish(WallNow());
     for (LiveMeter& m : meters) m.panel->Advance(panel_now());
+    if (gpio) gpio->Tick();
     if (terminal && now >= next_draw) {
       DrawTerminal(meters, panel_now(), drawn_lines);
       next_draw = now + kDrawPeriod;
