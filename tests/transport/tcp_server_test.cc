@@ -108,10 +108,12 @@ TEST(TcpServer, AClientBeyondTheLimitIsClosedAndOthersGoOn) {
 }
 
 TEST(TcpServer, ASilentClientIsClosedAfterTheIdleTimeout) {
-  Fixture f(TcpServerOptions{.idle_timeout = 100ms});
+  // The timeout is 20 times the gap between the busy client's requests, so a loaded machine
+  // (CI runs the suite two at a time) cannot make the busy connection look idle.
+  Fixture f(TcpServerOptions{.idle_timeout = 1s});
   tcp::socket quiet = f.Connect();
   tcp::socket busy = f.Connect();
-  for (int i = 0; i < 5; ++i) {  // 250 ms of traffic on one connection only
+  for (int i = 0; i < 30; ++i) {  // 1.5 s of traffic on one connection only
     asio::write(busy, asio::buffer(std::string("ab")));
     EXPECT_EQ(f.ReadSome(busy, 2), "ba");
     f.io.run_for(50ms);
