@@ -36,6 +36,17 @@ std::vector<SettingField> EncodeDeviceSettings(const DeviceSettings& settings) {
   if (settings.backlight_mode != BacklightMode::kButton) {
     fields.push_back({"backlight_mode", static_cast<int64_t>(settings.backlight_mode)});
   }
+  // The optical port's settings likewise (docs/protocols/iec62056.md).
+  const DeviceSettings defaults;
+  if (settings.mbus_primary_address != defaults.mbus_primary_address) {
+    fields.push_back({"mbus_primary_address", settings.mbus_primary_address});
+  }
+  if (settings.iec_password != defaults.iec_password) {
+    fields.push_back({"iec_password", settings.iec_password});
+  }
+  if (settings.mbus_secondary_address) {
+    fields.push_back({"mbus_secondary_address", *settings.mbus_secondary_address});
+  }
   if (settings.meter_code) fields.push_back({"meter_code", *settings.meter_code});
   return fields;
 }
@@ -83,6 +94,15 @@ Result<DeviceSettings> DecodeDeviceSettings(std::span<const SettingField> fields
         return Refuse(f, "0 btn, 1 off, 2 on");
       }
       out.backlight_mode = static_cast<BacklightMode>(v);
+    } else if (f.name == "mbus_primary_address") {
+      if (v < 0 || v > kMaxMbusPrimaryAddress) return Refuse(f, "0..250");
+      out.mbus_primary_address = static_cast<int>(v);
+    } else if (f.name == "mbus_secondary_address") {
+      if (v < 0 || v > kMaxMbusSecondaryAddress) return Refuse(f, "0..99999999");
+      out.mbus_secondary_address = static_cast<uint32_t>(v);
+    } else if (f.name == "iec_password") {
+      if (v < 0 || v > kMaxIecPassword) return Refuse(f, "0..99999999");
+      out.iec_password = static_cast<uint32_t>(v);
     } else if (f.name == "meter_code") {
       if (v < 0 || v > 0xFFFF) return Refuse(f, "0..65535");
       out.meter_code = static_cast<uint16_t>(v);
@@ -90,7 +110,8 @@ Result<DeviceSettings> DecodeDeviceSettings(std::span<const SettingField> fields
       return Status::FailedPrecondition(
           "device setting " + f.name + " = " + std::to_string(v) +
           " is not a device setting (known: modbus_id, baud_rate, parity, lcd_cycle_time_s, "
-          "lcd_scroll_groups, backlight_mode, meter_code)");
+          "lcd_scroll_groups, backlight_mode, mbus_primary_address, mbus_secondary_address, "
+          "iec_password, meter_code)");
     }
   }
   return out;

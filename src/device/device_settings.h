@@ -20,6 +20,12 @@ inline constexpr std::array<int, 6> kBaudRates = {300, 600, 1200, 2400, 4800, 96
 
 inline constexpr int kMinModbusId = 1;  // §1.6: "01~247"; 0 is broadcast, not an address
 inline constexpr int kMaxModbusId = 247;
+inline constexpr int kMaxMbusPrimaryAddress = 250;  // EN 13757-2: 1..250; 0 = unconfigured
+inline constexpr uint32_t kMaxMbusSecondaryAddress = 99'999'999;  // 8 BCD digits
+inline constexpr uint32_t kMaxIecPassword = 99'999'999;           // 8 decimal digits
+// Bits of lcd_scroll_groups: one per page group of device/lcd_pages.h (kPageGroupCount = 9).
+inline constexpr uint32_t kMaxLcdScrollGroups = (1u << 9) - 1;
+
 inline constexpr int kMinLcdCycleTimeS = 1;  // §1.6: "01~30"
 inline constexpr int kMaxLcdCycleTimeS = 30;
 
@@ -53,6 +59,13 @@ struct DeviceSettings {
   uint32_t checksum = 0x0D012D35;  // §1.7: the firmware checksum of that meter (S3)
   int ct_mode = 5;                 // §1.3: 5, even on a direct meter (S3)
   int error_code = 0;              // §1.3: 0x4015 answered 0 (S3)
+  // Settings the manual assigns to the infra-red port (docs/protocols/iec62056.md), besides
+  // lcd_scroll_groups and backlight_mode above; plain fields that the M-Bus model reads.
+  int mbus_primary_address = 0;  // manual appendix: "0 = default after manufacture"
+  // nullopt: the last 8 digits of the serial number (manual: "preset to the last 8 digits").
+  std::optional<uint32_t> mbus_secondary_address;
+  // The programming password (P1) of the optical port, 8 digits; 00000000 as delivered.
+  uint32_t iec_password = 0;
 
   friend bool operator==(const DeviceSettings&, const DeviceSettings&) = default;
 };

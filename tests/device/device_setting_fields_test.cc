@@ -124,7 +124,8 @@ TEST(DeviceSettingFields, ADamagedValueIsRefusedNamingFieldAndValue) {
 TEST(DeviceSettingFields, UnknownAndRepeatedNamesAreRefused) {
   EXPECT_EQ(Refusal({{"modbus_id", 1}, {"serial_number", 5}}),
             "device setting serial_number = 5 is not a device setting (known: modbus_id, "
-            "baud_rate, parity, lcd_cycle_time_s, lcd_scroll_groups, backlight_mode, meter_code)");
+            "baud_rate, parity, lcd_cycle_time_s, lcd_scroll_groups, backlight_mode, "
+            "mbus_primary_address, mbus_secondary_address, iec_password, meter_code)");
   EXPECT_EQ(Refusal({{"baud_rate", 9600}, {"baud_rate", 1200}}),
             "device setting baud_rate is given twice");
 }

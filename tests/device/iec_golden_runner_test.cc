@@ -1,0 +1,291 @@
+// Replays the golden transcripts of tests/golden/iec62056/*.md (format: docs/protocols/
+// iec62056.md, "Golden transcripts") through the IEC 62056-21 server and the PRO380 data set, at
+// every chunk size: each message is fed in chunks of 1..len characters, 1 ms apart (well inside
+// the inter-character time); after a message every answer it caused is taken, however long the
+// line needs for it; `~ MS` lets MS milliseconds pass (timeouts). The meter of every case is the
+// manual's example (§6.10: L1 +5 kW, L2 +5 kW, L3 −12 kW) after one hour, serial 22091039.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "device/pro380_iec_provider.h"
+#include "protocol/iec62056/server.h"
+
+namespace pro380::device {
+namespace {
+
+using iec62056::Action;
+using iec62056::Server;
+
+struct Step {
+  enum class Kind { kSend, kWait } kind;
+  std::string chars;     // kSend
+  Duration wait{};       // kWait
+  std::string expected;  // the actions that follow, "[baud N]" for a rate change
+  bool expected_set = false;
+};
+
+struct GoldenCase {
+  std::string where;
+  std::string title;
+  std::vector<Step> steps;
+  std::vector<std::pair<std::string, uint64_t>> counters;
+};
+
+// "<CR>", "<STX>", … and "<xx>" (two hex digits) stand for one character each.
+std::optional<std::string> Unescape(const std::string& text) {
+  static const std::map<std::string, char> kNames = {{"SOH", iec62056::kSoh},
+                                                     {"STX", iec62056::kStx},
+                                                     {"ETX", iec62056::kEtx},
+                                                     {"EOT", iec62056::kEot},
+                                                     {"ACK", iec62056::kAck},
+                                                     {"NAK", iec62056::kNak},
+                                                     {"CR", '\r'},
+                                                     {"LF", '\n'},
+                                                     {"LT", '<'}};
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '<') {
+      out += text[i];
+      continue;
+    }
+    const std::size_t close = text.find('>', i);
+    if (close == std::string::npos) return std::nullopt;
+    const std::string name = text.substr(i + 1, close - i - 1);
+    if (auto found = kNames.find(name); found != kNames.end()) {
+      out += found->second;
+    } else if (name.size() == 2 && std::isxdigit(static_cast<unsigned char>(name[0])) &&
+               std::isxdigit(static_cast<unsigned char>(name[1]))) {
+      out += static_cast<char>(std::stoi(name, nullptr, 16));
+    } else {
+      return std::nullopt;
+    }
+    i = close;
+  }
+  return out;
+}
+
+std::vector<GoldenCase> ParseGoldenFile(const std::string& file, const std::string& text,
+                                        std::string& error) {
+  std::vector<GoldenCase> cases;
+  std::istringstream in(text);
+  std::string line;
+  std::string title;
+  std::optional<GoldenCase> open;
+  for (int number = 1; std::getline(in, line); ++number) {
+    const std::string where = file + ":" + std::to_string(number);
+    if (!open) {
+      if (line.rfind("## ", 0) == 0) title = line.substr(3);
+      if (line == "```iec") open = GoldenCase{where, title, {}, {}};
+      continue;
+    }
+    if (line == "```") {
+      cases.push_back(std::move(*open));
+      open.reset();
+      continue;
+    }
+    if (line.size() < 2 || line[1] != ' ') {
+      error = where + ": expected '> TEXT', '< TEXT|none', '~ MS' or '= NAME VALUE'";
+      return {};
+    }
+    const std::string rest = line.substr(2);
+    if (line[0] == '>') {
+      auto chars = Unescape(rest);
+      if (!chars) {
+        error = where + ": bad escape in '" + rest + "'";
+        return {};
+      }
+      open->steps.push_back({Step::Kind::kSend, *chars, {}, {}, false});
+    } else if (line[0] == '~') {
+      open->steps.push_back(
+          {Step::Kind::kWait, {}, std::chrono::milliseconds(std::stol(rest)), {}, false});
+    } else if (line[0] == '<' && !open->steps.empty()) {
+      Step& step = open->steps.back();
+      step.expected_set = true;
+      if (rest == "none") continue;
+      auto chars = Unescape(rest);
+      if (!chars) {
+        error = where + ": bad escape in '" + rest + "'";
+        return {};
+      }
+      step.expected += *chars;
+    } else if (line[0] == '=') {
+      std::istringstream fields(rest);
+      std::string name;
+      uint64_t value = 0;
+      if (!(fields >> name >> value)) {
+        error = where + ": expected '= NAME VALUE'";
+        return {};
+      }
+      open->counters.emplace_back(name, value);
+    } else {
+      error = where + ": cannot read '" + line + "'";
+      return {};
+    }
+  }
+  if (open) error = file + ": fence opened at " + open->where + " is not closed";
+  return cases;
+}
+
+std::filesystem::path GoldenDir() {
+  const char* env = std::getenv("PRO380_SOURCE_DIR");
+  const std::filesystem::path source_dir =
+      env != nullptr ? std::filesystem::path(env)
+                     : std::filesystem::path(__FILE__).parent_path().parent_path().parent_path();
+  return source_dir / "tests" / "golden" / "iec62056";
+}
+
+std::vector<GoldenCase> LoadAllCases(std::string& error) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(GoldenDir())) {
+    if (entry.path().extension() == ".md") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<GoldenCase> all;
+  for (const auto& path : files) {
+    std::ifstream in(path);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto cases = ParseGoldenFile(path.filename().string(), text, error);
+    if (!error.empty()) return {};
+    all.insert(all.end(), cases.begin(), cases.end());
+  }
+  return all;
+}
+
+// The meter every case talks to.
+struct Rig {
+  Rig() : meter(metering::MeterConfig{}), provider(meter, settings, "PRO380-Mod") {
+    settings.serial_number = 22091039;
+    metering::Interval interval;
+    interval.phase[0] = metering::PhaseFromPower(230, 5000, 0);
+    interval.phase[1] = metering::PhaseFromPower(230, 5000, 0);
+    interval.phase[2] = metering::PhaseFromPower(230, -12000, 0);
+    interval.duration = std::chrono::hours(1);
+    meter.ApplyRecord(interval);
+  }
+
+  std::optional<uint64_t> Counter(const std::string& name) const {
+    const iec62056::ServerCounters& c = server.counters();
+    const std::map<std::string, uint64_t> all = {
+        {"skipped_chars", c.skipped_chars},
+        {"dropped_messages", c.dropped_messages},
+        {"overlong_messages", c.overlong_messages},
+        {"sign_ons", c.sign_ons},
+        {"restarts", c.restarts},
+        {"other_address", c.other_address},
+        {"rejected_options", c.rejected_options},
+        {"option_timeouts", c.option_timeouts},
+        {"readouts", c.readouts},
+        {"programming_sessions", c.programming_sessions},
+        {"commands", c.commands},
+        {"bcc_errors", c.bcc_errors},
+        {"repeats", c.repeats},
+        {"errors_sent", c.errors_sent},
+        {"writes", c.writes},
+        {"password_failures", c.password_failures},
+        {"lockouts", c.lockouts},
+        {"inactivity_ends", c.inactivity_ends},
+        {"s0_rate", static_cast<uint64_t>(meter.config().s0_rate.impulses_per_kwh)},
+        {"combined_code", static_cast<uint64_t>(meter.config().combined_code)},
+        {"modbus_id", static_cast<uint64_t>(settings.modbus_id)},
+    };
+    const auto found = all.find(name);
+    if (found == all.end()) return std::nullopt;
+    return found->second;
+  }
+
+  DeviceSettings settings;
+  metering::Meter meter;
+  Pro380IecProvider provider;
+  Server server{provider, iec62056::ServerOptions{}};
+};
+
+// Takes every queued action, however long the line needs for them.
+std::string Drain(Server& server, TimePoint& now) {
+  std::string out;
+  while (server.sending()) {
+    now = std::max(now, *server.NextDeadline());
+    for (const Action& action : server.Poll(now)) {
+      out += action.kind == Action::Kind::kSend ? action.chars
+                                                : "[baud " + std::to_string(action.baud) + "]";
+    }
+  }
+  return out;
+}
+
+// Runs every deadline up to `until`, collecting the actions.
+std::string RunUntil(Server& server, TimePoint& now, TimePoint until) {
+  std::string out;
+  while (true) {
+    const auto next = server.NextDeadline();
+    if (!next || *next > until) break;
+    now = std::max(now, *next);
+    for (const Action& action : server.Poll(now)) {
+      out += action.kind == Action::Kind::kSend ? action.chars
+                                                : "[baud " + std::to_string(action.baud) + "]";
+    }
+  }
+  now = until;
+  return out;
+}
+
+std::string Printable(const std::string& chars) {
+  std::string out;
+  for (char c : chars) {
+    if (c >= 0x20 && c < 0x7F) {
+      out += c;
+    } else {
+      char buffer[8];
+      std::snprintf(buffer, sizeof buffer, "<%02X>", static_cast<unsigned char>(c));
+      out += buffer;
+    }
+  }
+  return out;
+}
+
+TEST(IecGoldenTest, EveryTranscriptAtEveryChunkSize) {
+  std::string error;
+  const std::vector<GoldenCase> cases = LoadAllCases(error);
+  ASSERT_EQ(error, "");
+  ASSERT_GE(cases.size(), 10u);
+  for (const GoldenCase& golden : cases) {
+    std::size_t longest = 1;
+    for (const Step& step : golden.steps) longest = std::max(longest, step.chars.size());
+    for (std::size_t chunk = 1; chunk <= longest; ++chunk) {
+      SCOPED_TRACE(golden.where + " (" + golden.title + "), chunk " + std::to_string(chunk));
+      Rig rig;
+      TimePoint now{std::chrono::seconds(1'000'000)};
+      for (const Step& step : golden.steps) {
+        std::string out;
+        if (step.kind == Step::Kind::kSend) {
+          for (std::size_t at = 0; at < step.chars.size(); at += chunk) {
+            const std::string part = step.chars.substr(at, chunk);
+            rig.server.Feed(std::span(reinterpret_cast<const uint8_t*>(part.data()), part.size()),
+                            now);
+            out += RunUntil(rig.server, now, now + std::chrono::milliseconds(1));
+          }
+          out += Drain(rig.server, now);
+        } else {
+          out += RunUntil(rig.server, now, now + step.wait);
+        }
+        if (step.expected_set) {
+          EXPECT_EQ(Printable(out), Printable(step.expected));
+        }
+      }
+      for (const auto& [name, value] : golden.counters) {
+        EXPECT_EQ(rig.Counter(name), std::optional<uint64_t>(value)) << name;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace pro380::device
