@@ -4,6 +4,7 @@
 #include <set>
 
 #include "app/duration_arg.h"
+#include "app/iec_service.h"
 
 namespace pro380::app {
 
@@ -15,6 +16,10 @@ void AddInterfaceOptions(CLI::App& command, InterfaceArgs& args) {
                      "(repeatable; PARITY E, N or O)");
   command.add_option("--rtu-over-tcp", args.rtu_over_tcp,
                      "serve Modbus RTU frames over TCP on ADDR:PORT (repeatable)");
+  command.add_option("--iec", args.iec,
+                     "serve the optical port (IEC 62056-21) on DEV or pty:PATH (repeatable)");
+  command.add_option("--iec-tcp", args.iec_tcp,
+                     "serve the optical port's protocol over TCP on ADDR:PORT (repeatable)");
   command.add_option("--http", args.http, "web page and REST API on ADDR:PORT, or off");
   command.add_option("--http-token", args.http_token,
                      "token REST writes must carry (Authorization: Bearer TOKEN); needed for "
@@ -58,6 +63,7 @@ Result<InterfacePlan> ResolveInterfaces(const InterfaceArgs& typed, const Interf
   auto rtu_tcp = ParseAll<transport::TcpEndpoint>(
       lists.rtu_over_tcp, name("rtu-over-tcp", "rtu_over_tcp"), transport::ParseTcpEndpoint);
   if (!rtu_tcp.ok()) return rtu_tcp.status();
+  if (Status st = ResolveIecInterfaces(lists, origin == "--", plan); !st.ok()) return st;
   plan.modbus_tcp = std::move(*tcp);
   plan.modbus_rtu = std::move(*rtu);
   plan.rtu_over_tcp = std::move(*rtu_tcp);
@@ -68,6 +74,13 @@ Result<InterfacePlan> ResolveInterfaces(const InterfaceArgs& typed, const Interf
   // helpful "address in use".
   std::set<std::string> seen;
   for (const auto& e : plan.modbus_tcp) seen.insert(transport::ToString(e));
+  for (const auto& e : plan.iec_tcp) {
+    if (e.port != 0 && !seen.insert(transport::ToString(e)).second) {
+      return Status::InvalidArgument(name("iec-tcp", "iec_tcp") + " " + transport::ToString(e) +
+                                     " is also a Modbus TCP endpoint; each port serves one "
+                                     "protocol");
+    }
+  }
   for (const auto& e : plan.rtu_over_tcp) {
     if (e.port != 0 && !seen.insert(transport::ToString(e)).second) {
       return Status::InvalidArgument(name("rtu-over-tcp", "rtu_over_tcp") + " " +

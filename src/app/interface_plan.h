@@ -28,13 +28,16 @@ struct InterfaceArgs {
   std::vector<std::string> modbus_tcp;
   std::vector<std::string> modbus_rtu;
   std::vector<std::string> rtu_over_tcp;
+  std::vector<std::string> iec;      // the optical port: DEV or pty:PATH (app/iec_service.h)
+  std::vector<std::string> iec_tcp;  // the optical port's protocol over TCP
   std::optional<std::string> http;            // ADDR:PORT or "off"
   std::optional<std::string> http_token;      // bearer token for REST writes (docs/web.md)
   std::optional<std::string> response_delay;  // a duration, e.g. "5ms"
   std::optional<bool> tcp_any_unit_id;
 
   bool any_interface() const {
-    return !modbus_tcp.empty() || !modbus_rtu.empty() || !rtu_over_tcp.empty();
+    return !modbus_tcp.empty() || !modbus_rtu.empty() || !rtu_over_tcp.empty() || !iec.empty() ||
+           !iec_tcp.empty();
   }
 };
 
@@ -42,6 +45,8 @@ struct InterfacePlan {
   std::vector<transport::TcpEndpoint> modbus_tcp;
   std::vector<transport::SerialSpec> modbus_rtu;
   std::vector<transport::TcpEndpoint> rtu_over_tcp;
+  std::vector<transport::SerialSpec> iec;  // a BAUD or PARITY in the spec is refused
+  std::vector<transport::TcpEndpoint> iec_tcp;
   std::optional<transport::TcpEndpoint> http;  // nullopt: off
   // REST writes need "Authorization: Bearer <token>" when set; without it they are allowed only
   // on a loopback address (docs/web.md, "Token").
@@ -54,8 +59,8 @@ struct InterfacePlan {
   bool tcp_any_unit_id = false;
 };
 
-// Adds --modbus-tcp, --modbus-rtu, --rtu-over-tcp (each repeatable), --http, --response-delay
-// and --tcp-any-unit-id to `command`.
+// Adds --modbus-tcp, --modbus-rtu, --rtu-over-tcp, --iec, --iec-tcp (each repeatable), --http,
+// --response-delay and --tcp-any-unit-id to `command`.
 void AddInterfaceOptions(CLI::App& command, InterfaceArgs& args);
 
 // The command line's interfaces if it names any, else the file's, else the default; scalar

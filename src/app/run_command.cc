@@ -9,6 +9,7 @@
 
 #include "app/duration_arg.h"
 #include "app/exit_status.h"
+#include "app/iec_service.h"
 #include "app/json_output.h"
 #include "app/meter_resume.h"
 #include "app/modbus_service.h"
@@ -20,6 +21,7 @@
 #include "app/terminal_view.h"
 #include "app/wall_clock.h"
 #include "app/web_service.h"
+#include "device/pro380_iec_provider.h"
 #include "device/pro380_register_bank.h"
 #include "metering/readings.h"
 #include "source/open_source.h"
@@ -267,17 +269,20 @@ int RunRun(const RunArgs& args) {
     });
   };
   std::vector<ModbusUnit> units;
+  // A bus write (Modbus or the optical port) of one meter, logged and saved like every change.
+  const auto change_sink = [&](const LiveMeter& m) {
+    return [&, serial = m.serial, meter = m.meter.get()](const device::SettingChange& change) {
+      const modbus::WriteContext* context = change.context;
+      record_change({WallNow(), meter->now(), serial, storage::EventKind::kSettingChange,
+                     context ? std::string(context->interface) : "",
+                     context ? std::string(context->client) : "", ChangeDetail(change)});
+    };
+  };
   for (size_t k = 0; k < meters.size(); ++k) {
     LiveMeter& m = meters[k];
     m.bank = std::make_unique<device::Pro380RegisterBank>(*m.meter, *m.settings);
     m.bank->set_sealed(plan.meters[k].sealed);
-    m.bank->set_change_sink(
-        [&, serial = m.serial, meter = m.meter.get()](const device::SettingChange& change) {
-          const modbus::WriteContext* context = change.context;
-          record_change({WallNow(), meter->now(), serial, storage::EventKind::kSettingChange,
-                         context ? std::string(context->interface) : "",
-                         context ? std::string(context->client) : "", ChangeDetail(change)});
-        });
+    m.bank->set_change_sink(change_sink(m));
     if (m.variant == Variant::kMod) {
       units.push_back({m.serial, m.meter.get(), m.settings.get(), m.bank.get()});
     }
@@ -301,6 +306,11 @@ int RunRun(const RunArgs& args) {
     }
     saver.set_saved_event_observer([&web](const storage::Event& e) { web->AddEvent(e); });
   }
+  // Every PRO380 has the optical port; the ports of the plan reach the first meter.
+  device::Pro380IecProvider iec_provider(*meters.front().meter, *meters.front().settings,
+                                         IecIdentification(meters.front().variant));
+  iec_provider.set_sealed(plan.meters.front().sealed);
+  iec_provider.set_change_sink(change_sink(meters.front()));
   // The interfaces open before the first save: a port in use or a missing device is a runtime
   // failure (exit 1) that leaves the store as it was, without a power cycle counted.
   auto modbus = ModbusService::Open(io, plan.interfaces, units, web ? web->tap() : nullptr);
@@ -315,6 +325,8 @@ int RunRun(const RunArgs& args) {
       return Fail(st);
     }
   }
+  auto iec = IecService::Open(io, plan.interfaces, iec_provider);
+  if (!iec.ok()) return Fail(iec.status());
   std::unique_ptr<GpioService> gpio;
   if (args.gpio.any()) {
     LiveMeter& m = meters.front();
@@ -336,6 +348,7 @@ int RunRun(const RunArgs& args) {
   for (const std::string& line : start_lines) std::printf("%s\n", line.c_str());
   for (const std::string& line : (*modbus)->Describe()) std::printf("%s\n", line.c_str());
   if (web) std::printf("%s\n", web->Describe().c_str());
+  for (const std::string& line : (*iec)->Describe()) std::printf("%s\n", line.c_str());
   std::fflush(stdout);  // a supervisor sees the start at once, not with the first live line
 
   const bool with_serial = meters.size() > 1;
@@ -435,6 +448,7 @@ int RunRun(const RunArgs& args) {
   RunEventLoop(io);
   if (web) web->Stop();  // its threads end before the meters and interfaces they reach
   modbus->reset();       // no request is answered after the final save
+  iec->reset();
 
   const std::string why = by_signal ? "signal" : (status == kExitOk ? "stop" : "failure");
   std::vector<storage::Event> stops = std::exchange(changes, {});

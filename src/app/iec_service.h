@@ -1,0 +1,61 @@
+// IecService: the optical port of `pro380 run` (docs/protocols/iec62056.md): `--iec DEV|pty:PATH`
+// (an IR head is a USB serial device) and `--iec-tcp ADDR:PORT` (the same characters over TCP,
+// for test rigs and serial servers), each an iec62056::Server in front of the process's first
+// meter's Pro380IecProvider.
+//
+// A serial line is opened 8N1 and carries 7E1 characters: the session adds the even-parity bit
+// to what it sends and checks it on what it receives (protocol/iec62056/frames.h); a pty and a
+// TCP connection carry the 7-bit characters as they are. Baud-rate changes apply on a serial
+// line once every character sent before them has left it; TCP has no rate.
+#ifndef PRO380_APP_IEC_SERVICE_H_
+#define PRO380_APP_IEC_SERVICE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/interface_plan.h"
+#include "app/meter_options.h"
+#include "device/pro380_iec_provider.h"
+#include "protocol/iec62056/server.h"
+#include "transport/serial_line.h"
+#include "transport/tcp_server.h"
+
+namespace asio {
+class io_context;
+}
+
+namespace pro380::app {
+
+// The identification after /INM5: the model as printed, "PRO380-Mod", "PRO380-Mb", "PRO380-S".
+std::string IecIdentification(Variant variant);
+
+// Fills plan.iec and plan.iec_tcp from `lists` (option names with "--" when `typed`, else config
+// keys "interfaces.iec", "interfaces.iec_tcp"); InvalidArgument naming the option and the form.
+Status ResolveIecInterfaces(const InterfaceArgs& lists, bool typed, InterfacePlan& plan);
+
+class IecPort;  // one optical port session (app/iec_service.cc)
+
+class IecService {
+ public:
+  // Opens every optical port of `plan` for `provider` (nothing when the plan has none).
+  // Errors: the transport's, with the option named.
+  static Result<std::unique_ptr<IecService>> Open(asio::io_context& io, const InterfacePlan& plan,
+                                                  device::Pro380IecProvider& provider,
+                                                  iec62056::ServerOptions options = {});
+  ~IecService();
+
+  // One line per port for the start banner.
+  std::vector<std::string> Describe() const;
+
+ private:
+  IecService() = default;
+  std::vector<std::shared_ptr<IecPort>> lines_;
+  std::vector<std::shared_ptr<transport::SerialLine>> serial_lines_;
+  std::vector<std::unique_ptr<transport::TcpServer>> listeners_;
+  std::vector<std::string> descriptions_;
+};
+
+}  // namespace pro380::app
+
+#endif  // PRO380_APP_IEC_SERVICE_H_
