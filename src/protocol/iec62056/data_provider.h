@@ -39,6 +39,9 @@ class DataProvider {
  public:
   virtual ~DataProvider() = default;
 
+  // False while the meter does not communicate at all (a CT meter before its ratio is set):
+  // requests are then not answered.
+  virtual bool Communicating() const { return true; }
   // True when `address` (1..32 characters of a request message) names this meter.
   virtual bool MatchesAddress(std::string_view address) const = 0;
   // The identification after /XXXZ: at most 16 printable characters without / and !.

@@ -193,6 +193,10 @@ void Server::HandleRequest(TimePoint now) {
     ++counters_.dropped_messages;
     return;
   }
+  if (!provider_.Communicating()) {
+    ++counters_.not_communicating;
+    return;
+  }
   if (!address.empty() && !provider_.MatchesAddress(address)) {
     ++counters_.other_address;
     return;

@@ -68,11 +68,12 @@ struct ServerCounters {
   uint64_t skipped_chars = 0;     // characters that could not start a message
   uint64_t dropped_messages = 0;  // partial (inter-character timeout, interrupted) or malformed
   uint64_t overlong_messages = 0;
-  uint64_t sign_ons = 0;          // requests answered
-  uint64_t restarts = 0;          // of those, arriving in the middle of a session
-  uint64_t other_address = 0;     // requests for another meter (not answered)
-  uint64_t rejected_options = 0;  // option selects with a mode, protocol or baud not offered
-  uint64_t option_timeouts = 0;   // mode C sessions that fell back to the initial-rate readout
+  uint64_t sign_ons = 0;           // requests answered
+  uint64_t restarts = 0;           // of those, arriving in the middle of a session
+  uint64_t other_address = 0;      // requests for another meter (not answered)
+  uint64_t not_communicating = 0;  // requests while the meter does not communicate
+  uint64_t rejected_options = 0;   // option selects with a mode, protocol or baud not offered
+  uint64_t option_timeouts = 0;    // mode C sessions that fell back to the initial-rate readout
   uint64_t readouts = 0;
   uint64_t programming_sessions = 0;
   uint64_t commands = 0;     // programming commands with a good BCC

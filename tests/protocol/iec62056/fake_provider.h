@@ -12,6 +12,7 @@ namespace pro380::iec62056::testing {
 
 class FakeProvider final : public DataProvider {
  public:
+  bool Communicating() const override { return communicating; }
   bool MatchesAddress(std::string_view address) const override { return address == "12345678"; }
   std::string Identification() const override { return "TEST"; }
   std::string Manufacturer() const override { return "ABC"; }
@@ -40,6 +41,7 @@ class FakeProvider final : public DataProvider {
   }
 
   int setting = 7;
+  bool communicating = true;
   std::string last_interface;
 };
 

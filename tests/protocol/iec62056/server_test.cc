@@ -102,6 +102,14 @@ TEST_F(ServerTest, AddressedRequests) {
   EXPECT_EQ(server_.counters().other_address, 1u);
 }
 
+TEST_F(ServerTest, AMeterThatDoesNotCommunicateIsSilent) {
+  provider_.communicating = false;
+  EXPECT_EQ(Exchange("/?!\r\n"), "");
+  EXPECT_EQ(server_.counters().not_communicating, 1u);
+  provider_.communicating = true;
+  EXPECT_EQ(Exchange("/?!\r\n"), kIdentification);
+}
+
 TEST_F(ServerTest, NoOptionSelectGivesTheReadoutAtTheInitialRate) {
   Feed("/?!\r\n");
   // Identification: 11 characters at 300 baud leave after 367 ms; then 1.5 s.
