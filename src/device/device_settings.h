@@ -23,8 +23,6 @@ inline constexpr int kMaxModbusId = 247;
 inline constexpr int kMaxMbusPrimaryAddress = 250;  // EN 13757-2: 1..250; 0 = unconfigured
 inline constexpr uint32_t kMaxMbusSecondaryAddress = 99'999'999;  // 8 BCD digits
 inline constexpr uint32_t kMaxIecPassword = 99'999'999;           // 8 decimal digits
-// Bits of lcd_scroll_groups: one per page group of device/lcd_pages.h (kPageGroupCount = 9).
-inline constexpr uint32_t kMaxLcdScrollGroups = (1u << 9) - 1;
 
 inline constexpr int kMinLcdCycleTimeS = 1;  // §1.6: "01~30"
 inline constexpr int kMaxLcdCycleTimeS = 30;

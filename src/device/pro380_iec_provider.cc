@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "device/lcd_pages.h"
 #include "device/setting_writes.h"
 
 namespace pro380::device {
@@ -191,7 +192,7 @@ std::variant<std::monostate, CommandError> Pro380IecProvider::Write(
                                     meter_, settings_);
         break;
       case IecValue::kScrollPages:
-        set_int("lcd_scroll_groups", settings_.lcd_scroll_groups, 0, kMaxLcdScrollGroups);
+        set_int("lcd_scroll_groups", settings_.lcd_scroll_groups, 0, kAllPageGroups);
         break;
       case IecValue::kBacklight: {
         int mode = static_cast<int>(settings_.backlight_mode);
