@@ -28,10 +28,10 @@ struct InterfaceArgs {
   std::vector<std::string> modbus_tcp;
   std::vector<std::string> modbus_rtu;
   std::vector<std::string> rtu_over_tcp;
-  std::vector<std::string> iec;      // the optical port: DEV or pty:PATH (app/iec_service.h)
-  std::vector<std::string> iec_tcp;  // the optical port's protocol over TCP
-  std::optional<std::string> http;            // ADDR:PORT or "off"
-  std::optional<std::string> http_token;      // bearer token for REST writes (docs/web.md)
+  std::vector<std::string> iec;           // the optical port: DEV or pty:PATH (app/iec_service.h)
+  std::vector<std::string> iec_tcp;       // the optical port's protocol over TCP
+  std::optional<std::string> http;        // ADDR:PORT or "off"
+  std::optional<std::string> http_token;  // bearer token for REST writes (docs/web.md)
   std::optional<std::string> response_delay;  // a duration, e.g. "5ms"
   std::optional<bool> tcp_any_unit_id;
 
