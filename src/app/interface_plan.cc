@@ -5,6 +5,7 @@
 
 #include "app/duration_arg.h"
 #include "app/iec_service.h"
+#include "app/mbus_interfaces.h"
 
 namespace pro380::app {
 
@@ -20,6 +21,11 @@ void AddInterfaceOptions(CLI::App& command, InterfaceArgs& args) {
                      "serve the optical port (IEC 62056-21) on DEV or pty:PATH (repeatable)");
   command.add_option("--iec-tcp", args.iec_tcp,
                      "serve the optical port's protocol over TCP on ADDR:PORT (repeatable)");
+  command.add_option("--mbus", args.mbus,
+                     "serve M-Bus (variant mb meters) on DEV[:BAUD] or pty:PATH[:BAUD], 8E1 "
+                     "(repeatable)");
+  command.add_option("--mbus-tcp", args.mbus_tcp,
+                     "serve M-Bus frames over TCP on ADDR:PORT (repeatable)");
   command.add_option("--http", args.http, "web page and REST API on ADDR:PORT, or off");
   command.add_option("--http-token", args.http_token,
                      "token REST writes must carry (Authorization: Bearer TOKEN); needed for "
@@ -64,6 +70,11 @@ Result<InterfacePlan> ResolveInterfaces(const InterfaceArgs& typed, const Interf
       lists.rtu_over_tcp, name("rtu-over-tcp", "rtu_over_tcp"), transport::ParseTcpEndpoint);
   if (!rtu_tcp.ok()) return rtu_tcp.status();
   if (Status st = ResolveIecInterfaces(lists, origin == "--", plan); !st.ok()) return st;
+  if (Status st =
+          ResolveMbusInterfaces(lists, name("mbus", "mbus"), name("mbus-tcp", "mbus_tcp"), plan);
+      !st.ok()) {
+    return st;
+  }
   plan.modbus_tcp = std::move(*tcp);
   plan.modbus_rtu = std::move(*rtu);
   plan.rtu_over_tcp = std::move(*rtu_tcp);
@@ -81,6 +92,12 @@ Result<InterfacePlan> ResolveInterfaces(const InterfaceArgs& typed, const Interf
                                      "protocol");
     }
   }
+  for (const auto& e : plan.mbus_tcp) {
+    if (e.port != 0 && !seen.insert(transport::ToString(e)).second) {
+      return Status::InvalidArgument(name("mbus-tcp", "mbus_tcp") + " " + transport::ToString(e) +
+                                     " is also a Modbus endpoint; each port serves one protocol");
+    }
+  }
   for (const auto& e : plan.rtu_over_tcp) {
     if (e.port != 0 && !seen.insert(transport::ToString(e)).second) {
       return Status::InvalidArgument(name("rtu-over-tcp", "rtu_over_tcp") + " " +
@@ -90,6 +107,7 @@ Result<InterfacePlan> ResolveInterfaces(const InterfaceArgs& typed, const Interf
     }
   }
   std::set<std::string> devices;
+  for (const auto& spec : plan.mbus) devices.insert(spec.device);
   for (const auto& spec : plan.modbus_rtu) {
     if (!devices.insert(spec.device).second) {
       return Status::InvalidArgument(name("modbus-rtu", "modbus_rtu") + " " + spec.device +

@@ -3,7 +3,8 @@
 // every problem an InvalidArgument naming the option or key and the allowed form.
 //
 // Every Modbus meter of the process (variant mod) is on every Modbus interface, selected by its
-// ID; with no interface given at all, a bare run serves Modbus TCP on 127.0.0.1:1502.
+// ID, and every M-Bus meter (variant mb) on every M-Bus interface; with no interface given at
+// all, a bare run serves Modbus TCP on 127.0.0.1:1502.
 #ifndef PRO380_APP_INTERFACE_PLAN_H_
 #define PRO380_APP_INTERFACE_PLAN_H_
 
@@ -34,10 +35,12 @@ struct InterfaceArgs {
   std::optional<std::string> http_token;  // bearer token for REST writes (docs/web.md)
   std::optional<std::string> response_delay;  // a duration, e.g. "5ms"
   std::optional<bool> tcp_any_unit_id;
+  std::vector<std::string> mbus;      // DEV[:BAUD] or pty:PATH[:BAUD] (8E1, M-Bus)
+  std::vector<std::string> mbus_tcp;  // ADDR:PORT
 
   bool any_interface() const {
-    return !modbus_tcp.empty() || !modbus_rtu.empty() || !rtu_over_tcp.empty() || !iec.empty() ||
-           !iec_tcp.empty();
+    return !modbus_tcp.empty() || !modbus_rtu.empty() || !rtu_over_tcp.empty() || !mbus.empty() ||
+           !mbus_tcp.empty() || !iec.empty() || !iec_tcp.empty();
   }
 };
 
@@ -57,10 +60,13 @@ struct InterfacePlan {
   // Interop (off by default): a Modbus TCP request to any unit id reaches the process's only
   // Modbus meter, for clients that send unit id 0 or 255 to a TCP device.
   bool tcp_any_unit_id = false;
+  // M-Bus (variant mb meters, docs/protocols/mbus.md): serial lines (even parity always) and TCP.
+  std::vector<transport::SerialSpec> mbus;
+  std::vector<transport::TcpEndpoint> mbus_tcp;
 };
 
-// Adds --modbus-tcp, --modbus-rtu, --rtu-over-tcp, --iec, --iec-tcp (each repeatable), --http,
-// --response-delay and --tcp-any-unit-id to `command`.
+// Adds --modbus-tcp, --modbus-rtu, --rtu-over-tcp, --mbus, --mbus-tcp, --iec, --iec-tcp (each
+// repeatable), --http, --response-delay and --tcp-any-unit-id to `command`.
 void AddInterfaceOptions(CLI::App& command, InterfaceArgs& args);
 
 // The command line's interfaces if it names any, else the file's, else the default; scalar

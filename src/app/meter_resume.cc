@@ -102,6 +102,7 @@ device::DeviceSettings InitialDeviceSettings(const MeterOptions& options) {
     settings.serial_number = serial;
   }
   if (options.variant != Variant::kMb && options.id > 0) settings.modbus_id = options.id;
+  if (options.variant == Variant::kMb) settings.mbus_primary_address = options.id;
   return settings;
 }
 
@@ -206,6 +207,15 @@ Result<StartedMeter> StartMeter(storage::StateStore& store, const MeterOptions& 
           {WallNow(), started.meter->now(), options.serial, storage::EventKind::kSettingChange,
            "cli", "",
            "modbus_id: " + std::to_string(saved_id) + " -> " + std::to_string(options.id)});
+    }
+    const int saved_address = started.settings.mbus_primary_address;
+    if (Given(given_options, "--id") && options.variant == Variant::kMb &&
+        saved_address != options.id) {
+      started.settings.mbus_primary_address = options.id;
+      started.events.push_back({WallNow(), started.meter->now(), options.serial,
+                                storage::EventKind::kSettingChange, "cli", "",
+                                "mbus_primary_address: " + std::to_string(saved_address) + " -> " +
+                                    std::to_string(options.id)});
     }
     started.preset_ignored = preset != nullptr;
   } else {

@@ -11,6 +11,8 @@
 #include "app/exit_status.h"
 #include "app/iec_service.h"
 #include "app/json_output.h"
+#include "app/mbus_interfaces.h"
+#include "app/mbus_service.h"
 #include "app/meter_resume.h"
 #include "app/modbus_service.h"
 #include "app/panel_driver.h"
@@ -22,6 +24,7 @@
 #include "app/wall_clock.h"
 #include "app/web_service.h"
 #include "device/pro380_iec_provider.h"
+#include "device/pro380_mbus_device.h"
 #include "device/pro380_register_bank.h"
 #include "metering/readings.h"
 #include "source/open_source.h"
@@ -96,6 +99,7 @@ struct LiveMeter {
   // Every meter's: the Modbus interfaces serve the banks of Modbus meters; REST writes of every
   // meter go through its bank (docs/web.md).
   std::unique_ptr<device::Pro380RegisterBank> bank;
+  std::unique_ptr<device::Pro380MbusDevice> mbus;  // M-Bus meters only
   std::unique_ptr<source::RecordSource> source;
   std::unique_ptr<RecordFeeder> feeder;
   std::unique_ptr<PanelDriver> panel;  // the LCD, buttons and menus (docs/display.md)
@@ -232,7 +236,11 @@ int RunRun(const RunArgs& args) {
     m.variant = planned.options.variant;
     m.meter = std::move(started->meter);
     m.settings = std::make_unique<device::DeviceSettings>(started->settings);
-    ApplyLineSpecs(plan.interfaces, *m.meter, m.serial, *m.settings, started->events);
+    if (m.variant == Variant::kMb) {
+      ApplyMbusLineSpecs(plan.interfaces, *m.meter, m.serial, *m.settings, started->events);
+    } else {
+      ApplyLineSpecs(plan.interfaces, *m.meter, m.serial, *m.settings, started->events);
+    }
     // The identity is the firmware's, chosen by the option at every start (not a saved setting).
     m.settings->meter_code = std::nullopt;
     if (planned.options.identity == Identity::kSolarLog) {
@@ -268,21 +276,28 @@ int RunRun(const RunArgs& args) {
       saver.Save(std::exchange(changes, {}));
     });
   };
-  std::vector<ModbusUnit> units;
-  // A bus write (Modbus or the optical port) of one meter, logged and saved like every change.
-  const auto change_sink = [&](const LiveMeter& m) {
-    return [&, serial = m.serial, meter = m.meter.get()](const device::SettingChange& change) {
+  const auto change_sink = [&](const std::string& serial, const metering::Meter* meter) {
+    return [&, serial, meter](const device::SettingChange& change) {
       const modbus::WriteContext* context = change.context;
       record_change({WallNow(), meter->now(), serial, storage::EventKind::kSettingChange,
                      context ? std::string(context->interface) : "",
                      context ? std::string(context->client) : "", ChangeDetail(change)});
     };
   };
+  std::vector<ModbusUnit> units;
+  std::vector<MbusUnit> mbus_units;
   for (size_t k = 0; k < meters.size(); ++k) {
     LiveMeter& m = meters[k];
     m.bank = std::make_unique<device::Pro380RegisterBank>(*m.meter, *m.settings);
     m.bank->set_sealed(plan.meters[k].sealed);
-    m.bank->set_change_sink(change_sink(m));
+    m.bank->set_change_sink(change_sink(m.serial, m.meter.get()));
+    if (m.variant == Variant::kMb) {
+      // A PRO380-Mb answers M-Bus only; a PRO380-Mod Modbus only (docs/protocols/mbus.md).
+      m.mbus = std::make_unique<device::Pro380MbusDevice>(*m.meter, *m.settings);
+      m.mbus->set_sealed(plan.meters[k].sealed);
+      m.mbus->set_change_sink(change_sink(m.serial, m.meter.get()));
+      mbus_units.push_back({m.serial, m.meter.get(), m.settings.get(), m.mbus.get()});
+    }
     if (m.variant == Variant::kMod) {
       units.push_back({m.serial, m.meter.get(), m.settings.get(), m.bank.get()});
     }
@@ -310,11 +325,13 @@ int RunRun(const RunArgs& args) {
   device::Pro380IecProvider iec_provider(*meters.front().meter, *meters.front().settings,
                                          IecIdentification(meters.front().variant));
   iec_provider.set_sealed(plan.meters.front().sealed);
-  iec_provider.set_change_sink(change_sink(meters.front()));
+  iec_provider.set_change_sink(change_sink(meters.front().serial, meters.front().meter.get()));
   // The interfaces open before the first save: a port in use or a missing device is a runtime
   // failure (exit 1) that leaves the store as it was, without a power cycle counted.
   auto modbus = ModbusService::Open(io, plan.interfaces, units, web ? web->tap() : nullptr);
   if (!modbus.ok()) return Fail(modbus.status());
+  auto mbus = MbusService::Open(io, plan.interfaces, mbus_units);
+  if (!mbus.ok()) return Fail(mbus.status());
   if (web) {
     ModbusService* service = modbus->get();
     web->access().counters = [service] { return ModbusCounters(*service); };
@@ -347,6 +364,7 @@ int RunRun(const RunArgs& args) {
               meters.size(), plan.source.c_str(), plan.speed, (*store)->path().c_str());
   for (const std::string& line : start_lines) std::printf("%s\n", line.c_str());
   for (const std::string& line : (*modbus)->Describe()) std::printf("%s\n", line.c_str());
+  for (const std::string& line : (*mbus)->Describe()) std::printf("%s\n", line.c_str());
   if (web) std::printf("%s\n", web->Describe().c_str());
   for (const std::string& line : (*iec)->Describe()) std::printf("%s\n", line.c_str());
   std::fflush(stdout);  // a supervisor sees the start at once, not with the first live line
@@ -449,6 +467,7 @@ int RunRun(const RunArgs& args) {
   if (web) web->Stop();  // its threads end before the meters and interfaces they reach
   modbus->reset();       // no request is answered after the final save
   iec->reset();
+  mbus->reset();
 
   const std::string why = by_signal ? "signal" : (status == kExitOk ? "stop" : "failure");
   std::vector<storage::Event> stops = std::exchange(changes, {});

@@ -53,7 +53,8 @@ constexpr std::array<MeterOptionKey, 9> kMeterOptionKeys = {{
 }};
 constexpr std::string_view kRootKeys = "run, interfaces, meter";
 constexpr std::string_view kInterfaceKeys =
-    "modbus_tcp, modbus_rtu, rtu_over_tcp, iec, iec_tcp, http, http_token, response_delay, "
+    "modbus_tcp, modbus_rtu, rtu_over_tcp, mbus, mbus_tcp, iec, iec_tcp, http, http_token, "
+    "response_delay, "
     "tcp_any_unit_id";
 constexpr std::string_view kRunKeys =
     "source, speed, seed, state, save_interval, stop_after, sealed";
@@ -262,6 +263,10 @@ Status ParseInterfacesTable(const Reporter& report, const toml::table& table,
       st = GetEndpoints(report, node, path, transport::ParseTcpEndpoint, interfaces.iec_tcp);
     } else if (key == "modbus_rtu") {
       st = GetEndpoints(report, node, path, transport::ParseSerialSpec, interfaces.modbus_rtu);
+    } else if (key == "mbus") {
+      st = GetEndpoints(report, node, path, transport::ParseSerialSpec, interfaces.mbus);
+    } else if (key == "mbus_tcp") {
+      st = GetEndpoints(report, node, path, transport::ParseTcpEndpoint, interfaces.mbus_tcp);
     } else if (key == "http") {
       auto text = GetString(report, node, path);
       if (!text.ok()) return text.status();

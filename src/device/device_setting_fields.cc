@@ -36,13 +36,17 @@ std::vector<SettingField> EncodeDeviceSettings(const DeviceSettings& settings) {
   if (settings.backlight_mode != BacklightMode::kButton) {
     fields.push_back({"backlight_mode", static_cast<int64_t>(settings.backlight_mode)});
   }
-  // The optical port's settings likewise (docs/protocols/iec62056.md).
+  // The optical port's and the M-Bus settings only when changed, so the stored form of every
+  // other meter is as before.
   const DeviceSettings defaults;
   if (settings.mbus_primary_address != defaults.mbus_primary_address) {
     fields.push_back({"mbus_primary_address", settings.mbus_primary_address});
   }
   if (settings.iec_password != defaults.iec_password) {
     fields.push_back({"iec_password", settings.iec_password});
+  }
+  if (settings.mbus_baud_rate != defaults.mbus_baud_rate) {
+    fields.push_back({"mbus_baud_rate", settings.mbus_baud_rate});
   }
   if (settings.mbus_secondary_address) {
     fields.push_back({"mbus_secondary_address", *settings.mbus_secondary_address});
@@ -95,10 +99,19 @@ Result<DeviceSettings> DecodeDeviceSettings(std::span<const SettingField> fields
       }
       out.backlight_mode = static_cast<BacklightMode>(v);
     } else if (f.name == "mbus_primary_address") {
-      if (v < 0 || v > kMaxMbusPrimaryAddress) return Refuse(f, "0..250");
+      if (v < 0 || v > kMaxMbusPrimaryAddress) {
+        return Refuse(f, "0.." + std::to_string(kMaxMbusPrimaryAddress));
+      }
       out.mbus_primary_address = static_cast<int>(v);
+    } else if (f.name == "mbus_baud_rate") {
+      if (std::find(kBaudRates.begin(), kBaudRates.end(), v) == kBaudRates.end()) {
+        return Refuse(f, BaudRateList());
+      }
+      out.mbus_baud_rate = static_cast<int>(v);
     } else if (f.name == "mbus_secondary_address") {
-      if (v < 0 || v > kMaxMbusSecondaryAddress) return Refuse(f, "0..99999999");
+      if (v < 0 || v > kMaxMbusSecondaryAddress) {
+        return Refuse(f, "0.." + std::to_string(kMaxMbusSecondaryAddress));
+      }
       out.mbus_secondary_address = static_cast<uint32_t>(v);
     } else if (f.name == "iec_password") {
       if (v < 0 || v > kMaxIecPassword) return Refuse(f, "0..99999999");
@@ -110,8 +123,8 @@ Result<DeviceSettings> DecodeDeviceSettings(std::span<const SettingField> fields
       return Status::FailedPrecondition(
           "device setting " + f.name + " = " + std::to_string(v) +
           " is not a device setting (known: modbus_id, baud_rate, parity, lcd_cycle_time_s, "
-          "lcd_scroll_groups, backlight_mode, mbus_primary_address, mbus_secondary_address, "
-          "iec_password, meter_code)");
+          "lcd_scroll_groups, backlight_mode, mbus_primary_address, mbus_baud_rate, "
+          "mbus_secondary_address, iec_password, meter_code)");
     }
   }
   return out;

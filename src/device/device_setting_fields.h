@@ -6,12 +6,12 @@
 // Persisted: what a Modbus write or the configuration may change and a restart must keep —
 // `modbus_id`, `baud_rate`, `parity` (the wire value of Parity: 1 even, 2 none, 3 odd),
 // `lcd_cycle_time_s`, `lcd_scroll_groups` (bits of device::PageGroup) and `backlight_mode` (0 btn,
-// 1 off, 2 on), both absent while they have their defaults, the optical port's
-// `mbus_primary_address` and `iec_password` (absent while they have their defaults) and
-// `mbus_secondary_address` (absent while it follows the serial), and `meter_code` (absent when
-// the variant's default applies). Not persisted:
-// the serial number (it is the meter's key) and the firmware facts (versions, checksum, CT mode,
-// error code), which belong to the build, not to the meter's history.
+// 1 off, 2 on), both absent while they have their defaults, `mbus_primary_address`,
+// `mbus_baud_rate` and the optical port's `iec_password` (absent while they have their defaults),
+// `mbus_secondary_address` (absent while it is the serial's preset) and `meter_code` (absent when
+// the variant's default applies). Not persisted: the serial number (it is the meter's key) and
+// the firmware facts (versions, checksum, CT mode, error code), which belong to the build, not to
+// the meter's history.
 #ifndef PRO380_DEVICE_DEVICE_SETTING_FIELDS_H_
 #define PRO380_DEVICE_DEVICE_SETTING_FIELDS_H_
 

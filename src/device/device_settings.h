@@ -20,7 +20,7 @@ inline constexpr std::array<int, 6> kBaudRates = {300, 600, 1200, 2400, 4800, 96
 
 inline constexpr int kMinModbusId = 1;  // §1.6: "01~247"; 0 is broadcast, not an address
 inline constexpr int kMaxModbusId = 247;
-inline constexpr int kMaxMbusPrimaryAddress = 250;  // EN 13757-2: 1..250; 0 = unconfigured
+inline constexpr int kMaxMbusPrimaryAddress = 250;  // manual appendix 2: "1-250 = primary"
 inline constexpr uint32_t kMaxMbusSecondaryAddress = 99'999'999;  // 8 BCD digits
 inline constexpr uint32_t kMaxIecPassword = 99'999'999;           // 8 decimal digits
 
@@ -57,12 +57,14 @@ struct DeviceSettings {
   uint32_t checksum = 0x0D012D35;  // §1.7: the firmware checksum of that meter (S3)
   int ct_mode = 5;                 // §1.3: 5, even on a direct meter (S3)
   int error_code = 0;              // §1.3: 0x4015 answered 0 (S3)
-  // Settings the manual assigns to the infra-red port (docs/protocols/iec62056.md), besides
-  // lcd_scroll_groups and backlight_mode above; plain fields that the M-Bus model reads.
-  int mbus_primary_address = 0;  // manual appendix: "0 = default after manufacture"
-  // nullopt: the last 8 digits of the serial number (manual: "preset to the last 8 digits").
+  // M-Bus (PRO380-Mb, manual appendix 2; product.md "M-Bus"): primary address 0 after
+  // manufacture, secondary address preset to the last 8 serial digits (nullopt = that preset),
+  // 9600 baud (8E1, fixed) with 300…4800 selectable. The optical port writes them too.
+  int mbus_primary_address = 0;
   std::optional<uint32_t> mbus_secondary_address;
-  // The programming password (P1) of the optical port, 8 digits; 00000000 as delivered.
+  int mbus_baud_rate = 9600;
+  // The programming password (P1) of the optical port, 8 digits; 00000000 as delivered
+  // (docs/protocols/iec62056.md).
   uint32_t iec_password = 0;
 
   friend bool operator==(const DeviceSettings&, const DeviceSettings&) = default;
@@ -72,6 +74,11 @@ struct DeviceSettings {
 constexpr uint16_t MeterCode(const DeviceSettings& settings, bool ct_variant) {
   if (settings.meter_code) return *settings.meter_code;
   return ct_variant ? 0x0103 : 0x0102;
+}
+
+// The secondary address the meter answers to: the set one, else the last 8 serial digits.
+constexpr uint32_t MbusSecondaryAddress(const DeviceSettings& settings) {
+  return settings.mbus_secondary_address.value_or(settings.serial_number % 100'000'000);
 }
 
 }  // namespace pro380::device

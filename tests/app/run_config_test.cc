@@ -202,7 +202,8 @@ TEST(RunConfigTest, UnknownKeysAndTablesAreErrorsListingTheKnownKeys) {
             "site.toml:2: interface is not a known key; known keys: run, interfaces, meter");
   EXPECT_EQ(ErrorOf("[interfaces]\nmodbus = \"127.0.0.1:1502\"\n"),
             "site.toml:2: interfaces.modbus is not a known key; known keys: modbus_tcp, "
-            "modbus_rtu, rtu_over_tcp, iec, iec_tcp, http, http_token, response_delay, "
+            "modbus_rtu, rtu_over_tcp, mbus, mbus_tcp, iec, iec_tcp, http, http_token, "
+            "response_delay, "
             "tcp_any_unit_id");
   EXPECT_THAT(ErrorOf("[run.extra]\n"), HasSubstr("run.extra is not a known key"));
   EXPECT_THAT(ErrorOf("\"a b\" = 1\n"), HasSubstr("\"a b\" is not a known key"));

@@ -173,7 +173,8 @@ TEST(StateJson, EveryDeviceSettingsProblemIsNamedWithItsPlace) {
   EXPECT_EQ(SettingsImportError({{"serial_number", 22091039}}),
             "meters[1].device_settings: device setting serial_number = 22091039 is not a device "
             "setting (known: modbus_id, baud_rate, parity, lcd_cycle_time_s, lcd_scroll_groups, "
-            "backlight_mode, mbus_primary_address, mbus_secondary_address, iec_password, "
+            "backlight_mode, mbus_primary_address, mbus_baud_rate, mbus_secondary_address, "
+            "iec_password, "
             "meter_code)");
   EXPECT_EQ(SettingsImportError(nlohmann::json::array({1, 2})),
             "meters[1].device_settings: must be an object");

@@ -121,11 +121,35 @@ TEST(DeviceSettingFields, ADamagedValueIsRefusedNamingFieldAndValue) {
             "device setting modbus_id = 4294967297 is not allowed (1..247)");
 }
 
+// The M-Bus settings are stored only when changed (a Modbus meter's stored form is unchanged)
+// and come back as they were.
+TEST(DeviceSettingFields, MbusSettingsRoundTripWhenChanged) {
+  DeviceSettings s;
+  for (const SettingField& f : EncodeDeviceSettings(s)) {
+    EXPECT_EQ(f.name.rfind("mbus_", 0), std::string::npos) << f.name;
+  }
+  s.mbus_primary_address = 250;
+  s.mbus_baud_rate = 2400;
+  s.mbus_secondary_address = 12345678;
+  const auto fields = EncodeDeviceSettings(s);
+  auto decoded = DecodeDeviceSettings(fields);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(*decoded, s);
+  EXPECT_EQ(Refusal({{"mbus_primary_address", 251}}),
+            "device setting mbus_primary_address = 251 is not allowed (0..250)");
+  EXPECT_EQ(Refusal({{"mbus_baud_rate", 19200}}),
+            "device setting mbus_baud_rate = 19200 is not allowed (300, 600, 1200, 2400, 4800, "
+            "9600)");
+  EXPECT_EQ(Refusal({{"mbus_secondary_address", 100000000}}),
+            "device setting mbus_secondary_address = 100000000 is not allowed (0..99999999)");
+}
+
 TEST(DeviceSettingFields, UnknownAndRepeatedNamesAreRefused) {
   EXPECT_EQ(Refusal({{"modbus_id", 1}, {"serial_number", 5}}),
             "device setting serial_number = 5 is not a device setting (known: modbus_id, "
             "baud_rate, parity, lcd_cycle_time_s, lcd_scroll_groups, backlight_mode, "
-            "mbus_primary_address, mbus_secondary_address, iec_password, meter_code)");
+            "mbus_primary_address, mbus_baud_rate, mbus_secondary_address, iec_password, "
+            "meter_code)");
   EXPECT_EQ(Refusal({{"baud_rate", 9600}, {"baud_rate", 1200}}),
             "device setting baud_rate is given twice");
 }
