@@ -53,7 +53,7 @@ bench: build
 	@python3 bench/modbus_tcp/run_bench.py --build-dir $(BUILD_DIR)
 
 format:
-	@find src tests bench \( -name "*.h" -o -name "*.cc" \) | xargs clang-format -i
+	@find src tests bench -path tests/node/node_modules -prune -o \( -name "*.h" -o -name "*.cc" \) -print | xargs clang-format -i
 
 clean:
 	@rm -rf $(BUILD_DIR)

@@ -142,7 +142,9 @@ constexpr std::array kRecords = {
     Int(Q::kQuadrantL2, DataField::kInt8, 2, PlainTextVib("quadrant")),
     Int(Q::kQuadrantL3, DataField::kInt8, 3, PlainTextVib("quadrant")),
     Value(MbusValue::kFabricationNumber, DataField::kBcd8, MakeVib(0x78)),
-    Value(MbusValue::kSecondaryAddress, DataField::kBcd8, MakeVib(0x79), true),
+    // The standard VIF 79 (enhanced identification) is "Unknown" to libmbus: a plain-text unit
+    // in the readout; a data send may name it either way (FindMbusRecord).
+    Value(MbusValue::kSecondaryAddress, DataField::kBcd8, PlainTextVib("secondary address"), true),
     Value(MbusValue::kPrimaryAddress, DataField::kInt8, MakeVib(0x7A), true),
     Value(MbusValue::kBaudRate, DataField::kInt16, MakeVib(0xFD, 0x1C)),
     Value(MbusValue::kSoftwareVersion, DataField::kReal32, MakeVib(0xFD, 0x0F)),
@@ -174,7 +176,7 @@ constexpr bool FieldsSuitScales() {
     const bool real = def.header.data == DataField::kReal32;
     if (real && def.exponent != 0) return false;
     if (def.shows_quantity() == (def.quantity == QuantityId::kCount)) return false;
-    if (def.header.vib.plain_text.size() > 16) return false;
+    if (def.header.vib.plain_text.size() > 17) return false;
   }
   return true;
 }
@@ -194,9 +196,14 @@ static_assert(FieldConventionHolds());
 
 std::span<const MbusRecordDef> MbusRecords() { return kRecords; }
 
-const MbusRecordDef* FindMbusRecord(const mbus::RecordHeader& header) {
+const MbusRecordDef* FindMbusRecord(const mbus::RecordHeader& received) {
+  // EN 13757-3's form of a secondary address write: 8 BCD digits with VIF 79.
+  constexpr RecordHeader kEnhancedIdentification{DataField::kBcd8, kInst, 0, 0, 0, MakeVib(0x79)};
   for (const MbusRecordDef& def : kRecords) {
-    if (def.header == header) return &def;
+    if (mbus::SameRecord(def.header, received)) return &def;
+    if (def.value == MbusValue::kSecondaryAddress && received == kEnhancedIdentification) {
+      return &def;
+    }
   }
   return nullptr;
 }

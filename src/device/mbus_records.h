@@ -53,8 +53,9 @@ struct MbusRecordDef {
 // The records in readout order (libmbus numbers them from 0 in this order).
 std::span<const MbusRecordDef> MbusRecords();
 
-// The record a received header names, or nullptr.
-const MbusRecordDef* FindMbusRecord(const mbus::RecordHeader& header);
+// The record a received header (plain text as sent, reversed) names, or nullptr. `0C 79` (the
+// standard secondary address record) names the secondary address.
+const MbusRecordDef* FindMbusRecord(const mbus::RecordHeader& received);
 
 }  // namespace pro380::device
 

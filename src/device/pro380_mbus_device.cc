@@ -105,10 +105,7 @@ bool Pro380MbusDevice::WriteRecords(std::span<const mbus::ParsedRecord> records,
   DeviceSettings settings = settings_;
   std::vector<AppliedWrite> applied;
   for (const mbus::ParsedRecord& record : records) {
-    const MbusRecordDef* def = nullptr;
-    for (const MbusRecordDef& candidate : MbusRecords()) {
-      if (mbus::SameRecord(candidate.header, record.header)) def = &candidate;
-    }
+    const MbusRecordDef* def = FindMbusRecord(record.header);
     if (def == nullptr || !def->writable) return false;
     // Record actions (EN 13757-3 VIFE E000 0xxx): none or 00 "write (replace)", 07 "clear".
     if (record.action_count > 1) return false;
