@@ -38,6 +38,14 @@ Status ResolveMbusInterfaces(const InterfaceArgs& lists, const std::string& seri
   return Status::Ok();
 }
 
+Status RequireMbusMeter(const InterfacePlan& plan, bool any_mbus_meter) {
+  if (any_mbus_meter || (plan.mbus.empty() && plan.mbus_tcp.empty())) return Status::Ok();
+  return Status::InvalidArgument(
+      std::string(plan.mbus.empty() ? "--mbus-tcp" : "--mbus") +
+      ": no meter of variant mb; only a PRO380-Mb answers M-Bus (use --variant mb, or "
+      "variant = \"mb\" in a [[meter]] table)");
+}
+
 void ApplyMbusLineSpecs(const InterfacePlan& interfaces, const metering::Meter& meter,
                         const std::string& serial, device::DeviceSettings& settings,
                         std::vector<storage::Event>& events) {

@@ -20,6 +20,10 @@ namespace pro380::app {
 Status ResolveMbusInterfaces(const InterfaceArgs& lists, const std::string& serial_option,
                              const std::string& tcp_option, InterfacePlan& plan);
 
+// InvalidArgument when `plan` names M-Bus interfaces but no meter of the process is a PRO380-Mb
+// (`any_mbus_meter` false): a PRO380-Mod has no M-Bus port, so nothing would answer.
+Status RequireMbusMeter(const InterfacePlan& plan, bool any_mbus_meter);
+
 // The baud rate an --mbus spec names becomes the M-Bus meter's (the line and its meters agree),
 // logged like a change from the command line.
 void ApplyMbusLineSpecs(const InterfacePlan& interfaces, const metering::Meter& meter,

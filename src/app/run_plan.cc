@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/duration_arg.h"
+#include "app/mbus_interfaces.h"
 #include "storage/state_store.h"
 
 namespace pro380::app {
@@ -104,6 +105,9 @@ Result<RunPlan> ResolveRunPlan(const RunArgs& args, const std::optional<RunConfi
   auto interfaces = ResolveInterfaces(args.interfaces, file.interfaces);
   if (!interfaces.ok()) return interfaces.status();
   plan.interfaces = std::move(*interfaces);
+  bool any_mbus_meter = false;
+  for (const PlannedMeter& m : plan.meters) any_mbus_meter |= m.options.variant == Variant::kMb;
+  if (Status st = RequireMbusMeter(plan.interfaces, any_mbus_meter); !st.ok()) return st;
   return plan;
 }
 

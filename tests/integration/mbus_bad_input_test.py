@@ -7,6 +7,7 @@ framer's and the slave's counters for the same inputs are checked by the golden 
 """
 import os
 import shutil
+import subprocess
 import sys
 import time
 import unittest
@@ -116,6 +117,59 @@ class BadInputTest(unittest.TestCase):
                 self.assertEqual(frames[0], ACK)
                 self.assertEqual(frames[1][4:7], bytes([0x08, 0x01, 0x72]))
                 self.assertEqual(frames[1][7:11], bytes([0x11, 0x11, 0x11, 0x11]))
+
+
+class CommandLineTest(unittest.TestCase):
+    """Bad M-Bus options exit 2 naming the option and the allowed values; nothing is written."""
+
+    def run_pro380(self, *args):
+        work = mbus_e2e.new_work_dir("mbus-cli-")
+        try:
+            out = subprocess.run([mbus_e2e.BINARY, "run", "--state", os.path.join(work, "state"),
+                                  "--http", "off", "--stop-after", "1s"] + list(args),
+                                 capture_output=True, text=True, timeout=30)
+            self.assertFalse(os.path.exists(os.path.join(work, "state")), "state was written")
+            return out
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    def test_mbus_interfaces_need_an_mb_meter(self):
+        out = self.run_pro380("--mbus-tcp", "127.0.0.1:0")
+        self.assertEqual(out.returncode, 2, out.stderr)
+        self.assertIn("--mbus-tcp", out.stderr)
+        self.assertIn("--variant mb", out.stderr)
+
+    def test_bad_line_specs(self):
+        for spec, allowed in (("pty:/tmp/x:9600:O", "8E1"), ("pty:/tmp/x:19200", "300, 600"),
+                              ("pty:/tmp/x:abc", "")):
+            out = self.run_pro380("--variant", "mb", "--mbus", spec)
+            self.assertEqual(out.returncode, 2, f"{spec}: {out.stderr}")
+            self.assertIn("--mbus", out.stderr)
+            self.assertIn(allowed, out.stderr)
+
+
+class BaudSwitchTest(unittest.TestCase):
+    """CI BB (2400 baud) on a pty line with one meter: E5 at the old rate, then the line follows;
+    the rate is saved and the next start opens the line at 2400."""
+
+    def test_switch_is_acknowledged_saved_and_reopened(self):
+        work = mbus_e2e.new_work_dir("mbus-baud-")
+        config = ('[run]\nsource = "const:P1=100"\n[interfaces]\nhttp = "off"\n'
+                  f'mbus = "pty:{work}/line"\n[[meter]]\nvariant = "mb"\nserial = "33333333"\n')
+        try:
+            run = mbus_e2e.MbusRun(work, config, expect_lines=1)
+            self.assertIn("at 9600 8E1", "\n".join(run.start_lines))
+            with mbus_e2e.MbusPty(run.lines[0]) as line:
+                self.assertEqual(line.transact(long_frame(0x53, 0, 0xBB)), ACK)
+                self.assertEqual(line.transact(short_frame(0x40, 0)), ACK)
+            self.assertEqual(run.stop(), 0)
+            meter = next(m for m in run.state_export()["meters"] if m["key"] == "33333333")
+            self.assertEqual(meter["device_settings"]["mbus_baud_rate"], 2400)
+            run = mbus_e2e.MbusRun(work, config, expect_lines=1)
+            self.assertIn("at 2400 8E1", "\n".join(run.start_lines))
+            self.assertEqual(run.stop(), 0)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
