@@ -54,9 +54,6 @@ constexpr MbusRecordDef Reactive(QuantityId q, Function function, uint8_t subuni
   const uint8_t tariff = member == 1 || member == 2 ? static_cast<uint8_t>(member) : 0;
   return Real(q, function, storage, tariff, subunit, PlainTextVib("kvarh"));
 }
-constexpr QuantityId Plus(QuantityId q, int k) {
-  return static_cast<QuantityId>(static_cast<int>(q) + k);
-}
 
 constexpr Vib kActivePower = MakeVib(0x2A);    // 10^-1 W
 constexpr Vib kVoltage = MakeVib(0xFD, 0x47);  // 10^-2 V
