@@ -6,6 +6,7 @@
 // counted by the slave exactly once (handled, another address, unselected or ignored).
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <variant>
 #include <vector>
@@ -42,24 +43,26 @@ std::vector<mbus::Frame> Frames(std::span<const uint8_t> stream, std::size_t chu
   mbus::StreamFramer framer(std::chrono::milliseconds(50));
   std::vector<mbus::Frame> frames;
   const pro380::TimePoint t{};
+  // Every delivered frame goes to the slave, also one the framer completes only once the line is
+  // idle (as the app's sessions hand on whatever the framer delivers).
+  const auto deliver = [&](std::optional<mbus::FramerEvent> event, pro380::TimePoint at) {
+    auto* frame = std::get_if<mbus::Frame>(&*event);
+    if (!frame) return;
+    Check(frame->data.size() <= mbus::kMaxLongData, "long frame data fits 252 bytes");
+    if (answer) {
+      if (auto reply = slave.Handle(*frame, {"mbus", "fuzz", frame->address, at})) {
+        CheckReply(*reply);
+      }
+    }
+    frames.push_back(std::move(*frame));
+  };
   for (std::size_t at = 0; at < stream.size(); at += chunk) {
     framer.Feed(stream.subspan(at, std::min(chunk, stream.size() - at)), t);
-    while (auto event = framer.Next(t)) {
-      auto* frame = std::get_if<mbus::Frame>(&*event);
-      if (!frame) continue;
-      Check(frame->data.size() <= mbus::kMaxLongData, "long frame data fits 252 bytes");
-      if (answer) {
-        if (auto reply = slave.Handle(*frame, {"mbus", "fuzz", frame->address, t})) {
-          CheckReply(*reply);
-        }
-      }
-      frames.push_back(std::move(*frame));
-    }
+    while (auto event = framer.Next(t)) deliver(std::move(event), t);
   }
   // Whatever is left unfinished is dropped once the line is idle.
-  while (auto event = framer.Next(t + std::chrono::seconds(1))) {
-    if (auto* frame = std::get_if<mbus::Frame>(&*event)) frames.push_back(std::move(*frame));
-  }
+  const pro380::TimePoint idle = t + std::chrono::seconds(1);
+  while (auto event = framer.Next(idle)) deliver(std::move(event), idle);
   Check(framer.counters().frames == frames.size(), "the framer counts its frames");
   Check(framer.counters().bytes == stream.size(), "the framer counts every byte");
   if (answer) {
