@@ -11,6 +11,7 @@
 #include <string>
 
 #include "app/preset_keys.h"
+#include "testing/source_dir.h"
 
 namespace pro380::app {
 namespace {
@@ -302,13 +303,8 @@ TEST(RunConfigTest, LoadReadsTheFileAndNamesItInMessages) {
 
 // The complete example of docs/config.md is a valid file.
 TEST(RunConfigTest, DocumentedExampleParses) {
-  // PRO380_SOURCE_DIR if set, else the checkout this file was compiled from.
-  const char* env = std::getenv("PRO380_SOURCE_DIR");
-  const std::filesystem::path source_dir =
-      env != nullptr ? std::filesystem::path(env)
-                     : std::filesystem::path(__FILE__).parent_path().parent_path().parent_path();
-  std::ifstream in(source_dir / "docs" / "config.md");
-  ASSERT_TRUE(in.is_open()) << source_dir;
+  std::ifstream in(pro380::testing::SourceDir() / "docs" / "config.md");
+  ASSERT_TRUE(in.is_open()) << pro380::testing::SourceDir();
   const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const std::size_t begin = doc.find("```toml\n");
   ASSERT_NE(begin, std::string::npos);

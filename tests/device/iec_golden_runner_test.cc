@@ -7,23 +7,22 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "device/pro380_iec_provider.h"
 #include "protocol/iec62056/server.h"
+#include "testing/golden_transcript.h"
 
 namespace pro380::device {
 namespace {
 
 using iec62056::Action;
 using iec62056::Server;
+using pro380::testing::TranscriptBlock;
+using pro380::testing::TranscriptLine;
 
 struct Step {
   enum class Kind { kSend, kWait } kind;
@@ -73,91 +72,42 @@ std::optional<std::string> Unescape(const std::string& text) {
   return out;
 }
 
-std::vector<GoldenCase> ParseGoldenFile(const std::string& file, const std::string& text,
-                                        std::string& error) {
-  std::vector<GoldenCase> cases;
-  std::istringstream in(text);
-  std::string line;
-  std::string title;
-  std::optional<GoldenCase> open;
-  for (int number = 1; std::getline(in, line); ++number) {
-    const std::string where = file + ":" + std::to_string(number);
-    if (!open) {
-      if (line.rfind("## ", 0) == 0) title = line.substr(3);
-      if (line == "```iec") open = GoldenCase{where, title, {}, {}};
-      continue;
-    }
-    if (line == "```") {
-      cases.push_back(std::move(*open));
-      open.reset();
-      continue;
-    }
-    if (line.size() < 2 || line[1] != ' ') {
-      error = where + ": expected '> TEXT', '< TEXT|none', '~ MS' or '= NAME VALUE'";
-      return {};
-    }
-    const std::string rest = line.substr(2);
-    if (line[0] == '>') {
-      auto chars = Unescape(rest);
-      if (!chars) {
-        error = where + ": bad escape in '" + rest + "'";
-        return {};
-      }
-      open->steps.push_back({Step::Kind::kSend, *chars, {}, {}, false});
-    } else if (line[0] == '~') {
-      open->steps.push_back(
-          {Step::Kind::kWait, {}, std::chrono::milliseconds(std::stol(rest)), {}, false});
-    } else if (line[0] == '<' && !open->steps.empty()) {
-      Step& step = open->steps.back();
+// "> TEXT" sends, "~ MS" waits, "< TEXT" (several lines add up) or "< none" is what the step
+// caused, "= NAME VALUE" counters after the case.
+std::optional<GoldenCase> ToCase(const TranscriptBlock& block, std::string& error) {
+  GoldenCase golden{block.where, block.title, {}, {}};
+  for (const TranscriptLine& line : block.lines) {
+    const auto chars = Unescape(line.text);
+    const auto counter = testing::ParseNameValue(line.text);
+    const bool number =
+        !line.text.empty() && line.text.find_first_not_of("0123456789") == std::string::npos;
+    if (line.marker == '>' && chars) {
+      golden.steps.push_back({Step::Kind::kSend, *chars, {}, {}, false});
+    } else if (line.marker == '~' && number) {
+      golden.steps.push_back(
+          {Step::Kind::kWait, {}, std::chrono::milliseconds(std::stol(line.text)), {}, false});
+    } else if (line.marker == '<' && !golden.steps.empty() && (line.text == "none" || chars)) {
+      Step& step = golden.steps.back();
       step.expected_set = true;
-      if (rest == "none") continue;
-      auto chars = Unescape(rest);
-      if (!chars) {
-        error = where + ": bad escape in '" + rest + "'";
-        return {};
-      }
-      step.expected += *chars;
-    } else if (line[0] == '=') {
-      std::istringstream fields(rest);
-      std::string name;
-      uint64_t value = 0;
-      if (!(fields >> name >> value)) {
-        error = where + ": expected '= NAME VALUE'";
-        return {};
-      }
-      open->counters.emplace_back(name, value);
+      if (line.text != "none") step.expected += *chars;
+    } else if (line.marker == '=' && counter) {
+      golden.counters.push_back(*counter);
     } else {
-      error = where + ": cannot read '" + line + "'";
-      return {};
+      error = line.where + ": cannot read '" + line.marker + " " + line.text + "'";
+      return std::nullopt;
     }
   }
-  if (open) error = file + ": fence opened at " + open->where + " is not closed";
-  return cases;
-}
-
-std::filesystem::path GoldenDir() {
-  const char* env = std::getenv("PRO380_SOURCE_DIR");
-  const std::filesystem::path source_dir =
-      env != nullptr ? std::filesystem::path(env)
-                     : std::filesystem::path(__FILE__).parent_path().parent_path().parent_path();
-  return source_dir / "tests" / "golden" / "iec62056";
+  return golden;
 }
 
 std::vector<GoldenCase> LoadAllCases(std::string& error) {
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(GoldenDir())) {
-    if (entry.path().extension() == ".md") files.push_back(entry.path());
+  std::vector<GoldenCase> cases;
+  for (const TranscriptBlock& block : testing::LoadTranscripts("iec62056", {"iec"}, error)) {
+    auto golden = ToCase(block, error);
+    if (!golden) return {};
+    cases.push_back(std::move(*golden));
   }
-  std::sort(files.begin(), files.end());
-  std::vector<GoldenCase> all;
-  for (const auto& path : files) {
-    std::ifstream in(path);
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto cases = ParseGoldenFile(path.filename().string(), text, error);
-    if (!error.empty()) return {};
-    all.insert(all.end(), cases.begin(), cases.end());
-  }
-  return all;
+  return cases;
 }
 
 // The meter every case talks to.

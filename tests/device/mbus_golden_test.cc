@@ -11,12 +11,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <variant>
 #include <vector>
@@ -24,11 +20,14 @@
 #include "device/pro380_mbus_device.h"
 #include "protocol/mbus/slave.h"
 #include "protocol/mbus/stream_framer.h"
+#include "testing/golden_transcript.h"
 
 namespace pro380::device {
 namespace {
 
-using Bytes = std::vector<uint8_t>;
+using pro380::testing::Bytes;
+using pro380::testing::TranscriptBlock;
+using pro380::testing::TranscriptLine;
 
 struct Exchange {
   Bytes request;
@@ -48,94 +47,37 @@ struct GoldenCase {
   std::vector<Check> counters;
 };
 
-bool ParseHex(const std::string& text, Bytes& out) {
-  out.clear();
-  std::istringstream in(text);
-  std::string token;
-  while (in >> token) {
-    if (token.size() % 2 != 0) return false;
-    for (std::size_t i = 0; i < token.size(); i += 2) {
-      char* end = nullptr;
-      const std::string pair = token.substr(i, 2);
-      const long value = std::strtol(pair.c_str(), &end, 16);
-      if (end != pair.c_str() + 2) return false;
-      out.push_back(static_cast<uint8_t>(value));
-    }
-  }
-  return !out.empty();
-}
-
-std::vector<GoldenCase> ParseFile(const std::string& file, const std::string& text,
-                                  std::string& error) {
-  std::vector<GoldenCase> cases;
-  std::istringstream in(text);
-  std::string line;
-  std::string title;
-  std::optional<GoldenCase> open;
-  for (int number = 1; std::getline(in, line); ++number) {
-    const std::string where = file + ":" + std::to_string(number);
-    if (!open) {
-      if (line.rfind("## ", 0) == 0) title = line.substr(3);
-      if (line == "```mbus") open = GoldenCase{where, title, {}, {}, {}};
-      continue;
-    }
-    if (line == "```") {
-      cases.push_back(std::move(*open));
-      open.reset();
-      continue;
-    }
-    if (line.size() < 2 || line[1] != ' ') {
-      error = where + ": expected '> HEX', '< HEX|none', '= NAME VALUE' or '! NAME VALUE'";
-      return {};
-    }
-    const std::string rest = line.substr(2);
-    Bytes bytes;
-    std::istringstream fields(rest);
-    std::string name;
-    uint64_t value = 0;
-    if (line[0] == '>' && ParseHex(rest, bytes)) {
-      open->exchanges.push_back({bytes, std::nullopt});
-    } else if (line[0] == '<' && !open->exchanges.empty() && rest == "none") {
-    } else if (line[0] == '<' && !open->exchanges.empty() && ParseHex(rest, bytes)) {
-      open->exchanges.back().reply = bytes;
-    } else if ((line[0] == '=' || line[0] == '!') && (fields >> name >> value)) {
-      if (line[0] == '=') {
-        open->counters.push_back({open->exchanges.size(), name, value});
-      } else {
-        open->setup.emplace_back(name, static_cast<uint32_t>(value));
-      }
+// "! NAME VALUE" setup, "> HEX" requests, "< HEX" or "< none", "= NAME VALUE" counters.
+std::optional<GoldenCase> ToCase(const TranscriptBlock& block, std::string& error) {
+  GoldenCase golden{block.where, block.title, {}, {}, {}};
+  for (const TranscriptLine& line : block.lines) {
+    const auto bytes = testing::ParseHex(line.text);
+    const auto named = testing::ParseNameValue(line.text);
+    if (line.marker == '>' && bytes) {
+      golden.exchanges.push_back({*bytes, std::nullopt});
+    } else if (line.marker == '<' && !golden.exchanges.empty() && line.text == "none") {
+    } else if (line.marker == '<' && !golden.exchanges.empty() && bytes) {
+      golden.exchanges.back().reply = *bytes;
+    } else if (line.marker == '=' && named) {
+      golden.counters.push_back({golden.exchanges.size(), named->first, named->second});
+    } else if (line.marker == '!' && named) {
+      golden.setup.emplace_back(named->first, static_cast<uint32_t>(named->second));
     } else {
-      error = where + ": cannot read '" + line + "'";
-      return {};
+      error = line.where + ": cannot read '" + line.marker + " " + line.text + "'";
+      return std::nullopt;
     }
   }
-  if (open) error = file + ": fence opened at " + open->where + " is not closed";
-  return cases;
-}
-
-std::filesystem::path GoldenDir() {
-  const char* env = std::getenv("PRO380_SOURCE_DIR");
-  const std::filesystem::path source_dir =
-      env != nullptr ? std::filesystem::path(env)
-                     : std::filesystem::path(__FILE__).parent_path().parent_path().parent_path();
-  return source_dir / "tests" / "golden" / "mbus";
+  return golden;
 }
 
 std::vector<GoldenCase> LoadAllCases(std::string& error) {
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(GoldenDir())) {
-    if (entry.path().extension() == ".md") files.push_back(entry.path());
+  std::vector<GoldenCase> cases;
+  for (const TranscriptBlock& block : testing::LoadTranscripts("mbus", {"mbus"}, error)) {
+    auto golden = ToCase(block, error);
+    if (!golden) return {};
+    cases.push_back(std::move(*golden));
   }
-  std::sort(files.begin(), files.end());
-  std::vector<GoldenCase> all;
-  for (const auto& path : files) {
-    std::ifstream in(path);
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto cases = ParseFile(path.filename().string(), text, error);
-    if (!error.empty()) return {};
-    all.insert(all.end(), cases.begin(), cases.end());
-  }
-  return all;
+  return cases;
 }
 
 struct Engines {
@@ -190,17 +132,6 @@ struct Engines {
   mbus::StreamFramer framer{std::chrono::milliseconds(50)};
 };
 
-std::string Hex(const Bytes& bytes) {
-  std::string out;
-  char buffer[4];
-  for (const uint8_t b : bytes) {
-    std::snprintf(buffer, sizeof buffer, "%02X ", b);
-    out += buffer;
-  }
-  if (!out.empty()) out.pop_back();
-  return out;
-}
-
 TEST(MbusGoldenTest, EveryTranscriptAtEveryChunkSize) {
   std::string error;
   const std::vector<GoldenCase> cases = LoadAllCases(error);
@@ -238,9 +169,9 @@ TEST(MbusGoldenTest, EveryTranscriptAtEveryChunkSize) {
         const std::string label = golden.where + " (" + golden.title + "), exchange " +
                                   std::to_string(i + 1) + ", chunk " + std::to_string(chunk);
         if (e.reply) {
-          EXPECT_EQ(Hex(heard), Hex(*e.reply)) << label;
+          EXPECT_EQ(testing::HexString(heard), testing::HexString(*e.reply)) << label;
         } else {
-          EXPECT_TRUE(heard.empty()) << label << ": heard " << Hex(heard);
+          EXPECT_TRUE(heard.empty()) << label << ": heard " << testing::HexString(heard);
         }
         check(i + 1);
       }

@@ -6,12 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -21,11 +17,20 @@
 #include "protocol/modbus/rtu_framer.h"
 #include "protocol/modbus/rtu_stream_framer.h"
 #include "protocol/modbus/server.h"
+#include "testing/golden_transcript.h"
 
 namespace pro380::modbus::testing {
 namespace {
 
-using Bytes = std::vector<uint8_t>;
+using pro380::testing::Bytes;
+using pro380::testing::HexString;
+using pro380::testing::LoadTranscripts;
+using pro380::testing::ParseHexParts;
+using pro380::testing::ParseNameValue;
+using pro380::testing::ParseTranscript;
+using pro380::testing::SourceDir;
+using pro380::testing::TranscriptBlock;
+using pro380::testing::TranscriptLine;
 
 struct GoldenExchange {
   std::vector<Bytes> request_parts;  // separated by '|' gaps
@@ -40,104 +45,42 @@ struct GoldenCase {
   std::vector<std::pair<std::string, uint64_t>> counters;
 };
 
-// Hex tokens of any even length ("500C" is two bytes); "|" starts a new part.
-bool ParseHexParts(const std::string& text, std::vector<Bytes>& parts) {
-  parts.assign(1, {});
-  std::istringstream in(text);
-  std::string token;
-  while (in >> token) {
-    if (token == "|") {
-      parts.emplace_back();
-      continue;
-    }
-    if (token.size() % 2 != 0) return false;
-    for (std::size_t i = 0; i < token.size(); i += 2) {
-      char* end = nullptr;
-      const std::string pair = token.substr(i, 2);
-      const long value = std::strtol(pair.c_str(), &end, 16);
-      if (end != pair.c_str() + 2) return false;
-      parts.back().push_back(static_cast<uint8_t>(value));
+// A "> HEX | HEX" request, then "< HEX" or "< none"; "= NAME VALUE" counters after the case.
+std::optional<GoldenCase> ToCase(const TranscriptBlock& block, std::string& error) {
+  GoldenCase golden{block.where, block.title, block.language, {}, {}};
+  for (const TranscriptLine& line : block.lines) {
+    const auto parts = ParseHexParts(line.text);
+    const auto counter = ParseNameValue(line.text);
+    if (line.marker == '>' && parts) {
+      golden.exchanges.push_back({*parts, std::nullopt});
+    } else if (line.marker == '<' && !golden.exchanges.empty() && line.text == "none") {
+    } else if (line.marker == '<' && !golden.exchanges.empty() && parts && parts->size() == 1) {
+      golden.exchanges.back().reply = parts->front();
+    } else if (line.marker == '=' && counter) {
+      golden.counters.push_back(*counter);
+    } else {
+      error = line.where + ": cannot read '" + line.marker + " " + line.text + "'";
+      return std::nullopt;
     }
   }
-  return !parts.front().empty();
+  return golden;
 }
 
-std::vector<GoldenCase> ParseGoldenFile(const std::string& file, const std::string& text,
-                                        std::string& error) {
+std::vector<GoldenCase> ToCases(const std::vector<TranscriptBlock>& blocks, std::string& error) {
   std::vector<GoldenCase> cases;
-  std::istringstream in(text);
-  std::string line;
-  std::string title;
-  std::optional<GoldenCase> open;
-  for (int number = 1; std::getline(in, line); ++number) {
-    const std::string where = file + ":" + std::to_string(number);
-    if (!open) {
-      if (line.rfind("## ", 0) == 0) title = line.substr(3);
-      if (line == "```rtu" || line == "```tcp" || line == "```rtu-tcp") {
-        open = GoldenCase{where, title, line.substr(3), {}, {}};
-      }
-      continue;
-    }
-    if (line == "```") {
-      cases.push_back(std::move(*open));
-      open.reset();
-      continue;
-    }
-    if (line.size() < 2 || line[1] != ' ') {
-      error = where + ": expected '> HEX', '< HEX|none' or '= NAME VALUE'";
-      return {};
-    }
-    const std::string rest = line.substr(2);
-    std::vector<Bytes> parts;
-    if (line[0] == '>' && ParseHexParts(rest, parts)) {
-      open->exchanges.push_back({parts, std::nullopt});
-    } else if (line[0] == '<' && !open->exchanges.empty() && rest == "none") {
-    } else if (line[0] == '<' && !open->exchanges.empty() && ParseHexParts(rest, parts) &&
-               parts.size() == 1) {
-      open->exchanges.back().reply = parts.front();
-    } else if (line[0] == '=') {
-      std::istringstream fields(rest);
-      std::string name;
-      uint64_t value = 0;
-      if (!(fields >> name >> value)) {
-        error = where + ": expected '= NAME VALUE'";
-        return {};
-      }
-      open->counters.emplace_back(name, value);
-    } else {
-      error = where + ": cannot read '" + line + "'";
-      return {};
-    }
+  for (const TranscriptBlock& block : blocks) {
+    auto golden = ToCase(block, error);
+    if (!golden) return {};
+    cases.push_back(std::move(*golden));
   }
-  if (open) error = file + ": fence opened at " + open->where + " is not closed";
   return cases;
 }
 
-std::filesystem::path GoldenDir() {
-  // PRO380_SOURCE_DIR if set (ctest sets it), else the checkout this file was compiled from.
-  const char* env = std::getenv("PRO380_SOURCE_DIR");
-  const std::filesystem::path source_dir =
-      env != nullptr
-          ? std::filesystem::path(env)
-          : std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().parent_path();
-  return source_dir / "tests" / "golden" / "modbus";
-}
+const std::initializer_list<std::string_view> kFences = {"rtu", "tcp", "rtu-tcp"};
 
 std::vector<GoldenCase> LoadAllCases(std::string& error) {
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(GoldenDir())) {
-    if (entry.path().extension() == ".md") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  std::vector<GoldenCase> all;
-  for (const auto& path : files) {
-    std::ifstream in(path);
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto cases = ParseGoldenFile(path.filename().string(), text, error);
-    if (!error.empty()) return {};
-    all.insert(all.end(), cases.begin(), cases.end());
-  }
-  return all;
+  const auto blocks = LoadTranscripts("modbus", kFences, error);
+  return error.empty() ? ToCases(blocks, error) : std::vector<GoldenCase>{};
 }
 
 constexpr uint8_t kUnitId = 1;
@@ -266,17 +209,7 @@ std::vector<Bytes> RunTcp(const GoldenCase& golden, std::size_t chunk, Engines& 
   return replies;
 }
 
-std::string Hex(const std::optional<Bytes>& bytes) {
-  if (!bytes) return "none";
-  std::string text;
-  char buffer[4];
-  for (const uint8_t byte : *bytes) {
-    std::snprintf(buffer, sizeof buffer, "%02X ", byte);
-    text += buffer;
-  }
-  if (!text.empty()) text.pop_back();
-  return text;
-}
+std::string Hex(const std::optional<Bytes>& bytes) { return bytes ? HexString(*bytes) : "none"; }
 
 void CheckCounters(const GoldenCase& golden, const Engines& engines, const std::string& label) {
   for (const auto& [name, expected] : golden.counters) {
@@ -335,7 +268,7 @@ TEST(ModbusGoldenTest, EveryTranscriptAtEveryChunkSize) {
   std::string error;
   const std::vector<GoldenCase> cases = LoadAllCases(error);
   ASSERT_EQ(error, "");
-  ASSERT_GE(cases.size(), 20u) << "transcripts in " << GoldenDir();
+  ASSERT_GE(cases.size(), 20u) << "transcripts in " << SourceDir() / "tests/golden/modbus";
   for (const GoldenCase& golden : cases) {
     SCOPED_TRACE(golden.where + " " + golden.title);
     RunCase(golden);
@@ -345,8 +278,26 @@ TEST(ModbusGoldenTest, EveryTranscriptAtEveryChunkSize) {
 
 TEST(ModbusGoldenTest, ParserRejectsAMalformedLine) {
   std::string error;
-  ParseGoldenFile("bad.md", "## x\n```rtu\n> 01 0\n```\n", error);
+  const auto blocks = ParseTranscript("bad.md", "## x\n```rtu\n> 01 0\n```\n", kFences, error);
+  ASSERT_EQ(error, "");
+  ToCases(blocks, error);
   EXPECT_EQ(error, "bad.md:3: cannot read '> 01 0'");
+}
+
+TEST(ModbusGoldenTest, ParserSkipsOtherFencesAndRejectsAnOpenOne) {
+  std::string error;
+  const auto blocks =
+      ParseTranscript("a.md", "## one\n```text\nx\n```\n```tcp\n> 00\n```\n", kFences, error);
+  ASSERT_EQ(error, "");
+  ASSERT_EQ(blocks.size(), 1u);
+  EXPECT_EQ(blocks[0].where, "a.md:5");
+  EXPECT_EQ(blocks[0].title, "one");
+  EXPECT_EQ(blocks[0].language, "tcp");
+  ParseTranscript("b.md", "```rtu\n> 01\n", kFences, error);
+  EXPECT_EQ(error, "b.md: fence opened at b.md:1 is not closed");
+  error.clear();
+  ParseTranscript("c.md", "```rtu\n>01\n```\n", kFences, error);
+  EXPECT_EQ(error.rfind("c.md:2: expected a marker", 0), 0u) << error;
 }
 
 }  // namespace
