@@ -93,7 +93,7 @@ std::optional<GoldenCase> ToCase(const TranscriptBlock& block, std::string& erro
     } else if (line.marker == '=' && counter) {
       golden.counters.push_back(*counter);
     } else {
-      error = line.where + ": cannot read '" + line.marker + " " + line.text + "'";
+      error = testing::CannotRead(line);
       return std::nullopt;
     }
   }
@@ -101,13 +101,7 @@ std::optional<GoldenCase> ToCase(const TranscriptBlock& block, std::string& erro
 }
 
 std::vector<GoldenCase> LoadAllCases(std::string& error) {
-  std::vector<GoldenCase> cases;
-  for (const TranscriptBlock& block : testing::LoadTranscripts("iec62056", {"iec"}, error)) {
-    auto golden = ToCase(block, error);
-    if (!golden) return {};
-    cases.push_back(std::move(*golden));
-  }
-  return cases;
+  return testing::LoadCases<GoldenCase>("iec62056", {"iec"}, ToCase, error);
 }
 
 // The meter every case talks to.

@@ -63,7 +63,7 @@ std::optional<GoldenCase> ToCase(const TranscriptBlock& block, std::string& erro
     } else if (line.marker == '!' && named) {
       golden.setup.emplace_back(named->first, static_cast<uint32_t>(named->second));
     } else {
-      error = line.where + ": cannot read '" + line.marker + " " + line.text + "'";
+      error = testing::CannotRead(line);
       return std::nullopt;
     }
   }
@@ -71,13 +71,7 @@ std::optional<GoldenCase> ToCase(const TranscriptBlock& block, std::string& erro
 }
 
 std::vector<GoldenCase> LoadAllCases(std::string& error) {
-  std::vector<GoldenCase> cases;
-  for (const TranscriptBlock& block : testing::LoadTranscripts("mbus", {"mbus"}, error)) {
-    auto golden = ToCase(block, error);
-    if (!golden) return {};
-    cases.push_back(std::move(*golden));
-  }
-  return cases;
+  return testing::LoadCases<GoldenCase>("mbus", {"mbus"}, ToCase, error);
 }
 
 struct Engines {

@@ -72,6 +72,10 @@ std::vector<TranscriptBlock> LoadTranscripts(const std::string& subdir,
   return all;
 }
 
+std::string CannotRead(const TranscriptLine& line) {
+  return line.where + ": cannot read '" + line.marker + " " + line.text + "'";
+}
+
 std::optional<std::vector<Bytes>> ParseHexParts(std::string_view text) {
   std::vector<Bytes> parts(1);
   std::istringstream in{std::string(text)};

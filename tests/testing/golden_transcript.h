@@ -47,6 +47,25 @@ std::vector<TranscriptBlock> LoadTranscripts(const std::string& subdir,
                                              std::initializer_list<std::string_view> languages,
                                              std::string& error);
 
+// The blocks of tests/golden/<subdir> turned into a runner's cases by `to_case`, a callable
+// `std::optional<Case>(const TranscriptBlock&, std::string& error)` that sets `error` when it
+// cannot read a block; then nothing is returned.
+template <typename Case, typename ToCase>
+std::vector<Case> LoadCases(const std::string& subdir,
+                            std::initializer_list<std::string_view> languages, ToCase to_case,
+                            std::string& error) {
+  std::vector<Case> cases;
+  for (const TranscriptBlock& block : LoadTranscripts(subdir, languages, error)) {
+    std::optional<Case> one = to_case(block, error);
+    if (!one) return {};
+    cases.push_back(std::move(*one));
+  }
+  return cases;
+}
+
+// The error of a line a runner does not understand: "file.md:12: cannot read '> 01 0'".
+std::string CannotRead(const TranscriptLine& line);
+
 // Hex tokens of any even length ("500C" is two bytes); "|" starts a new part. Nullopt when a
 // token is not hex or the first part is empty.
 std::optional<std::vector<Bytes>> ParseHexParts(std::string_view text);

@@ -24,7 +24,6 @@ namespace {
 
 using pro380::testing::Bytes;
 using pro380::testing::HexString;
-using pro380::testing::LoadTranscripts;
 using pro380::testing::ParseHexParts;
 using pro380::testing::ParseNameValue;
 using pro380::testing::ParseTranscript;
@@ -59,28 +58,17 @@ std::optional<GoldenCase> ToCase(const TranscriptBlock& block, std::string& erro
     } else if (line.marker == '=' && counter) {
       golden.counters.push_back(*counter);
     } else {
-      error = line.where + ": cannot read '" + line.marker + " " + line.text + "'";
+      error = pro380::testing::CannotRead(line);
       return std::nullopt;
     }
   }
   return golden;
 }
 
-std::vector<GoldenCase> ToCases(const std::vector<TranscriptBlock>& blocks, std::string& error) {
-  std::vector<GoldenCase> cases;
-  for (const TranscriptBlock& block : blocks) {
-    auto golden = ToCase(block, error);
-    if (!golden) return {};
-    cases.push_back(std::move(*golden));
-  }
-  return cases;
-}
-
 const std::initializer_list<std::string_view> kFences = {"rtu", "tcp", "rtu-tcp"};
 
 std::vector<GoldenCase> LoadAllCases(std::string& error) {
-  const auto blocks = LoadTranscripts("modbus", kFences, error);
-  return error.empty() ? ToCases(blocks, error) : std::vector<GoldenCase>{};
+  return pro380::testing::LoadCases<GoldenCase>("modbus", kFences, ToCase, error);
 }
 
 constexpr uint8_t kUnitId = 1;
@@ -279,8 +267,8 @@ TEST(ModbusGoldenTest, EveryTranscriptAtEveryChunkSize) {
 TEST(ModbusGoldenTest, ParserRejectsAMalformedLine) {
   std::string error;
   const auto blocks = ParseTranscript("bad.md", "## x\n```rtu\n> 01 0\n```\n", kFences, error);
-  ASSERT_EQ(error, "");
-  ToCases(blocks, error);
+  ASSERT_EQ(blocks.size(), 1u);
+  ToCase(blocks[0], error);
   EXPECT_EQ(error, "bad.md:3: cannot read '> 01 0'");
 }
 
