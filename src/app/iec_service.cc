@@ -4,6 +4,7 @@
 #include <deque>
 #include <functional>
 
+#include "app/serial_session.h"
 #include "transport/monotonic_clock.h"
 
 namespace pro380::app {
@@ -179,36 +180,27 @@ Result<std::unique_ptr<IecService>> IecService::Open(asio::io_context& io,
   auto service = std::unique_ptr<IecService>(new IecService());
   for (const transport::SerialSpec& spec : plan.iec) {
     auto port = std::make_shared<IecPort>(io, provider, options, !spec.pty);
-    auto line = transport::SerialLine::Open(
+    auto line = SerialSession::Open(
         io, spec, LineSettings(options.initial_baud),
         [weak = std::weak_ptr<IecPort>(port)](std::span<const uint8_t> bytes, TimePoint at) {
           if (auto self = weak.lock()) self->OnReceive(bytes, at);
         });
     if (!line.ok()) return line.status().WithContext("--iec");
-    std::shared_ptr<transport::SerialLine> shared_line = std::move(*line);
-    auto timer = std::make_shared<asio::steady_timer>(io);
+    std::shared_ptr<SerialSession> session = std::move(*line);
     port->Connect(
-        "iec", shared_line->name(),
-        [weak_line = std::weak_ptr<transport::SerialLine>(shared_line), timer](
-            std::vector<uint8_t> bytes, std::function<void()> done) {
-          auto line_now = weak_line.lock();
-          if (!line_now) return;
-          const Duration on_wire = transport::WireTime(bytes.size(), line_now->settings());
-          line_now->Send(std::move(bytes), [timer, on_wire, done = std::move(done)] {
-            timer->expires_after(on_wire);  // the kernel took them; now they leave the UART
-            timer->async_wait([done](std::error_code ec) {
-              if (!ec) done();
-            });
-          });
+        "iec", session->name(),
+        [weak = std::weak_ptr<SerialSession>(session)](std::vector<uint8_t> bytes,
+                                                       std::function<void()> done) {
+          if (auto line_now = weak.lock()) line_now->Send(std::move(bytes), std::move(done));
         },
-        [weak_line = std::weak_ptr<transport::SerialLine>(shared_line)](int baud) {
-          if (auto line_now = weak_line.lock()) (void)line_now->Apply(LineSettings(baud));
+        [weak = std::weak_ptr<SerialSession>(session)](int baud) {
+          if (auto line_now = weak.lock()) line_now->SwitchTo(LineSettings(baud));
         });
-    service->descriptions_.push_back("IEC 62056-21 optical port on " + shared_line->name() +
+    service->descriptions_.push_back("IEC 62056-21 optical port on " + session->name() +
                                      " (mode C, 300 baud 7E1, up to " +
                                      std::to_string(options.max_baud) + ")");
     service->lines_.push_back(port);
-    service->serial_lines_.push_back(std::move(shared_line));
+    service->serial_lines_.push_back(std::move(session));
   }
   for (const transport::TcpEndpoint& endpoint : plan.iec_tcp) {
     device::Pro380IecProvider* shared_provider = &provider;

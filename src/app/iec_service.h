@@ -34,7 +34,8 @@ std::string IecIdentification(Variant variant);
 // keys "interfaces.iec", "interfaces.iec_tcp"); InvalidArgument naming the option and the form.
 Status ResolveIecInterfaces(const InterfaceArgs& lists, bool typed, InterfacePlan& plan);
 
-class IecPort;  // one optical port session (app/iec_service.cc)
+class IecPort;        // one optical port session (app/iec_service.cc)
+class SerialSession;  // app/serial_session.h
 
 class IecService {
  public:
@@ -51,7 +52,7 @@ class IecService {
  private:
   IecService() = default;
   std::vector<std::shared_ptr<IecPort>> lines_;
-  std::vector<std::shared_ptr<transport::SerialLine>> serial_lines_;
+  std::vector<std::shared_ptr<SerialSession>> serial_lines_;
   std::vector<std::unique_ptr<transport::TcpServer>> listeners_;
   std::vector<std::string> descriptions_;
 };

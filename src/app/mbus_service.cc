@@ -1,8 +1,8 @@
 #include "app/mbus_service.h"
 
-#include <asio.hpp>
 #include <variant>
 
+#include "app/serial_session.h"
 #include "transport/monotonic_clock.h"
 
 namespace pro380::app {
@@ -30,11 +30,6 @@ void MbusTcpSession::OnReceive(std::span<const uint8_t> bytes, TimePoint at) {
 
 namespace {
 
-asio::steady_timer::time_point SteadyTime(TimePoint monotonic) {
-  return asio::steady_timer::time_point(
-      std::chrono::duration_cast<asio::steady_timer::duration>(monotonic.time_since_epoch()));
-}
-
 transport::SerialSettings LineSettings(int baud) {
   return {static_cast<uint32_t>(baud), transport::SerialParity::kEven, 1};
 }
@@ -51,11 +46,8 @@ std::string Addresses(const std::vector<MbusUnit>& units) {
 }  // namespace
 
 struct MbusLine::Impl : std::enable_shared_from_this<MbusLine::Impl> {
-  Impl(asio::io_context& io, MbusBus mbus_bus, int baud, bool follow)
-      : bus(std::move(mbus_bus)),
-        framer(MbusLineIdleTimeout(baud)),
-        poll_timer(io),
-        follow_meter(follow) {}
+  Impl(MbusBus mbus_bus, int baud, bool follow)
+      : bus(std::move(mbus_bus)), framer(MbusLineIdleTimeout(baud)), follow_meter(follow) {}
 
   void OnReceive(std::span<const uint8_t> bytes, TimePoint at) {
     Poll(at);
@@ -64,12 +56,8 @@ struct MbusLine::Impl : std::enable_shared_from_this<MbusLine::Impl> {
   }
 
   void ArmPoll() {
-    const std::optional<TimePoint> deadline = framer.NextDeadline();
-    if (!deadline) return;
-    poll_timer.expires_at(SteadyTime(*deadline));
-    poll_timer.async_wait([weak = weak_from_this()](std::error_code ec) {
-      auto self = weak.lock();
-      if (!ec && self) self->Poll(transport::MonotonicNow());
+    line->WakeAt(framer.NextDeadline(), [weak = weak_from_this()] {
+      if (auto self = weak.lock()) self->Poll(transport::MonotonicNow());
     });
   }
 
@@ -89,45 +77,32 @@ struct MbusLine::Impl : std::enable_shared_from_this<MbusLine::Impl> {
   }
 
   // The reply goes out at the line's current rate; a switch waits until its last character has
-  // left the UART (the kernel's buffer empties at the line's pace).
+  // left the line.
   void Send(std::vector<uint8_t> bytes) {
-    const Duration on_wire = transport::WireTime(bytes.size(), line->settings());
-    line->Send(std::move(bytes), [weak = weak_from_this(), on_wire] {
-      auto self = weak.lock();
-      if (!self) return;
-      auto timer = std::make_shared<asio::steady_timer>(self->poll_timer.get_executor());
-      timer->expires_after(on_wire);
-      timer->async_wait([weak, timer](std::error_code ec) {
-        auto inner = weak.lock();
-        if (!ec && inner) inner->FollowMeter();
-      });
+    line->Send(std::move(bytes), [weak = weak_from_this()] {
+      if (auto self = weak.lock()) self->FollowMeter();
     });
   }
 
   void FollowMeter() {
     if (!follow_meter || bus.units().size() != 1) return;
     const transport::SerialSettings wanted = LineSettings(bus.units()[0].settings->mbus_baud_rate);
-    if (wanted == line->settings()) return;
-    if (Status st = line->Apply(wanted); !st.ok()) {
-      ++failed_switches;  // the line keeps its rate; the meter is deaf until it matches
-      return;
+    if (line->SwitchTo(wanted)) {
+      framer = mbus::StreamFramer(MbusLineIdleTimeout(static_cast<int>(wanted.baud)));
     }
-    framer = mbus::StreamFramer(MbusLineIdleTimeout(static_cast<int>(wanted.baud)));
   }
 
   MbusBus bus;
   mbus::StreamFramer framer;
-  asio::steady_timer poll_timer;
   bool follow_meter;
-  std::unique_ptr<transport::SerialLine> line;
-  uint64_t failed_switches = 0;
+  std::unique_ptr<SerialSession> line;
 };
 
 Result<std::unique_ptr<MbusLine>> MbusLine::Open(asio::io_context& io,
                                                  const transport::SerialSpec& spec, int baud,
                                                  MbusBus bus, bool follow_meter) {
-  auto impl = std::make_shared<Impl>(io, std::move(bus), baud, follow_meter);
-  auto line = transport::SerialLine::Open(
+  auto impl = std::make_shared<Impl>(std::move(bus), baud, follow_meter);
+  auto line = SerialSession::Open(
       io, spec, LineSettings(baud),
       [weak = std::weak_ptr<Impl>(impl)](std::span<const uint8_t> bytes, TimePoint at) {
         if (auto self = weak.lock()) self->OnReceive(bytes, at);
@@ -137,10 +112,7 @@ Result<std::unique_ptr<MbusLine>> MbusLine::Open(asio::io_context& io,
   return std::unique_ptr<MbusLine>(new MbusLine(std::move(impl)));
 }
 
-MbusLine::~MbusLine() {
-  impl_->poll_timer.cancel();
-  impl_->line.reset();
-}
+MbusLine::~MbusLine() { impl_->line.reset(); }
 
 const std::string& MbusLine::name() const { return impl_->line->name(); }
 const transport::SerialSettings& MbusLine::settings() const { return impl_->line->settings(); }

@@ -1,9 +1,9 @@
 #include "app/modbus_sessions.h"
 
-#include <asio.hpp>
 #include <variant>
 
 #include "app/modbus_traffic.h"
+#include "app/serial_session.h"
 #include "transport/monotonic_clock.h"
 
 namespace pro380::app {
@@ -77,22 +77,9 @@ void RtuOverTcpSession::OnReceive(std::span<const uint8_t> bytes, TimePoint at) 
   }
 }
 
-namespace {
-
-asio::steady_timer::time_point SteadyTime(TimePoint monotonic) {
-  return asio::steady_timer::time_point(
-      std::chrono::duration_cast<asio::steady_timer::duration>(monotonic.time_since_epoch()));
-}
-
-}  // namespace
-
 struct RtuLine::Impl : std::enable_shared_from_this<RtuLine::Impl> {
-  Impl(asio::io_context& io, ModbusBus modbus_bus, RtuLineOptions opts,
-       const transport::SerialSettings& settings)
-      : bus(std::move(modbus_bus)),
-        options(opts),
-        framer(LineSettingsOf(settings), opts.framer),
-        poll_timer(io) {}
+  Impl(ModbusBus modbus_bus, RtuLineOptions opts, const transport::SerialSettings& settings)
+      : bus(std::move(modbus_bus)), options(opts), framer(LineSettingsOf(settings), opts.framer) {}
 
   void OnReceive(std::span<const uint8_t> bytes, TimePoint at) {
     framer.Feed(bytes, at);
@@ -100,12 +87,8 @@ struct RtuLine::Impl : std::enable_shared_from_this<RtuLine::Impl> {
   }
 
   void ArmPoll() {
-    const std::optional<TimePoint> deadline = framer.NextDeadline();
-    if (!deadline) return;
-    poll_timer.expires_at(SteadyTime(*deadline));
-    poll_timer.async_wait([weak = weak_from_this()](std::error_code ec) {
-      auto self = weak.lock();
-      if (!ec && self) self->Poll();
+    line->WakeAt(framer.NextDeadline(), [weak = weak_from_this()] {
+      if (auto self = weak.lock()) self->Poll();
     });
   }
 
@@ -129,30 +112,18 @@ struct RtuLine::Impl : std::enable_shared_from_this<RtuLine::Impl> {
   }
 
   void SendAfterDelay(std::vector<uint8_t> bytes) {
-    auto timer = std::make_shared<asio::steady_timer>(poll_timer.get_executor());
-    timer->expires_after(options.response_delay);
-    timer->async_wait(
-        [weak = weak_from_this(), timer, bytes = std::move(bytes)](std::error_code ec) mutable {
-          auto self = weak.lock();
-          if (ec || !self) return;
-          self->Send(std::move(bytes));
-        });
+    line->After(options.response_delay,
+                [weak = weak_from_this(), bytes = std::move(bytes)]() mutable {
+                  if (auto self = weak.lock()) self->Send(std::move(bytes));
+                });
   }
 
   // The reply goes out at the line's current settings; a change of them waits until its last
-  // character has left the UART (the kernel's buffer empties at the line's pace).
+  // character has left the line.
   void Send(std::vector<uint8_t> bytes) {
     bus.Tap(FrameDirection::kSent, line->name(), bytes, DescribeRtuFrame);
-    const Duration on_wire = transport::WireTime(bytes.size(), line->settings());
-    line->Send(std::move(bytes), [weak = weak_from_this(), on_wire] {
-      auto self = weak.lock();
-      if (!self) return;
-      auto timer = std::make_shared<asio::steady_timer>(self->poll_timer.get_executor());
-      timer->expires_after(on_wire);
-      timer->async_wait([weak, timer](std::error_code ec) {
-        auto inner = weak.lock();
-        if (!ec && inner) inner->FollowMeter();
-      });
+    line->Send(std::move(bytes), [weak = weak_from_this()] {
+      if (auto self = weak.lock()) self->FollowMeter();
     });
   }
 
@@ -160,28 +131,21 @@ struct RtuLine::Impl : std::enable_shared_from_this<RtuLine::Impl> {
     if (!options.follow_meter || bus.units().size() != 1) return;
     transport::SerialSettings wanted = SerialSettingsOf(*bus.units()[0].settings);
     wanted.stop_bits = line->settings().stop_bits;
-    if (wanted == line->settings()) return;
-    if (Status st = line->Apply(wanted); !st.ok()) {
-      ++failed_switches;  // the line stays at its settings; the meter is deaf until it matches
-      return;
-    }
-    framer = modbus::RtuFramer(LineSettingsOf(wanted), options.framer);
+    if (line->SwitchTo(wanted)) framer = modbus::RtuFramer(LineSettingsOf(wanted), options.framer);
   }
 
   ModbusBus bus;
   RtuLineOptions options;
   modbus::RtuFramer framer;
-  asio::steady_timer poll_timer;
-  std::unique_ptr<transport::SerialLine> line;
-  uint64_t failed_switches = 0;
+  std::unique_ptr<SerialSession> line;
 };
 
 Result<std::unique_ptr<RtuLine>> RtuLine::Open(asio::io_context& io,
                                                const transport::SerialSpec& spec,
                                                const transport::SerialSettings& settings,
                                                ModbusBus bus, RtuLineOptions options) {
-  auto impl = std::make_shared<Impl>(io, std::move(bus), options, settings);
-  auto line = transport::SerialLine::Open(
+  auto impl = std::make_shared<Impl>(std::move(bus), options, settings);
+  auto line = SerialSession::Open(
       io, spec, settings,
       [weak = std::weak_ptr<Impl>(impl)](std::span<const uint8_t> bytes, TimePoint at) {
         if (auto self = weak.lock()) self->OnReceive(bytes, at);
@@ -191,10 +155,7 @@ Result<std::unique_ptr<RtuLine>> RtuLine::Open(asio::io_context& io,
   return std::unique_ptr<RtuLine>(new RtuLine(std::move(impl)));
 }
 
-RtuLine::~RtuLine() {
-  impl_->poll_timer.cancel();
-  impl_->line.reset();
-}
+RtuLine::~RtuLine() { impl_->line.reset(); }
 
 const std::string& RtuLine::name() const { return impl_->line->name(); }
 const transport::SerialSettings& RtuLine::settings() const { return impl_->line->settings(); }
