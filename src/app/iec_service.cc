@@ -4,7 +4,10 @@
 #include <deque>
 #include <functional>
 
+#include "app/iec_traffic.h"
+#include "app/interface_counters.h"
 #include "app/serial_session.h"
+#include "app/traffic_report.h"
 #include "transport/monotonic_clock.h"
 
 namespace pro380::app {
@@ -68,11 +71,21 @@ class IecPort : public std::enable_shared_from_this<IecPort> {
   using BaudFunction = std::function<void(int baud)>;
 
   IecPort(asio::io_context& io, device::Pro380IecProvider& provider,
-          iec62056::ServerOptions options, bool software_parity)
-      : server_(provider, options), timer_(io), software_parity_(software_parity) {}
-  ~IecPort() { timer_.cancel(); }
+          iec62056::ServerOptions options, bool software_parity, transport::TrafficTap* tap,
+          std::shared_ptr<IecTally> tally)
+      : server_(provider, options),
+        timer_(io),
+        software_parity_(software_parity),
+        tap_(tap),
+        tally_(std::move(tally)) {}
+  ~IecPort() {
+    timer_.cancel();
+    if (tally_) tally_->AddClosed(Counters());
+  }
 
   void Connect(std::string interface, std::string client, SendFunction send, BaudFunction baud) {
+    interface_ = interface;
+    client_ = client;
     server_.set_context(std::move(interface), std::move(client));
     send_ = std::move(send);
     baud_ = std::move(baud);
@@ -84,14 +97,46 @@ class IecPort : public std::enable_shared_from_this<IecPort> {
       for (uint8_t& c : chars) {
         const std::optional<uint8_t> seven = iec62056::StripEvenParity(c);
         if (!seven) ++parity_errors_;
-        c = seven.value_or(0xFF);  // the server skips it and drops the message it was in
+        // The server skips it and drops the message it was in.
+        c = seven.value_or(IecMessageSplitter::kParityError);
+      }
+    }
+    if (tap_) {
+      for (const IecMessageSplitter::Message& m : splitter_.Feed(chars)) {
+        ReportFrame(tap_, interface_, transport::FrameDirection::kReceived, client_,
+                    {reinterpret_cast<const uint8_t*>(m.chars.data()), m.chars.size()},
+                    DescribeIecMessage, m.note);
       }
     }
     server_.Feed(chars, at);
     Poll();
   }
 
-  const iec62056::Server& server() const { return server_; }
+  // The server's counters and the characters refused for their parity, by name.
+  IecTally::Values Counters() const {
+    const iec62056::ServerCounters& c = server_.counters();
+    return {{"chars", c.chars},
+            {"parity_errors", parity_errors_},
+            {"skipped_chars", c.skipped_chars},
+            {"dropped_messages", c.dropped_messages},
+            {"overlong_messages", c.overlong_messages},
+            {"sign_ons", c.sign_ons},
+            {"restarts", c.restarts},
+            {"other_address", c.other_address},
+            {"not_communicating", c.not_communicating},
+            {"rejected_options", c.rejected_options},
+            {"option_timeouts", c.option_timeouts},
+            {"readouts", c.readouts},
+            {"programming_sessions", c.programming_sessions},
+            {"commands", c.commands},
+            {"bcc_errors", c.bcc_errors},
+            {"repeats", c.repeats},
+            {"errors_sent", c.errors_sent},
+            {"writes", c.writes},
+            {"password_failures", c.password_failures},
+            {"lockouts", c.lockouts},
+            {"inactivity_ends", c.inactivity_ends}};
+  }
 
  private:
   void Poll() {
@@ -120,6 +165,8 @@ class IecPort : public std::enable_shared_from_this<IecPort> {
         continue;
       }
       std::vector<uint8_t> bytes(action.chars.begin(), action.chars.end());
+      ReportFrame(tap_, interface_, transport::FrameDirection::kSent, client_, bytes,
+                  DescribeIecMessage);
       if (software_parity_) {
         for (uint8_t& c : bytes) c = iec62056::AddEvenParity(c);
       }
@@ -141,7 +188,36 @@ class IecPort : public std::enable_shared_from_this<IecPort> {
   std::deque<iec62056::Action> queue_;
   bool busy_ = false;
   uint64_t parity_errors_ = 0;
+  transport::TrafficTap* tap_;
+  std::string interface_;
+  std::string client_;
+  IecMessageSplitter splitter_;
+  std::shared_ptr<IecTally> tally_;  // TCP sessions: the listener's sum over closed sessions
 };
+
+void IecTally::AddClosed(const Values& values) {
+  if (closed.empty()) {
+    closed = values;
+    return;
+  }
+  for (size_t i = 0; i < values.size() && i < closed.size(); ++i)
+    closed[i].second += values[i].second;
+}
+
+IecTally::Values IecTally::Total() const {
+  Values total = closed;
+  for (const std::weak_ptr<IecPort>& weak : live) {
+    const std::shared_ptr<IecPort> port = weak.lock();
+    if (!port) continue;
+    const Values values = port->Counters();
+    if (total.empty()) {
+      total = values;
+      continue;
+    }
+    for (size_t i = 0; i < values.size(); ++i) total[i].second += values[i].second;
+  }
+  return total;
+}
 
 namespace {
 
@@ -176,10 +252,11 @@ transport::SerialSettings LineSettings(int baud) {
 Result<std::unique_ptr<IecService>> IecService::Open(asio::io_context& io,
                                                      const InterfacePlan& plan,
                                                      device::Pro380IecProvider& provider,
+                                                     transport::TrafficTap* tap,
                                                      iec62056::ServerOptions options) {
   auto service = std::unique_ptr<IecService>(new IecService());
   for (const transport::SerialSpec& spec : plan.iec) {
-    auto port = std::make_shared<IecPort>(io, provider, options, !spec.pty);
+    auto port = std::make_shared<IecPort>(io, provider, options, !spec.pty, tap, nullptr);
     auto line = SerialSession::Open(
         io, spec, LineSettings(options.initial_baud),
         [weak = std::weak_ptr<IecPort>(port)](std::span<const uint8_t> bytes, TimePoint at) {
@@ -204,27 +281,48 @@ Result<std::unique_ptr<IecService>> IecService::Open(asio::io_context& io,
   }
   for (const transport::TcpEndpoint& endpoint : plan.iec_tcp) {
     device::Pro380IecProvider* shared_provider = &provider;
+    auto tally = std::make_shared<IecTally>();
     auto server = transport::TcpServer::Listen(
         io, endpoint,
-        [&io, shared_provider, options](
-            transport::TcpConnection& connection) -> std::unique_ptr<transport::StreamHandler> {
-          return std::make_unique<IecTcpSession>(
-              connection, std::make_shared<IecPort>(io, *shared_provider, options, false));
+        [&io, shared_provider, options, tap,
+         tally](transport::TcpConnection& connection) -> std::unique_ptr<transport::StreamHandler> {
+          auto port = std::make_shared<IecPort>(io, *shared_provider, options, false, tap, tally);
+          std::erase_if(tally->live, [](const std::weak_ptr<IecPort>& p) { return p.expired(); });
+          tally->live.push_back(port);
+          return std::make_unique<IecTcpSession>(connection, std::move(port));
         });
     if (!server.ok()) return server.status().WithContext("--iec-tcp");
     service->descriptions_.push_back("IEC 62056-21 optical port over TCP on " +
                                      transport::ToString((*server)->endpoint()));
-    service->listeners_.push_back(std::move(*server));
+    service->listeners_.push_back({std::move(*server), std::move(tally)});
   }
   return service;
 }
 
 IecService::~IecService() {
+  // Sessions still open add to their tally as they close: the tallies go last.
   listeners_.clear();
   serial_lines_.clear();
   lines_.clear();
 }
 
 std::vector<std::string> IecService::Describe() const { return descriptions_; }
+
+std::vector<web::InterfaceCounters> IecService::Counters() const {
+  std::vector<web::InterfaceCounters> out;
+  for (size_t k = 0; k < lines_.size(); ++k) {
+    web::InterfaceCounters c{"iec " + serial_lines_[k]->name(), lines_[k]->Counters()};
+    c.values.emplace_back("failed_baud_switches", serial_lines_[k]->failed_switches());
+    out.push_back(std::move(c));
+  }
+  for (const Listener& l : listeners_) {
+    web::InterfaceCounters c{"iec-tcp " + transport::ToString(l.server->endpoint()),
+                             TcpServerCounterValues(l.server->counters())};
+    const IecTally::Values sessions = l.tally->Total();
+    c.values.insert(c.values.end(), sessions.begin(), sessions.end());
+    out.push_back(std::move(c));
+  }
+  return out;
+}
 
 }  // namespace pro380::app

@@ -20,6 +20,8 @@
 #include "protocol/iec62056/server.h"
 #include "transport/serial_line.h"
 #include "transport/tcp_server.h"
+#include "transport/traffic_tap.h"
+#include "web/meter_gateway.h"
 
 namespace asio {
 class io_context;
@@ -37,23 +39,40 @@ Status ResolveIecInterfaces(const InterfaceArgs& lists, bool typed, InterfacePla
 class IecPort;        // one optical port session (app/iec_service.cc)
 class SerialSession;  // app/serial_session.h
 
+// The counters of an --iec-tcp listener's sessions: those closed, summed, and those open.
+struct IecTally {
+  using Values = std::vector<std::pair<std::string, uint64_t>>;
+  Values closed;
+  std::vector<std::weak_ptr<IecPort>> live;
+
+  void AddClosed(const Values& values);
+  Values Total() const;
+};
+
 class IecService {
  public:
-  // Opens every optical port of `plan` for `provider` (nothing when the plan has none).
-  // Errors: the transport's, with the option named.
+  // Opens every optical port of `plan` for `provider` (nothing when the plan has none). Every
+  // message goes to `tap` (nullptr: nowhere). Errors: the transport's, with the option named.
   static Result<std::unique_ptr<IecService>> Open(asio::io_context& io, const InterfacePlan& plan,
                                                   device::Pro380IecProvider& provider,
+                                                  transport::TrafficTap* tap = nullptr,
                                                   iec62056::ServerOptions options = {});
   ~IecService();
 
   // One line per port for the start banner.
   std::vector<std::string> Describe() const;
+  // Per port its server's counters; per TCP listener its connections' and its sessions' summed.
+  std::vector<web::InterfaceCounters> Counters() const;
 
  private:
   IecService() = default;
   std::vector<std::shared_ptr<IecPort>> lines_;
   std::vector<std::shared_ptr<SerialSession>> serial_lines_;
-  std::vector<std::unique_ptr<transport::TcpServer>> listeners_;
+  struct Listener {
+    std::unique_ptr<transport::TcpServer> server;
+    std::shared_ptr<IecTally> tally;
+  };
+  std::vector<Listener> listeners_;
   std::vector<std::string> descriptions_;
 };
 

@@ -14,6 +14,7 @@
 #ifndef PRO380_APP_MBUS_BUS_H_
 #define PRO380_APP_MBUS_BUS_H_
 
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,8 @@
 #include "metering/meter.h"
 #include "protocol/mbus/frame.h"
 #include "protocol/mbus/slave.h"
+#include "protocol/mbus/stream_framer.h"
+#include "transport/traffic_tap.h"
 
 namespace pro380::app {
 
@@ -36,19 +39,26 @@ struct MbusUnit {
 
 class MbusBus {
  public:
-  // `interface` names the bus in the event log ("mbus", "mbus-tcp").
-  MbusBus(std::vector<MbusUnit> units, std::string interface);
+  // `interface` names the bus in the event log and the traffic log ("mbus", "mbus-tcp"); `tap`
+  // receives every frame heard and sent (nullptr: nowhere).
+  MbusBus(std::vector<MbusUnit> units, std::string interface, transport::TrafficTap* tap = nullptr);
 
   // The bytes the master hears after `frame`: every answering meter's reply, in meter order;
-  // empty when none answers. `line_baud` is the serial line's rate (0 on TCP).
+  // empty when none answers. `line_baud` is the serial line's rate (0 on TCP). The frame and each
+  // reply go to the tap.
   std::vector<uint8_t> Handle(const mbus::Frame& frame, std::string_view client, TimePoint now,
                               int line_baud);
+  // A frame the interface's framer refused: counted here (TCP framers live as long as their
+  // connection) and shown in the traffic log.
+  void Dropped(std::string_view client, mbus::DropReason reason);
 
   const std::vector<MbusUnit>& units() const { return units_; }
   const mbus::Slave& slave(size_t index) const { return *slaves_[index]; }
   const std::string& interface() const { return interface_; }
   // Frames more than one meter answered.
   uint64_t collisions() const { return collisions_; }
+  // Frames the interface's framers dropped, by mbus::DropReason.
+  const std::array<uint64_t, 4>& drops() const { return drops_; }
 
  private:
   bool Listens(size_t index, int line_baud) const;
@@ -56,7 +66,9 @@ class MbusBus {
   std::vector<MbusUnit> units_;
   std::vector<std::unique_ptr<mbus::Slave>> slaves_;
   std::string interface_;
+  transport::TrafficTap* tap_;
   uint64_t collisions_ = 0;
+  std::array<uint64_t, 4> drops_{};
 };
 
 }  // namespace pro380::app

@@ -15,7 +15,10 @@ Duration MbusLineIdleTimeout(int baud) {
 void MbusTcpSession::Drain(TimePoint at) {
   while (std::optional<mbus::FramerEvent> event = framer_.Next(at)) {
     const auto* frame = std::get_if<mbus::Frame>(&*event);
-    if (!frame) continue;
+    if (!frame) {
+      bus_.Dropped(connection_.peer(), std::get<mbus::DropReason>(*event));
+      continue;
+    }
     std::vector<uint8_t> reply = bus_.Handle(*frame, connection_.peer(), at, 0);
     if (!reply.empty()) connection_.Send(reply);
   }
@@ -65,7 +68,10 @@ struct MbusLine::Impl : std::enable_shared_from_this<MbusLine::Impl> {
     const int baud = static_cast<int>(line->settings().baud);
     while (std::optional<mbus::FramerEvent> event = framer.Next(now)) {
       const auto* frame = std::get_if<mbus::Frame>(&*event);
-      if (!frame) continue;
+      if (!frame) {
+        bus.Dropped(line->name(), std::get<mbus::DropReason>(*event));
+        continue;
+      }
       std::vector<uint8_t> reply = bus.Handle(*frame, line->name(), now, baud);
       if (!reply.empty()) {
         Send(std::move(reply));
@@ -118,16 +124,19 @@ const std::string& MbusLine::name() const { return impl_->line->name(); }
 const transport::SerialSettings& MbusLine::settings() const { return impl_->line->settings(); }
 const mbus::FramerCounters& MbusLine::framer_counters() const { return impl_->framer.counters(); }
 const MbusBus& MbusLine::bus() const { return impl_->bus; }
+uint64_t MbusLine::failed_switches() const { return impl_->line->failed_switches(); }
+void MbusLine::FollowMeter() { impl_->FollowMeter(); }
 
 Result<std::unique_ptr<MbusService>> MbusService::Open(asio::io_context& io,
                                                        const InterfacePlan& plan,
-                                                       const std::vector<MbusUnit>& units) {
+                                                       const std::vector<MbusUnit>& units,
+                                                       transport::TrafficTap* tap) {
   auto service = std::unique_ptr<MbusService>(new MbusService());
   service->units_ = units;
   if (units.empty()) return service;
   for (const transport::TcpEndpoint& endpoint : plan.mbus_tcp) {
     Listener listener;
-    listener.bus = std::make_unique<MbusBus>(units, "mbus-tcp");
+    listener.bus = std::make_unique<MbusBus>(units, "mbus-tcp", tap);
     MbusBus* bus = listener.bus.get();
     auto server = transport::TcpServer::Listen(
         io, endpoint,
@@ -141,7 +150,7 @@ Result<std::unique_ptr<MbusService>> MbusService::Open(asio::io_context& io,
   for (const transport::SerialSpec& spec : plan.mbus) {
     const int baud =
         spec.baud ? static_cast<int>(*spec.baud) : units.front().settings->mbus_baud_rate;
-    auto line = MbusLine::Open(io, spec, baud, MbusBus(units, "mbus"), units.size() == 1);
+    auto line = MbusLine::Open(io, spec, baud, MbusBus(units, "mbus", tap), units.size() == 1);
     if (!line.ok()) return line.status().WithContext("--mbus");
     service->lines_.push_back(std::move(*line));
   }

@@ -56,6 +56,10 @@ class MbusLine {
   const transport::SerialSettings& settings() const;
   const mbus::FramerCounters& framer_counters() const;
   const MbusBus& bus() const;
+  uint64_t failed_switches() const;
+  // Switches a line that follows its meter to the meter's M-Bus baud rate now (a change that
+  // came from elsewhere than this line, which has no reply to wait for).
+  void FollowMeter();
 
   struct Impl;
 
@@ -68,9 +72,11 @@ class MbusService {
  public:
   // Opens every M-Bus interface of `plan` for `units` (none when `units` is empty). A line opens
   // at the baud its spec names, else at its first meter's; a line with several meters keeps its
-  // rate. Errors: the transport's, with the option named.
+  // rate. Every frame goes to `tap` (nullptr: nowhere). Errors: the transport's, with the option
+  // named.
   static Result<std::unique_ptr<MbusService>> Open(asio::io_context& io, const InterfacePlan& plan,
-                                                   const std::vector<MbusUnit>& units);
+                                                   const std::vector<MbusUnit>& units,
+                                                   transport::TrafficTap* tap = nullptr);
 
   // One line per interface for the start banner, e.g. "M-Bus TCP on 127.0.0.1:2000, primary 0".
   std::vector<std::string> Describe() const;

@@ -1,14 +1,13 @@
 #include "app/modbus_bus.h"
 
-#include "app/wall_clock.h"
+#include "app/traffic_report.h"
 
 namespace pro380::app {
 
 void ModbusBus::Tap(transport::FrameDirection direction, std::string_view peer,
                     std::span<const uint8_t> bytes, transport::FrameDecoder decoder,
                     std::string_view note) const {
-  if (options_.tap == nullptr) return;
-  options_.tap->Record({WallNow(), options_.interface, peer, direction, bytes, decoder, note});
+  ReportFrame(options_.tap, options_.interface, direction, peer, bytes, decoder, note);
 }
 
 ModbusBus::ModbusBus(std::vector<ModbusUnit> units, ModbusBusOptions options)

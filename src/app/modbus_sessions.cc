@@ -163,6 +163,7 @@ const modbus::RtuFramerCounters& RtuLine::framer_counters() const {
   return impl_->framer.counters();
 }
 const ModbusBus& RtuLine::bus() const { return impl_->bus; }
+uint64_t RtuLine::failed_switches() const { return impl_->line->failed_switches(); }
 void RtuLine::FollowMeter() { impl_->FollowMeter(); }
 
 }  // namespace pro380::app

@@ -69,6 +69,7 @@ class RtuLine {
   const transport::SerialSettings& settings() const;
   const modbus::RtuFramerCounters& framer_counters() const;
   const ModbusBus& bus() const;
+  uint64_t failed_switches() const;  // line-setting switches the device refused
   // Switches a line that follows its meter to the meter's baud rate and parity now: for a
   // change that came from elsewhere than this line (the REST API), which has no reply to wait for.
   void FollowMeter();

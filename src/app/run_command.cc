@@ -10,6 +10,7 @@
 #include "app/duration_arg.h"
 #include "app/exit_status.h"
 #include "app/iec_service.h"
+#include "app/interface_counters.h"
 #include "app/json_output.h"
 #include "app/mbus_interfaces.h"
 #include "app/mbus_service.h"
@@ -325,25 +326,39 @@ int RunRun(const RunArgs& args) {
   device::Pro380IecProvider iec_provider(*meters.front().meter, *meters.front().settings,
                                          IecIdentification(meters.front().variant));
   iec_provider.set_sealed(plan.meters.front().sealed);
-  iec_provider.set_change_sink(change_sink(meters.front().serial, meters.front().meter.get()));
   // The interfaces open before the first save: a port in use or a missing device is a runtime
   // failure (exit 1) that leaves the store as it was, without a power cycle counted.
   auto modbus = ModbusService::Open(io, plan.interfaces, units, web ? web->tap() : nullptr);
   if (!modbus.ok()) return Fail(modbus.status());
-  auto mbus = MbusService::Open(io, plan.interfaces, mbus_units);
+  auto mbus = MbusService::Open(io, plan.interfaces, mbus_units, web ? web->tap() : nullptr);
   if (!mbus.ok()) return Fail(mbus.status());
+  auto iec = IecService::Open(io, plan.interfaces, iec_provider, web ? web->tap() : nullptr);
+  if (!iec.ok()) return Fail(iec.status());
+  // Line settings written from elsewhere than a line (REST, the optical port) switch the lines
+  // that follow their meter at once: they have no reply of their own to wait for.
+  const auto follow_meters = [service = modbus->get(), mbus_service = mbus->get()] {
+    for (const auto& line : service->rtu_lines()) line->FollowMeter();
+    for (const auto& line : mbus_service->lines()) line->FollowMeter();
+  };
+  iec_provider.set_change_sink(
+      [&io, follow_meters, sink = change_sink(meters.front().serial, meters.front().meter.get())](
+          const device::SettingChange& change) {
+        sink(change);
+        asio::post(io, follow_meters);  // after the optical port's answer is on its way
+      });
   if (web) {
-    ModbusService* service = modbus->get();
-    web->access().counters = [service] { return ModbusCounters(*service); };
-    web->access().settings_written = [service] {
-      for (const auto& line : service->rtu_lines()) line->FollowMeter();
+    web->access().counters = [modbus_service = modbus->get(), mbus_service = mbus->get(),
+                              iec_service = iec->get()] {
+      std::vector<web::InterfaceCounters> all = ModbusCounters(*modbus_service);
+      for (auto& c : MbusCounters(*mbus_service)) all.push_back(std::move(c));
+      for (auto& c : iec_service->Counters()) all.push_back(std::move(c));
+      return all;
     };
+    web->access().settings_written = follow_meters;
     if (Status st = web->Listen({*plan.interfaces.http, plan.interfaces.http_token}); !st.ok()) {
       return Fail(st);
     }
   }
-  auto iec = IecService::Open(io, plan.interfaces, iec_provider);
-  if (!iec.ok()) return Fail(iec.status());
   std::unique_ptr<GpioService> gpio;
   if (args.gpio.any()) {
     LiveMeter& m = meters.front();

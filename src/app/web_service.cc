@@ -3,6 +3,7 @@
 #include <asio.hpp>
 #include <future>
 
+#include "app/interface_counters.h"
 #include "app/modbus_service.h"
 #include "app/panel_driver.h"
 
@@ -107,14 +108,7 @@ web::InterfaceCounters ListenerCounters(std::string_view kind,
                                         const ModbusService::Listener& listener) {
   web::InterfaceCounters out{
       std::string(kind) + " " + transport::ToString(listener.server->endpoint()), {}};
-  const transport::TcpServerCounters& c = listener.server->counters();
-  out.values = {{"connections_open", c.open},
-                {"connections_accepted", c.accepted},
-                {"connections_refused_full", c.refused_full},
-                {"closed_by_peer", c.closed_by_peer},
-                {"closed_idle", c.closed_idle},
-                {"closed_by_session", c.closed_by_session},
-                {"closed_slow_reader", c.closed_slow_reader}};
+  out.values = TcpServerCounterValues(listener.server->counters());
   AddBusCounters(*listener.bus, out.values);
   return out;
 }
@@ -128,8 +122,13 @@ std::vector<web::InterfaceCounters> ModbusCounters(const ModbusService& service)
   for (const auto& line : service.rtu_lines()) {
     web::InterfaceCounters c{"modbus-rtu " + line->name(), {}};
     const modbus::RtuFramerCounters& f = line->framer_counters();
-    c.values = {{"bytes", f.bytes},         {"frames", f.frames},     {"crc_errors", f.crc_errors},
-                {"too_short", f.too_short}, {"too_long", f.too_long}, {"gap_errors", f.gap_errors}};
+    c.values = {{"bytes", f.bytes},
+                {"frames", f.frames},
+                {"crc_errors", f.crc_errors},
+                {"too_short", f.too_short},
+                {"too_long", f.too_long},
+                {"gap_errors", f.gap_errors},
+                {"failed_line_switches", line->failed_switches()}};
     AddBusCounters(line->bus(), c.values);
     out.push_back(std::move(c));
   }
