@@ -310,7 +310,8 @@ int RunRun(const RunArgs& args) {
     web::MeterAccess access;
     for (LiveMeter& m : meters) {
       access.meters.push_back({m.serial, std::string(VariantName(m.variant)), m.meter.get(),
-                               m.settings.get(), m.bank.get(), m.variant == Variant::kMod});
+                               m.settings.get(), m.bank.get(), m.variant == Variant::kMod,
+                               m.mbus.get()});
     }
     access.wall_now = WallNow;
     web = std::make_unique<WebService>(io, std::move(access));
@@ -326,6 +327,9 @@ int RunRun(const RunArgs& args) {
   device::Pro380IecProvider iec_provider(*meters.front().meter, *meters.front().settings,
                                          IecIdentification(meters.front().variant));
   iec_provider.set_sealed(plan.meters.front().sealed);
+  if (web && !(plan.interfaces.iec.empty() && plan.interfaces.iec_tcp.empty())) {
+    web->access().meters.front().iec = &iec_provider;
+  }
   // The interfaces open before the first save: a port in use or a missing device is a runtime
   // failure (exit 1) that leaves the store as it was, without a power cycle counted.
   auto modbus = ModbusService::Open(io, plan.interfaces, units, web ? web->tap() : nullptr);

@@ -20,6 +20,7 @@
 #include "base/time.h"
 #include "device/device_settings.h"
 #include "device/front_panel.h"
+#include "device/interface_views.h"
 #include "device/pro380_register_bank.h"
 #include "metering/meter.h"
 
@@ -50,6 +51,10 @@ struct WebMeter {
   // so they are logged and saved alike). Every meter has one, also one without Modbus.
   device::Pro380RegisterBank* bank = nullptr;
   bool on_modbus = false;  // its registers are served on the process's Modbus interfaces
+  // Its M-Bus readout (a PRO380-Mb), its optical port's readout (the meter the --iec ports
+  // reach); nullptr when the meter has none here.
+  device::Pro380MbusDevice* mbus = nullptr;
+  const device::Pro380IecProvider* iec = nullptr;
   // The meter's face: LCD, buttons, menus (app/ advances its timers on the loop's tick).
   PanelPort* panel = nullptr;
 };

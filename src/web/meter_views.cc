@@ -75,7 +75,9 @@ nlohmann::json MeterListJson(const MeterAccess& access) {
                     {"modbus_id", m.settings->modbus_id},
                     {"meter_time", IsoTime(m.meter->now())},
                     {"sealed", m.bank->sealed()},
-                    {"on_modbus", m.on_modbus}});
+                    {"on_modbus", m.on_modbus},
+                    {"on_mbus", m.mbus != nullptr},
+                    {"on_iec", m.iec != nullptr}});
   }
   return list;
 }
@@ -136,6 +138,61 @@ nlohmann::json RegistersJson(const WebMeter& meter) {
   return out;
 }
 
+namespace {
+
+std::string HexBytes(const std::vector<uint8_t>& bytes) {
+  std::string text;
+  for (uint8_t b : bytes) {
+    char pair[4];
+    std::snprintf(pair, sizeof pair, "%s%02X", text.empty() ? "" : " ", b);
+    text += pair;
+  }
+  return text;
+}
+
+// A label value of the Prometheus text format: \, " and newline escaped.
+std::string LabelValue(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json MbusRecordsJson(const WebMeter& meter) {
+  nlohmann::json records = nlohmann::json::array();
+  for (const device::MbusRecordView& r : device::MbusRecordViews(*meter.mbus)) {
+    records.push_back({{"index", r.index},
+                       {"name", r.name},
+                       {"header", HexBytes(r.header)},
+                       {"data", HexBytes(r.data)},
+                       {"data_field", r.data_field},
+                       {"function", r.function},
+                       {"storage", r.storage},
+                       {"tariff", r.tariff},
+                       {"subunit", r.subunit},
+                       {"plain_text_unit", r.plain_text_unit},
+                       {"value", r.value ? Number(*r.value) : nlohmann::json(nullptr)},
+                       {"unit", r.unit}});
+  }
+  return {{"serial", meter.serial}, {"records", records}};
+}
+
+nlohmann::json IecDataSetsJson(const WebMeter& meter) {
+  nlohmann::json sets = nlohmann::json::array();
+  for (const device::IecDataSetView& d : device::IecDataSetViews(*meter.iec)) {
+    sets.push_back({{"code", d.code}, {"value", d.value}, {"unit", d.unit}, {"access", d.access}});
+  }
+  return {{"serial", meter.serial}, {"data_sets", sets}};
+}
+
 nlohmann::json CountersJson(const MeterAccess& access) {
   nlohmann::json list = nlohmann::json::array();
   if (!access.counters) return list;
@@ -159,6 +216,15 @@ std::string MetricsText(const MeterAccess& access) {
     for (size_t k = 0; k < access.meters.size(); ++k) {
       text += name + "{serial=\"" + access.meters[k].serial + "\"} " +
               MetricNumber(values[k][static_cast<size_t>(q.id)]) + "\n";
+    }
+  }
+  if (!access.counters) return text;
+  text += "# HELP pro380_interface_counter the counters of every interface (docs/web.md)\n";
+  text += "# TYPE pro380_interface_counter gauge\n";
+  for (const InterfaceCounters& c : access.counters()) {
+    for (const auto& [name, value] : c.values) {
+      text += "pro380_interface_counter{interface=\"" + LabelValue(c.name) + "\",counter=\"" +
+              LabelValue(name) + "\"} " + std::to_string(value) + "\n";
     }
   }
   return text;

@@ -34,11 +34,22 @@ nlohmann::json MeterJson(const WebMeter& meter);
 // raw words as a read returns them. A meter without Modbus has no interfaces.
 nlohmann::json RegistersJson(const WebMeter& meter);
 
+// {"serial", "records": [{"index", "name", "header": "0C 04", "data": "…", "data_field",
+// "function", "storage", "tariff", "subunit", "plain_text_unit", "value", "unit"}]}: the M-Bus
+// readout now. REQUIRES: meter.mbus.
+nlohmann::json MbusRecordsJson(const WebMeter& meter);
+
+// {"serial", "data_sets": [{"code", "value", "unit", "access"}]}: the optical port's readout now,
+// values exactly as sent. REQUIRES: meter.iec.
+nlohmann::json IecDataSetsJson(const WebMeter& meter);
+
 // [{"name", "counters": {name: value}}, …]
 nlohmann::json CountersJson(const MeterAccess& access);
 
 // Prometheus text exposition format 0.0.4: one gauge family pro380_<quantity name> per quantity
-// (HELP names the unit), a sample per meter labelled serial="…".
+// (HELP names the unit), a sample per meter labelled serial="…"; then the family
+// pro380_interface_counter with a sample per counter of every interface, labelled
+// interface="…" and counter="…".
 std::string MetricsText(const MeterAccess& access);
 
 }  // namespace pro380::web

@@ -105,6 +105,16 @@ std::optional<ApiResponse> RestApi::Handle(const ApiRequest& request) {
     } else if (parts.size() == 5 && parts[4] == "registers" && get) {
       task =
           with_meter([](MeterAccess&, WebMeter& m) { return JsonResponse(200, RegistersJson(m)); });
+    } else if (parts.size() == 5 && parts[4] == "mbus-records" && get) {
+      task = with_meter([](MeterAccess&, WebMeter& m) {
+        if (!m.mbus) return Error(404, "meter " + m.serial + " has no M-Bus interface here");
+        return JsonResponse(200, MbusRecordsJson(m));
+      });
+    } else if (parts.size() == 5 && parts[4] == "iec-data-sets" && get) {
+      task = with_meter([](MeterAccess&, WebMeter& m) {
+        if (!m.iec) return Error(404, "meter " + m.serial + " has no optical port here");
+        return JsonResponse(200, IecDataSetsJson(m));
+      });
     } else if (parts.size() == 5 && parts[4] == "events" && get) {
       task = with_meter([after = *after, limit = *limit](MeterAccess& a, WebMeter& m) {
         Json list = Json::array();

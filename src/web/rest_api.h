@@ -4,6 +4,8 @@
 //   GET  /api/v1/meters                          the meters of the process
 //   GET  /api/v1/meters/{serial}                 settings and every quantity by canonical name
 //   GET  /api/v1/meters/{serial}/registers       every register of every interface, raw words
+//   GET  /api/v1/meters/{serial}/mbus-records    the M-Bus readout's records (PRO380-Mb)
+//   GET  /api/v1/meters/{serial}/iec-data-sets   the optical port's readout data sets
 //   GET  /api/v1/meters/{serial}/events?after=N  that meter's event log
 //   POST /api/v1/meters/{serial}/settings/{name} {"value": x}: a write with the buses' rules
 //   GET  /api/v1/meters/{serial}/lcd             the front panel: LCD, backlight, LEDs
