@@ -61,6 +61,35 @@ asio::steady_timer::time_point SteadyTime(TimePoint monotonic) {
 
 }  // namespace
 
+namespace {
+
+// An optical port server's counters and the characters refused for their parity, by name.
+IecTally::Values IecCounterValues(const iec62056::ServerCounters& c, uint64_t parity_errors) {
+  return {{"chars", c.chars},
+          {"parity_errors", parity_errors},
+          {"skipped_chars", c.skipped_chars},
+          {"dropped_messages", c.dropped_messages},
+          {"overlong_messages", c.overlong_messages},
+          {"sign_ons", c.sign_ons},
+          {"restarts", c.restarts},
+          {"other_address", c.other_address},
+          {"not_communicating", c.not_communicating},
+          {"rejected_options", c.rejected_options},
+          {"option_timeouts", c.option_timeouts},
+          {"readouts", c.readouts},
+          {"programming_sessions", c.programming_sessions},
+          {"commands", c.commands},
+          {"bcc_errors", c.bcc_errors},
+          {"repeats", c.repeats},
+          {"errors_sent", c.errors_sent},
+          {"writes", c.writes},
+          {"password_failures", c.password_failures},
+          {"lockouts", c.lockouts},
+          {"inactivity_ends", c.inactivity_ends}};
+}
+
+}  // namespace
+
 // One optical port session: the server, its timer, and the way out (a serial line or a TCP
 // connection). Actions are carried out one after the other: a send completes (on a serial line:
 // its characters have left the line) before the next action starts, so a rate change never
@@ -113,30 +142,7 @@ class IecPort : public std::enable_shared_from_this<IecPort> {
   }
 
   // The server's counters and the characters refused for their parity, by name.
-  IecTally::Values Counters() const {
-    const iec62056::ServerCounters& c = server_.counters();
-    return {{"chars", c.chars},
-            {"parity_errors", parity_errors_},
-            {"skipped_chars", c.skipped_chars},
-            {"dropped_messages", c.dropped_messages},
-            {"overlong_messages", c.overlong_messages},
-            {"sign_ons", c.sign_ons},
-            {"restarts", c.restarts},
-            {"other_address", c.other_address},
-            {"not_communicating", c.not_communicating},
-            {"rejected_options", c.rejected_options},
-            {"option_timeouts", c.option_timeouts},
-            {"readouts", c.readouts},
-            {"programming_sessions", c.programming_sessions},
-            {"commands", c.commands},
-            {"bcc_errors", c.bcc_errors},
-            {"repeats", c.repeats},
-            {"errors_sent", c.errors_sent},
-            {"writes", c.writes},
-            {"password_failures", c.password_failures},
-            {"lockouts", c.lockouts},
-            {"inactivity_ends", c.inactivity_ends}};
-  }
+  IecTally::Values Counters() const { return IecCounterValues(server_.counters(), parity_errors_); }
 
  private:
   void Poll() {
@@ -195,11 +201,9 @@ class IecPort : public std::enable_shared_from_this<IecPort> {
   std::shared_ptr<IecTally> tally_;  // TCP sessions: the listener's sum over closed sessions
 };
 
+IecTally::IecTally() : closed(IecCounterValues({}, 0)) {}
+
 void IecTally::AddClosed(const Values& values) {
-  if (closed.empty()) {
-    closed = values;
-    return;
-  }
   for (size_t i = 0; i < values.size() && i < closed.size(); ++i)
     closed[i].second += values[i].second;
 }
@@ -210,10 +214,6 @@ IecTally::Values IecTally::Total() const {
     const std::shared_ptr<IecPort> port = weak.lock();
     if (!port) continue;
     const Values values = port->Counters();
-    if (total.empty()) {
-      total = values;
-      continue;
-    }
     for (size_t i = 0; i < values.size(); ++i) total[i].second += values[i].second;
   }
   return total;

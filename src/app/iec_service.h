@@ -42,7 +42,8 @@ class SerialSession;  // app/serial_session.h
 // The counters of an --iec-tcp listener's sessions: those closed, summed, and those open.
 struct IecTally {
   using Values = std::vector<std::pair<std::string, uint64_t>>;
-  Values closed;
+  IecTally();
+  Values closed;  // every counter by name, zero until a session closes
   std::vector<std::weak_ptr<IecPort>> live;
 
   void AddClosed(const Values& values);

@@ -87,7 +87,8 @@ std::vector<IecMessageSplitter::Message> IecMessageSplitter::Feed(std::span<cons
 }
 
 void IecMessageSplitter::Finish(std::vector<Message>& out, std::string_view note) {
-  if (note.empty() && pending_.find(static_cast<char>(kParityError)) != std::string::npos) {
+  // A character with a parity error spoils the BCC too; the parity is the cause.
+  if (pending_.find(static_cast<char>(kParityError)) != std::string::npos) {
     note = "dropped: parity error";
   }
   out.push_back({std::exchange(pending_, {}), note});
