@@ -133,9 +133,15 @@ class WebMetricsTest(unittest.TestCase):
         self.assertEqual(status, 200)
         self.assertIn("text/plain", content_type)
         samples = {}
+        self.interface_counters = {}
         for family in text_string_to_metric_families(text):
             self.assertEqual(family.type, "gauge", family.name)
             for sample in family.samples:
+                if family.name == "pro380_interface_counter":
+                    self.assertEqual(set(sample.labels), {"interface", "counter"})
+                    key = (sample.labels["interface"], sample.labels["counter"])
+                    self.interface_counters[key] = sample.value
+                    continue
                 self.assertEqual(sample.labels, {"serial": "00000001"})
                 samples[sample.name] = sample.value
         return samples
@@ -145,7 +151,14 @@ class WebMetricsTest(unittest.TestCase):
         with e2e.TcpModbus(self.port) as client:
             before = self.read_all(client, table)
             samples = self.scrape()
+            # No request between the scrape and this read: the counters are the same.
+            _, _, text = http_get(self.url + "api/v1/counters")
+            rest = {(i["name"], k): v for i in json.loads(text)["interfaces"]
+                    for k, v in i["counters"].items()}
             after = self.read_all(client, table)
+        self.assertEqual(self.interface_counters, rest)
+        self.assertGreaterEqual(
+            next(v for (i, k), v in rest.items() if k == "connections_accepted"), 1)
         names = {name[len("pro380_"):] for name in samples}
         self.assertEqual(names - set(table), {"s0_forward_pulses", "s0_reverse_pulses",
                                               "led_active_pulses", "led_reactive_pulses"})
