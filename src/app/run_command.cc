@@ -396,7 +396,9 @@ int RunRun(const RunArgs& args) {
   for (LiveMeter& m : meters) {
     m.panel = std::make_unique<PanelDriver>(
         *m.meter, *m.settings,
-        device::FrontPanelOptions{.has_bus = m.variant != Variant::kS, .scroll_speed = plan.speed},
+        device::FrontPanelOptions{.has_bus = m.variant != Variant::kS,
+                                  .mbus = m.variant == Variant::kMb,
+                                  .scroll_speed = plan.speed},
         panel_now(), [&, serial = m.serial, meter = m.meter.get()](const device::AppliedWrite& w) {
           record_change({WallNow(), meter->now(), serial, storage::EventKind::kSettingChange,
                          "panel", "",

@@ -20,6 +20,7 @@ inline constexpr std::array<int, 6> kBaudRates = {300, 600, 1200, 2400, 4800, 96
 
 inline constexpr int kMinModbusId = 1;  // §1.6: "01~247"; 0 is broadcast, not an address
 inline constexpr int kMaxModbusId = 247;
+inline constexpr int kMinMbusPrimaryAddress = 0;    // appendix 2: "0 = default after manufacture"
 inline constexpr int kMaxMbusPrimaryAddress = 250;  // manual appendix 2: "1-250 = primary"
 inline constexpr uint32_t kMaxMbusSecondaryAddress = 99'999'999;  // 8 BCD digits
 inline constexpr uint32_t kMaxIecPassword = 99'999'999;           // 8 decimal digits

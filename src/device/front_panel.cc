@@ -162,6 +162,10 @@ TimePoint FrontPanel::next_deadline() const {
   return next;
 }
 
+int FrontPanel::MeterId(const DeviceSettings& settings) const {
+  return options_.mbus ? settings.mbus_primary_address : settings.modbus_id;
+}
+
 void FrontPanel::Touch(TimePoint now) {
   last_touch_ = now;
   touched_ = true;
@@ -312,9 +316,11 @@ void FrontPanel::StepCandidate(int direction) {
     case PanelMode::kEditBacklight:  // btn, off, on (§6.8.1 order)
       candidate_ = (candidate_ + direction + 3) % 3;
       break;
-    case PanelMode::kEditMeterId: {
-      const int span = kMaxModbusId - kMinModbusId + 1;
-      candidate_ = (candidate_ - kMinModbusId + direction + span) % span + kMinModbusId;
+    case PanelMode::kEditMeterId: {  // wrapping within the bus's address range
+      const int min = options_.mbus ? kMinMbusPrimaryAddress : kMinModbusId;
+      const int max = options_.mbus ? kMaxMbusPrimaryAddress : kMaxModbusId;
+      const int span = max - min + 1;
+      candidate_ = (candidate_ - min + direction + span) % span + min;
       break;
     }
     case PanelMode::kCtSelecting: {
@@ -373,10 +379,12 @@ void FrontPanel::BothHeld(TimePoint now, const PanelInputs& inputs,
                           std::vector<PanelChange>& changes) {
   both_fired_ = true;
   if (mode_ == PanelMode::kBrowsing && page_ == kMeterIdPage && options_.has_bus) {
-    EnterMenu(PanelMode::kEditMeterId, inputs.settings.modbus_id, now);  // appendix 3
+    EnterMenu(PanelMode::kEditMeterId, MeterId(inputs.settings), now);  // appendix 3
   } else if (mode_ == PanelMode::kEditMeterId) {
     if (candidate_ != menu_entry_value_) {
-      changes.push_back({PanelChange::Kind::kSetMeterId, candidate_});
+      changes.push_back({options_.mbus ? PanelChange::Kind::kSetMbusAddress
+                                       : PanelChange::Kind::kSetMeterId,
+                         candidate_});
     }
     mode_ = PanelMode::kBrowsing;
     blink_from_ = now;  // "blink 2 times to confirm"
@@ -457,7 +465,7 @@ LcdView FrontPanel::View(const PanelInputs& inputs, TimePoint now) const {
         break;
       }
       case PageKind::kMeterId: {
-        const int id = mode_ == PanelMode::kEditMeterId ? candidate_ : inputs.settings.modbus_id;
+        const int id = mode_ == PanelMode::kEditMeterId ? candidate_ : MeterId(inputs.settings);
         view.top = FormatLcdInteger(id, 3);
         view.bottom = Pad(label, "ID");
         break;
@@ -472,7 +480,8 @@ LcdView FrontPanel::View(const PanelInputs& inputs, TimePoint now) const {
         break;
       }
       case PageKind::kBaudRate:
-        view.top = FormatLcdInteger(inputs.settings.baud_rate, 1);
+        view.top = FormatLcdInteger(
+            options_.mbus ? inputs.settings.mbus_baud_rate : inputs.settings.baud_rate, 1);
         view.bottom = Pad(label, "bd");
         break;
       case PageKind::kBacklight: {

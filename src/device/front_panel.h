@@ -129,7 +129,8 @@ struct PanelChange {
     kResetDayCounter,   // value unused
     kSetScrollTime,     // value: seconds 1..30
     kSetBacklightMode,  // value: BacklightMode
-    kSetMeterId,        // value: 1..247
+    kSetMeterId,        // value: Modbus ID 1..247 (PRO380-Mod)
+    kSetMbusAddress,    // value: M-Bus primary address 0..250 (PRO380-Mb)
     kSetCtRatio,        // value: primary amperes; the ratio is locked with it
   };
   Kind kind;
@@ -151,6 +152,9 @@ enum class PanelMode : uint8_t {
 
 struct FrontPanelOptions {
   bool has_bus = true;        // Modbus/M-Bus meters show the meter-ID and baud pages
+  // A PRO380-Mb: the meter-ID page shows and its menu sets the M-Bus primary address (0..250),
+  // the baud page shows the M-Bus baud rate (docs/display.md, "Variants").
+  bool mbus = false;
   double scroll_speed = 1.0;  // automatic scrolling runs this many times faster (> 0)
 };
 
@@ -171,6 +175,8 @@ class FrontPanel {
   bool pressed(Button button) const { return held_[static_cast<int>(button)]; }
   // The value a menu is choosing (seconds, BacklightMode, ID, CT primary amperes).
   int candidate() const { return candidate_; }
+  // The meter-ID page's setting on this variant: the M-Bus primary address or the Modbus ID.
+  int MeterId(const DeviceSettings& settings) const;
   // The earliest time at which Advance has something to do.
   TimePoint next_deadline() const;
 

@@ -24,6 +24,8 @@ std::optional<AppliedWrite> ApplyPanelChange(const PanelChange& change, metering
       return WriteLike(0x4010, change.value, meter, settings);
     case PanelChange::Kind::kSetMeterId:
       return WriteLike(0x4003, change.value, meter, settings);
+    case PanelChange::Kind::kSetMbusAddress:  // a PRO380-Mb: the rule of an M-Bus write
+      return SetMbusPrimaryAddress(change.value, settings);
     case PanelChange::Kind::kSetBacklightMode: {
       if (change.value < 0 || change.value > static_cast<int>(BacklightMode::kOn)) {
         return std::nullopt;

@@ -1,6 +1,5 @@
 #include "device/pro380_mbus_device.h"
 
-#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -129,11 +128,8 @@ bool Pro380MbusDevice::WriteRecords(std::span<const mbus::ParsedRecord> records,
         change = ApplySettingWrite(*entry, value, meter, settings);
         break;
       }
-      case MbusValue::kPrimaryAddress:
-        if (value < 0 || value > kMaxMbusPrimaryAddress) return false;
-        change = AppliedWrite{"mbus_primary_address",
-                              static_cast<double>(settings.mbus_primary_address), value};
-        settings.mbus_primary_address = static_cast<int>(value);
+      case MbusValue::kPrimaryAddress:  // the same rule as the front panel's menu
+        change = SetMbusPrimaryAddress(value, settings);
         break;
       case MbusValue::kSecondaryAddress:
         if (value < 0 || value > kMaxMbusSecondaryAddress) return false;
@@ -154,13 +150,10 @@ bool Pro380MbusDevice::WriteRecords(std::span<const mbus::ParsedRecord> records,
 }
 
 bool Pro380MbusDevice::SetBaudRate(int baud, const mbus::RequestContext& context) {
-  if (sealed_ || std::find(kBaudRates.begin(), kBaudRates.end(), baud) == kBaudRates.end()) {
-    return false;
-  }
-  const AppliedWrite change{"mbus_baud_rate", static_cast<double>(settings_.mbus_baud_rate),
-                            static_cast<double>(baud)};
-  settings_.mbus_baud_rate = baud;
-  Report(std::span(&change, 1), context);
+  if (sealed_) return false;
+  const std::optional<AppliedWrite> change = SetMbusBaudRate(baud, settings_);
+  if (!change) return false;
+  Report(std::span(&*change, 1), context);
   return true;
 }
 

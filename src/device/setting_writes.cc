@@ -95,4 +95,17 @@ std::optional<AppliedWrite> ApplySettingWrite(const RegisterDef& def, double val
   return WriteDeviceValue(def.device, value, settings);
 }
 
+std::optional<AppliedWrite> SetMbusPrimaryAddress(double value, DeviceSettings& settings) {
+  return SetInt("mbus_primary_address", settings.mbus_primary_address, value,
+                kMinMbusPrimaryAddress, kMaxMbusPrimaryAddress);
+}
+
+std::optional<AppliedWrite> SetMbusBaudRate(int baud, DeviceSettings& settings) {
+  if (std::find(kBaudRates.begin(), kBaudRates.end(), baud) == kBaudRates.end()) {
+    return std::nullopt;
+  }
+  return SetInt("mbus_baud_rate", settings.mbus_baud_rate, baud, kBaudRates.front(),
+                kBaudRates.back());
+}
+
 }  // namespace pro380::device

@@ -26,6 +26,12 @@ struct AppliedWrite {
 std::optional<AppliedWrite> ApplySettingWrite(const RegisterDef& def, double value,
                                               metering::Meter& meter, DeviceSettings& settings);
 
+// The M-Bus settings of a PRO380-Mb (manual appendix 2), as an M-Bus write and the front panel
+// change them: the primary address 0..250 (an integer) and the baud rate of kBaudRates. Return
+// what changed, or nullopt (nothing changes) for a value not allowed.
+std::optional<AppliedWrite> SetMbusPrimaryAddress(double value, DeviceSettings& settings);
+std::optional<AppliedWrite> SetMbusBaudRate(int baud, DeviceSettings& settings);
+
 }  // namespace pro380::device
 
 #endif  // PRO380_DEVICE_SETTING_WRITES_H_

@@ -350,6 +350,83 @@ TEST_F(PanelTest, MeterIdWrapsWithinTheModbusRange) {
   EXPECT_EQ(panel_.candidate(), 246);
 }
 
+// --- meter ID and baud on a PRO380-Mb: the M-Bus settings (docs/display.md, "Variants") ------
+
+class MbPanelTest : public PanelTest {
+ protected:
+  MbPanelTest() : PanelTest(FrontPanelOptions{.mbus = true}) {
+    in_.settings.modbus_id = 9;      // present in every settings block; not the Mb's ID
+    in_.settings.baud_rate = 2400;   // the Modbus line's, not shown on an Mb
+    in_.settings.mbus_primary_address = 0;  // appendix 2: 0 after manufacture
+    in_.settings.mbus_baud_rate = 300;
+  }
+};
+
+TEST_F(MbPanelTest, MeterIdAndBaudPagesShowTheMbusSettings) {
+  GoTo(61);
+  EXPECT_EQ(View().top, "     000");
+  EXPECT_EQ(View().bottom, "P61   ID");
+  in_.settings.mbus_primary_address = 250;
+  EXPECT_EQ(View().top, "     250");
+  GoTo(64);
+  EXPECT_EQ(View().top, "     300");
+  EXPECT_EQ(View().bottom, "P64   bd");
+}
+
+TEST_F(PanelTest, ModMeterIdAndBaudPagesShowTheModbusSettings) {
+  in_.settings.modbus_id = 9;
+  in_.settings.baud_rate = 2400;
+  in_.settings.mbus_primary_address = 77;
+  in_.settings.mbus_baud_rate = 300;
+  GoTo(61);
+  EXPECT_EQ(View().top, "     009");
+  GoTo(64);
+  EXPECT_EQ(View().top, "    2400");
+}
+
+TEST_F(MbPanelTest, BothButtonsSetThePrimaryAddressWrapping0To250) {
+  GoTo(61);
+  HoldBoth(5s);
+  ASSERT_EQ(panel_.mode(), PanelMode::kEditMeterId);
+  EXPECT_EQ(panel_.candidate(), 0);  // starts from the present address, not the Modbus ID
+  Click(Button::kLeft);
+  EXPECT_EQ(panel_.candidate(), 250);
+  EXPECT_EQ(panel_.View(in_, t_ + 1ms).top, "     250");
+  Click(Button::kRight);
+  EXPECT_EQ(panel_.candidate(), 0);  // 0 is an address on M-Bus (not a broadcast as on Modbus)
+  Click(Button::kRight);
+  Click(Button::kRight);
+  EXPECT_EQ(panel_.candidate(), 2);
+  HoldBoth(5s);
+  EXPECT_EQ(changes_, (std::vector<PanelChange>{{Kind::kSetMbusAddress, 2}}));
+  EXPECT_EQ(panel_.mode(), PanelMode::kBrowsing);
+}
+
+TEST_F(MbPanelTest, PrimaryAddressMenuAbandonedAfterTenSecondsUntouched) {
+  in_.settings.mbus_primary_address = 17;
+  GoTo(61);
+  HoldBoth(5s);
+  ASSERT_EQ(panel_.mode(), PanelMode::kEditMeterId);
+  EXPECT_EQ(panel_.candidate(), 17);
+  Click(Button::kRight);
+  Wait(kMeterIdTimeout - 1ms);
+  EXPECT_EQ(panel_.mode(), PanelMode::kEditMeterId);
+  Wait(1ms);
+  EXPECT_EQ(panel_.mode(), PanelMode::kBrowsing);
+  EXPECT_TRUE(changes_.empty());
+  EXPECT_EQ(View().top, "     017");
+}
+
+TEST_F(MbPanelTest, UnchangedAddressCommitsNothing) {
+  in_.settings.mbus_primary_address = 5;
+  GoTo(61);
+  HoldBoth(5s);
+  Click(Button::kRight);
+  Click(Button::kLeft);
+  HoldBoth(5s);
+  EXPECT_TRUE(changes_.empty());
+}
+
 // --- CT ratio (manual §6.7) -------------------------------------------------------------------
 
 class CtPanelTest : public PanelTest {
@@ -447,6 +524,31 @@ TEST(ApplyPanelChangeTest, AppliesWithTheBusRules) {
   EXPECT_FALSE(ApplyPanelChange({Kind::kSetBacklightMode, 3}, meter, settings).has_value());
   // A direct meter has no CT ratio to set.
   EXPECT_FALSE(ApplyPanelChange({Kind::kSetCtRatio, 100}, meter, settings).has_value());
+}
+
+TEST(ApplyPanelChangeTest, MbusAddressFollowsTheRuleOfAnMbusWrite) {
+  metering::Meter meter(metering::MeterConfig{});
+  DeviceSettings settings;
+  settings.modbus_id = 9;
+  auto address = ApplyPanelChange({Kind::kSetMbusAddress, 250}, meter, settings);
+  ASSERT_TRUE(address.has_value());
+  EXPECT_EQ(address->setting, "mbus_primary_address");
+  EXPECT_EQ(address->old_value, 0);
+  EXPECT_EQ(address->new_value, 250);
+  EXPECT_EQ(settings.mbus_primary_address, 250);
+  EXPECT_EQ(settings.modbus_id, 9);  // the Modbus ID is not the Mb's
+  ASSERT_TRUE(ApplyPanelChange({Kind::kSetMbusAddress, 0}, meter, settings).has_value());
+  EXPECT_EQ(settings.mbus_primary_address, 0);
+  // 251..255 are M-Bus's special addresses (appendix 2), as an M-Bus write refuses them.
+  EXPECT_FALSE(ApplyPanelChange({Kind::kSetMbusAddress, 251}, meter, settings).has_value());
+  EXPECT_FALSE(ApplyPanelChange({Kind::kSetMbusAddress, -1}, meter, settings).has_value());
+  EXPECT_EQ(settings.mbus_primary_address, 0);
+  EXPECT_FALSE(SetMbusPrimaryAddress(12.5, settings).has_value());
+  EXPECT_FALSE(SetMbusBaudRate(19200, settings).has_value());
+  auto baud = SetMbusBaudRate(300, settings);
+  ASSERT_TRUE(baud.has_value());
+  EXPECT_EQ(baud->setting, "mbus_baud_rate");
+  EXPECT_EQ(settings.mbus_baud_rate, 300);
 }
 
 TEST(ApplyPanelChangeTest, DayCounterResetClearsTheRegister) {
