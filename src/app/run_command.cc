@@ -410,6 +410,7 @@ int RunRun(const RunArgs& args) {
     web_panels.push_back(std::make_unique<WebPanel>(*meters[k].panel, panel_now));
     web->access().meters[k].panel = web_panels.back().get();
   }
+  if (web) web->access().speed = plan.speed;  // LED pulse times in wall time (docs/web.md)
   Clock::time_point last = wall_zero;
   Clock::time_point next_print = wall_zero + std::chrono::seconds(1);
   Clock::time_point next_save = wall_zero + plan.save_interval;

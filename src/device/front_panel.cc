@@ -111,6 +111,8 @@ LedView LedAt(const PanelInputs& inputs, metering::EnergyKind kind, TimePoint me
   const PanelInputs::Led& led = inputs.leds[static_cast<int>(kind)];
   LedView view;
   view.pulses = led.pulses;
+  view.meter_time = meter_time;
+  view.last_pulse_start = led.last_pulse_start;
   view.on = led.pulses > 0 && meter_time >= led.last_pulse_start &&
             meter_time < led.last_pulse_start + led.width;
   const QuantityId first = kind == metering::EnergyKind::kActive ? QuantityId::kActivePowerL1Kw
@@ -382,9 +384,9 @@ void FrontPanel::BothHeld(TimePoint now, const PanelInputs& inputs,
     EnterMenu(PanelMode::kEditMeterId, MeterId(inputs.settings), now);  // appendix 3
   } else if (mode_ == PanelMode::kEditMeterId) {
     if (candidate_ != menu_entry_value_) {
-      changes.push_back({options_.mbus ? PanelChange::Kind::kSetMbusAddress
-                                       : PanelChange::Kind::kSetMeterId,
-                         candidate_});
+      changes.push_back(
+          {options_.mbus ? PanelChange::Kind::kSetMbusAddress : PanelChange::Kind::kSetMeterId,
+           candidate_});
     }
     mode_ = PanelMode::kBrowsing;
     blink_from_ = now;  // "blink 2 times to confirm"

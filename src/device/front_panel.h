@@ -82,6 +82,8 @@ struct LedView {
   bool on = false;                // a pulse is lit at the time asked
   double flashes_per_second = 0;  // 10 000 imp/kWh of Σ|P| (active) or Σ|Q| (reactive)
   int64_t pulses = 0;
+  TimePoint meter_time{};        // the meter time asked
+  TimePoint last_pulse_start{};  // when the latest pulse began (meter time; pulses > 0)
 };
 LedView LedAt(const PanelInputs& inputs, metering::EnergyKind kind, TimePoint meter_time);
 
@@ -151,7 +153,7 @@ enum class PanelMode : uint8_t {
 };
 
 struct FrontPanelOptions {
-  bool has_bus = true;        // Modbus/M-Bus meters show the meter-ID and baud pages
+  bool has_bus = true;  // Modbus/M-Bus meters show the meter-ID and baud pages
   // A PRO380-Mb: the meter-ID page shows and its menu sets the M-Bus primary address (0..250),
   // the baud page shows the M-Bus baud rate (docs/display.md, "Variants").
   bool mbus = false;

@@ -31,6 +31,22 @@ void LivePublisher::Publish(MeterAccess& access, TimePoint wall_now) {
       feed_.Publish("lcd", std::move(lcd));
     }
   }
+  for (const WebMeter& m : access.meters) {
+    if (!m.panel) continue;
+    std::array<LedPulseTimes, 2>& leds = leds_[m.serial];
+    nlohmann::json json = nlohmann::json::object();
+    bool any = false;
+    for (const auto kind : {metering::EnergyKind::kActive, metering::EnergyKind::kReactive}) {
+      const PulseBatch batch = leds[static_cast<int>(kind)].Next(m.panel->Led(kind));
+      nlohmann::json offsets = nlohmann::json::array();
+      const double speed = access.speed > 0 ? access.speed : 1.0;
+      for (double s : batch.offsets_s) offsets.push_back(s / speed * 1000.0);
+      any = any || batch.count > 0;
+      json[kind == metering::EnergyKind::kActive ? "active" : "reactive"] = {
+          {"count", batch.count}, {"offsets_ms", offsets}};
+    }
+    if (any) feed_.Publish("pulses", nlohmann::json{{"serial", m.serial}, {"leds", json}}.dump());
+  }
   if (wall_now < next_values_) return;
   next_values_ = wall_now + period_;
   for (const WebMeter& m : access.meters) {

@@ -4,17 +4,22 @@
 // - "event": each new event of the event log (as GET /api/v1/events),
 // - "values": every `values_period`, one message per meter (as GET /api/v1/meters/{serial}),
 // - "counters": with the values, the interfaces' counters (as GET /api/v1/counters),
-// - "lcd": a meter's front panel (as GET /api/v1/meters/{serial}/lcd) whenever it changed.
+// - "lcd": a meter's front panel (as GET /api/v1/meters/{serial}/lcd) whenever it changed,
+// - "pulses": a meter's test-LED pulses since the previous call, when there were any:
+//   {"serial", "leds": {"active": {"count", "offsets_ms": [...]}, "reactive": {...}}}, each
+//   offset the wall-time milliseconds from this call back to a pulse (<= 0; web/led_pulses.h).
 // Work per call is bounded by what changed; nothing is rendered when nobody could have changed.
 #ifndef PRO380_WEB_LIVE_PUBLISHER_H_
 #define PRO380_WEB_LIVE_PUBLISHER_H_
 
+#include <array>
 #include <functional>
 #include <map>
 #include <string>
 
 #include "base/time.h"
 #include "web/change_feed.h"
+#include "web/led_pulses.h"
 #include "web/meter_gateway.h"
 
 namespace pro380::web {
@@ -30,6 +35,7 @@ class LivePublisher {
   ChangeFeed& feed_;
   Duration period_;
   std::map<std::string, std::string> last_lcd_;  // serial -> the LCD JSON last published
+  std::map<std::string, std::array<LedPulseTimes, 2>> leds_;  // serial -> active, reactive
   uint64_t traffic_seq_ = 0;
   uint64_t event_seq_ = 0;
   TimePoint next_values_{};

@@ -77,6 +77,9 @@ struct MeterAccess {
   std::function<void()> settings_written;
   // The host's clock (write contexts, SSE time stamps).
   std::function<TimePoint()> wall_now;
+  // Meter time runs this many times faster than wall time (`--speed`): the LED pulse times the
+  // page is sent are in wall time.
+  double speed = 1.0;
 
   WebMeter* Find(std::string_view serial) {
     for (WebMeter& m : meters) {

@@ -355,8 +355,8 @@ TEST_F(PanelTest, MeterIdWrapsWithinTheModbusRange) {
 class MbPanelTest : public PanelTest {
  protected:
   MbPanelTest() : PanelTest(FrontPanelOptions{.mbus = true}) {
-    in_.settings.modbus_id = 9;      // present in every settings block; not the Mb's ID
-    in_.settings.baud_rate = 2400;   // the Modbus line's, not shown on an Mb
+    in_.settings.modbus_id = 9;             // present in every settings block; not the Mb's ID
+    in_.settings.baud_rate = 2400;          // the Modbus line's, not shown on an Mb
     in_.settings.mbus_primary_address = 0;  // appendix 2: 0 after manufacture
     in_.settings.mbus_baud_rate = 300;
   }

@@ -3,12 +3,14 @@
 //
 // Checks: the page loads and goes live; the LCD shows what the REST API says; the day-counter
 // reset from the page works (REST value and event log); the traffic log shows a request made by
-// mbpoll; [front panel] holding a button for 5 s on the backlight page changes the mode.
+// mbpoll; [front panel] holding a button for 5 s on the backlight page changes the mode;
+// [several meters] a config with three meters: each one's LCD on the page is its own, a button
+// press on one changes only that one, and the kWh LED flashes once per meter pulse.
 // Screenshots go to $ARTIFACT_DIR (the build directory's web-artifacts/).
 //
 // Usage: node web_page_test.mjs   (env PRO380_BINARY, ARTIFACT_DIR; CHROMIUM optional)
 import {spawn, execFileSync} from "node:child_process";
-import {mkdtempSync, mkdirSync, rmSync, readFileSync} from "node:fs";
+import {mkdtempSync, mkdirSync, rmSync, readFileSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join, dirname} from "node:path";
 import {createRequire} from "node:module";
@@ -139,6 +141,7 @@ async function main() {
 
     await page.locator("#face").screenshot({path: join(ARTIFACTS, "web-face.png")});
     check(consoleErrors.length === 0, `no page errors ${consoleErrors.join("; ")}`);
+    await severalMeters(browser, work);
   } finally {
     if (browser) await browser.close();
     if (pro380) {
@@ -216,6 +219,144 @@ async function holdButtonForBacklight(page, url) {
   check(events.some((e) => e.interface === "panel" && e.detail.startsWith("backlight_mode:")),
         "the change is in the event log from the panel");
   await page.locator("#face").screenshot({path: join(ARTIFACTS, "web-face-backlight.png")});
+}
+
+// --- Several meters in one process, and the LEDs at the pulse times ---------------------------
+
+const SERIALS = ["11111111", "22222222", "33333333"];
+// 360 W on L1: 10 000 imp/kWh × 0.36 kW = 1 pulse a second of meter time; at speed 2 the kWh LED
+// flashes twice a wall second (docs/web.md, "LEDs").
+const LED_SPEED = 2;
+const LED_SOURCE = "const:P1=360,P2=0,P3=0";
+const LED_FLASHES_PER_S = (10000 * 0.36 / 3600) * LED_SPEED;
+
+async function startConfigured(work) {
+  const config = join(work, "three.toml");
+  writeFileSync(config, `[run]\nspeed = ${LED_SPEED}\nsource = "${LED_SOURCE}"\n` +
+    `[interfaces]\nhttp = "127.0.0.1:0"\n` +
+    SERIALS.map((s, k) => `[[meter]]\nserial = "${s}"\nid = ${k + 1}\n`).join(""));
+  const child = spawn(BINARY, ["run", "--config", config, "--state", join(work, "state3"),
+                               "--stop-after", "120s"], {stdio: ["ignore", "pipe", "pipe"]});
+  let output = "";
+  child.stdout.on("data", (d) => { output += d; });
+  child.stderr.on("data", (d) => { output += d; });
+  const started = await until("the start lines of three meters", () => {
+    const web = output.match(/^Web page and REST API on (http:\/\/\S+\/)/m);
+    if (child.exitCode !== null) throw new Error(`pro380 exited ${child.exitCode}:\n${output}`);
+    return web ? {url: web[1]} : null;
+  });
+  return {process: child, ...started, output: () => output};
+}
+
+async function severalMeters(browser, work) {
+  const pro380 = await startConfigured(work);
+  const {url} = pro380;
+  const page = await browser.newPage({viewport: {width: 1280, height: 900}});
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  try {
+    await page.goto(url);
+    await page.waitForSelector("body[data-ready=true]", {timeout: 15000});
+    check(await page.locator("nav#meters button").count() === SERIALS.length,
+          "the page lists three meters");
+    const lcdOf = async (serial) => (await rest(url, `/api/v1/meters/${serial}/lcd`)).json;
+    const shownRows = async () => [await page.getAttribute("#lcd-row1", "data-text"),
+                                   await page.getAttribute("#lcd-row2", "data-text")];
+    // Each meter's LCD on the page equals its own REST view (the pages scroll: retry, bounded).
+    const sameAsRest = async (serial) => until(`the page's LCD of ${serial} = its REST view`,
+      async () => {
+        const view = await lcdOf(serial);
+        const rows = await shownRows();
+        const drawnFor = await page.getAttribute("#lcd-back", "data-serial");
+        return drawnFor === serial && rows[0] === view.rows[0] && rows[1] === view.rows[1] &&
+               String(view.page) === await page.getAttribute("#lcd-back", "data-page") ? view : null;
+      }, 15000);
+    for (const serial of SERIALS) {
+      await page.click(`nav#meters button[data-serial="${serial}"]`);
+      const view = await sameAsRest(serial);
+      check(true, `meter ${serial}: the page's LCD is its own (page ${view.page} "${view.rows[0]}")`);
+    }
+    // Button presses on the second meter step only its pages.
+    await page.click(`nav#meters button[data-serial="${SERIALS[1]}"]`);
+    await sameAsRest(SERIALS[1]);
+    for (let k = 0; k < 80 && (await lcdOf(SERIALS[1])).page !== 62; ++k) {
+      await page.click("#button-right");
+      await sleep(120);
+    }
+    const second = await sameAsRest(SERIALS[1]);
+    check(second.page === 62 && second.rows[0] === SERIALS[1] && second.mode === "browsing",
+          `the right button stepped meter ${SERIALS[1]} to its serial page: ${second.rows}`);
+    for (const serial of [SERIALS[0], SERIALS[2]]) {
+      const view = await lcdOf(serial);
+      check(view.mode === "scrolling" && view.page !== 62,
+            `meter ${serial} untouched (mode ${view.mode}, page ${view.page})`);
+    }
+    for (const serial of [SERIALS[2], SERIALS[1]]) {  // back and forth: still each its own
+      await page.click(`nav#meters button[data-serial="${serial}"]`);
+      await sameAsRest(serial);
+    }
+    check((await shownRows())[0] === SERIALS[1], "switching back shows the second meter's page");
+    await page.locator("#face").screenshot({path: join(ARTIFACTS, "web-face-meter2.png")});
+
+    // The kWh LED flashes at the pulse times: count its flashes (off -> on) over a window.
+    await page.evaluate((serial) => {
+      // When the meter's pulse counter moved, polled every 20 ms from the page (same clock).
+      window.counterMoves = [];
+      let last = null;
+      window.counterPoll = setInterval(async () => {
+        const view = await (await fetch(`/api/v1/meters/${serial}/lcd`)).json();
+        if (last !== null && view.leds.active.pulses > last) window.counterMoves.push(performance.now());
+        last = view.leds.active.pulses;
+      }, 20);
+      window.ledFlashes = [];
+      const led = document.getElementById("led-kwh");
+      let on = led.classList.contains("on");
+      new MutationObserver(() => {
+        const now = led.classList.contains("on");
+        if (now && !on) window.ledFlashes.push(performance.now());
+        on = now;
+      }).observe(led, {attributes: true, attributeFilter: ["class"]});
+    }, SERIALS[1]);
+    const pulsesOf = async () => (await lcdOf(SERIALS[1])).leds.active.pulses;
+    const windowMs = 6000;
+    const pulsesBefore = await pulsesOf();
+    const t0 = await page.evaluate(() => performance.now());
+    await sleep(windowMs);
+    const pulsesAfter = await pulsesOf();
+    const flashes = await page.evaluate((from) =>
+      window.ledFlashes.filter((t) => t >= from).map((t) => t - from), t0);
+    const moves = await page.evaluate((from) => {
+      clearInterval(window.counterPoll);
+      return window.counterMoves.map((t) => t - from);
+    }, t0);
+    const expected = LED_FLASHES_PER_S * windowMs / 1000;
+    const counted = pulsesAfter - pulsesBefore;
+    check(Math.abs(flashes.length - expected) <= 2,
+          `the kWh LED flashed ${flashes.length} times in ${windowMs} ms, expected ${expected}`);
+    check(Math.abs(flashes.length - counted) <= 2,
+          `the flashes match the meter's pulse counter (${counted} pulses)`);
+    // At a constant load the flashes are evenly spaced (pulse times, not bursts per second).
+    const gaps = flashes.slice(1).map((t, k) => t - flashes[k]);
+    const period = 1000 / LED_FLASHES_PER_S;
+    const off = gaps.filter((g) => Math.abs(g - period) > 0.25 * period);
+    check(gaps.length > 0 && off.length <= 1,
+          `flash intervals near ${period} ms: ${gaps.map((g) => g.toFixed(0)).join(" ")}`);
+    // Each flash is the pulse the counter counted just before: the page plays a pulse 300 ms after
+    // its time, and the server counts it within one 100 ms tick of it (a flash spread over the
+    // next second from a per-second counter difference would lag 0-1000 ms).
+    const lags = flashes.filter((f) => f > 500).map((f) => {
+      const before = moves.filter((m) => m <= f);
+      return before.length ? f - before[before.length - 1] : Infinity;
+    });
+    check(lags.length > 0 && lags.every((l) => l >= 120 && l <= 420),
+          `each flash follows its pulse's count by the playback delay: ${lags.map((l) => l.toFixed(0)).join(" ")} ms`);
+    check(errors.length === 0, `no page errors with three meters ${errors.join("; ")}`);
+  } finally {
+    await page.close();
+    const code = await stopPro380(pro380);
+    check(code === 0, `the three-meter pro380 exited ${code}`);
+    if (code !== 0) console.log(pro380.output());
+  }
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

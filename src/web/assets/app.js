@@ -6,7 +6,6 @@ const state = {
   meters: [],
   serial: null,
   history: {},        // serial -> [{t, p:[..], i:[..], u:[..]}]
-  lastPulses: {},     // serial -> {led_active_pulses, led_reactive_pulses}
   trafficPaused: false,
   lcdFromPanel: false,
 };
@@ -114,6 +113,7 @@ function renderLcd(view) {
   const lit = view.segments_on !== false;
   drawRow($("lcd-row1"), lit ? view.rows[0] || "" : "");
   drawRow($("lcd-row2"), lit ? view.rows[1] || "" : "");
+  $("lcd-back").setAttribute("data-serial", view.serial ?? "");
   $("lcd-back").setAttribute("data-page", view.page ?? "");
   $("lcd-back").setAttribute("data-mode", view.mode ?? "");
   if (view.leds) {
@@ -168,26 +168,33 @@ function wireButton(id, name) {
   g.addEventListener("keyup", (e) => { if (e.key === " " || e.key === "Enter") release(); });
 }
 
-// --- LEDs: flash at the pulse rate (the counters' increase over the last second) -------------
+// --- LEDs: flash at the meter's pulse times ("pulses" messages, docs/web.md "LEDs") ----------
 
-function flash(id, count) {
+// The server reports each tick's pulses as offsets back from the tick (within ~100 ms); the page
+// plays them this much later, so every flash is still ahead when its message arrives.
+const PULSE_PLAYBACK_DELAY_MS = 300;
+// A flash lasts this long on screen; pulses closer than that merge into one lit stretch (rates
+// above ~25 a second look steadily lit, as the real LED does to the eye at high load).
+const FLASH_MS = 40;
+const ledLitUntil = {};  // LED id -> performance.now() until which it stays lit
+
+function flashLed(id) {
   const led = $(id);
-  const n = Math.min(count, 20);
-  for (let k = 0; k < n; ++k) {
-    setTimeout(() => { led.classList.add("on"); setTimeout(() => led.classList.remove("on"), 40); },
-               (1000 * k) / n);
-  }
+  const now = performance.now();
+  ledLitUntil[id] = now + FLASH_MS;
+  led.dataset.pulses = String(Number(led.dataset.pulses || 0) + 1);
+  led.classList.add("on");
+  setTimeout(() => { if (performance.now() >= ledLitUntil[id] - 1) led.classList.remove("on"); },
+             FLASH_MS);
 }
 
-function updateLeds(meter) {
-  const q = meter.quantities;
-  const last = state.lastPulses[meter.serial];
-  if (last && meter.serial === state.serial) {
-    flash("led-kwh", q.led_active_pulses - last.led_active_pulses);
-    flash("led-kvarh", q.led_reactive_pulses - last.led_reactive_pulses);
+function playPulses(message) {
+  if (message.serial !== state.serial) return;
+  for (const [id, led] of [["led-kwh", message.leds.active], ["led-kvarh", message.leds.reactive]]) {
+    for (const offset of led.offsets_ms) {
+      setTimeout(() => flashLed(id), Math.max(0, PULSE_PLAYBACK_DELAY_MS + offset));
+    }
   }
-  state.lastPulses[meter.serial] = {led_active_pulses: q.led_active_pulses,
-                                    led_reactive_pulses: q.led_reactive_pulses};
 }
 
 // --- Charts -----------------------------------------------------------------------------------
@@ -256,18 +263,23 @@ async function selectMeter(serial) {
   state.serial = serial;
   for (const b of $("meters").children) b.classList.toggle("active", b.dataset.serial === serial);
   state.lcdFromPanel = false;
-  showMeter(await getJson(`/api/v1/meters/${serial}`));
+  const meter = await getJson(`/api/v1/meters/${serial}`);
+  if (serial !== state.serial) return;  // another meter was chosen meanwhile
+  showMeter(meter);
   await loadLcd();
   drawCharts();
   $("registers").tBodies[0].replaceChildren();
 }
 
 async function loadLcd() {
-  const reply = await fetch(`/api/v1/meters/${state.serial}/lcd`);
+  const serial = state.serial;
+  const reply = await fetch(`/api/v1/meters/${serial}/lcd`);
+  if (serial !== state.serial) return;  // the answer of a meter no longer shown
   if (!reply.ok) { $("lcd-source").textContent = "(LCD: total energy; the front panel is not served)"; return; }
   state.lcdFromPanel = true;
   $("lcd-source").textContent = "";
-  renderLcd(await reply.json());
+  const view = await reply.json();
+  if (serial === state.serial) renderLcd(view);
 }
 
 // --- Settings -----------------------------------------------------------------------------------
@@ -347,9 +359,9 @@ function connect() {
   stream.addEventListener("values", (m) => {
     const meter = JSON.parse(m.data);
     record(meter);
-    updateLeds(meter);
     if (meter.serial === state.serial) { showMeter(meter); drawCharts(); }
   });
+  stream.addEventListener("pulses", (m) => playPulses(JSON.parse(m.data)));
   stream.addEventListener("lcd", (m) => {
     const view = JSON.parse(m.data);
     if (view.serial === state.serial) { state.lcdFromPanel = true; renderLcd(view); }
