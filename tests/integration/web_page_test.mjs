@@ -5,7 +5,8 @@
 // reset from the page works (REST value and event log); the traffic log shows a request made by
 // mbpoll; [front panel] holding a button for 5 s on the backlight page changes the mode;
 // [several meters] a config with three meters: each one's LCD on the page is its own, a button
-// press on one changes only that one, and the kWh LED flashes once per meter pulse.
+// press on one changes only that one, and the kWh LED flashes once per meter pulse; a
+// PRO380-Mb's M-Bus frame shows decoded in the traffic log and its records fill their table.
 // Screenshots go to $ARTIFACT_DIR (the build directory's web-artifacts/).
 //
 // Usage: node web_page_test.mjs   (env PRO380_BINARY, ARTIFACT_DIR; CHROMIUM optional)
@@ -142,6 +143,7 @@ async function main() {
     await page.locator("#face").screenshot({path: join(ARTIFACTS, "web-face.png")});
     check(consoleErrors.length === 0, `no page errors ${consoleErrors.join("; ")}`);
     await severalMeters(browser, work);
+    await checkMbusOnThePage(browser, work);
   } finally {
     if (browser) await browser.close();
     if (pro380) {
@@ -359,6 +361,49 @@ async function severalMeters(browser, work) {
     const code = await stopPro380(pro380);
     check(code === 0, `the three-meter pro380 exited ${code}`);
     if (code !== 0) console.log(pro380.output());
+  }
+}
+
+// A PRO380-Mb of its own: an M-Bus frame sent over --mbus-tcp appears decoded in the page's
+// traffic log, and its M-Bus records fill their table.
+async function checkMbusOnThePage(browser, work) {
+  const {connect} = await import("node:net");
+  const child = spawn(BINARY, ["run", "--state", join(work, "state-mb"), "--source", SOURCE,
+                               "--variant", "mb", "--mbus-tcp", "127.0.0.1:0", "--http",
+                               "127.0.0.1:0", "--stop-after", "60s"], {stdio: ["ignore", "pipe", "pipe"]});
+  let output = "";
+  child.stdout.on("data", (d) => { output += d; });
+  child.stderr.on("data", (d) => { output += d; });
+  const mb = {process: child, output: () => output};
+  try {
+    const {url, port} = await until("the M-Bus meter's start lines", () => {
+      const web = output.match(/^Web page and REST API on (http:\/\/\S+\/)/m);
+      const tcp = output.match(/^M-Bus TCP on 127\.0\.0\.1:(\d+)/m);
+      if (child.exitCode !== null) throw new Error(`pro380 exited ${child.exitCode}:\n${output}`);
+      return web && tcp ? {url: web[1], port: Number(tcp[1])} : null;
+    });
+    const page = await browser.newPage({viewport: {width: 1280, height: 900}});
+    await page.goto(url);
+    await page.waitForSelector("body[data-ready=true]");
+    const socket = connect(port, "127.0.0.1");
+    await new Promise((resolve, reject) => { socket.on("connect", resolve); socket.on("error", reject); });
+    socket.write(Buffer.from([0x10, 0x40, 0x00, 0x40, 0x16]));  // SND_NKE to primary address 0
+    const row = await until("the SND_NKE in the traffic log", async () => {
+      const texts = await page.locator("#traffic tbody tr.rx").allTextContents();
+      return texts.find((t) => t.includes("SND_NKE 0x00"));
+    });
+    socket.destroy();
+    check(row.includes("mbus-tcp") && row.includes("10 40 00 40 16"),
+          `traffic log shows the M-Bus frame: ${row}`);
+    await page.click("#mbus-records-refresh");
+    await until("M-Bus records", async () => (await page.locator("#mbus-records tbody tr").count()) > 50);
+    const first = await page.locator("#mbus-records tbody tr").first().textContent();
+    check(first.includes("active_energy_kwh") && first.includes("0C 04"),
+          `M-Bus records table filled: ${first}`);
+    await page.close();
+  } finally {
+    const code = await stopPro380(mb);
+    check(code === 0, `the M-Bus meter's pro380 exited ${code}`);
   }
 }
 
