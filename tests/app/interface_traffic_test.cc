@@ -36,10 +36,10 @@ std::string Block(char start, const std::string& body) {
 
 TEST(MbusTrafficTest, ShortFramesAndTheAck) {
   EXPECT_EQ(DescribeMbusFrame(std::vector<uint8_t>{0xE5}, FrameDirection::kSent), "E5 ack");
-  EXPECT_EQ(Mbus({mbus::FrameKind::kShort, mbus::kSndNke, 0x05}), "SND_NKE 0x05");
-  EXPECT_EQ(Mbus({mbus::FrameKind::kShort, mbus::kReqUd2 | mbus::kFcbBit, 0x01}),
+  EXPECT_EQ(Mbus({mbus::FrameKind::kShort, mbus::kSndNke, 0x05, 0, {}}), "SND_NKE 0x05");
+  EXPECT_EQ(Mbus({mbus::FrameKind::kShort, mbus::kReqUd2 | mbus::kFcbBit, 0x01, 0, {}}),
             "REQ_UD2 0x01 FCB=1");
-  EXPECT_EQ(Mbus({mbus::FrameKind::kShort, mbus::kReqUd2, 0x01}), "REQ_UD2 0x01 FCB=0");
+  EXPECT_EQ(Mbus({mbus::FrameKind::kShort, mbus::kReqUd2, 0x01, 0, {}}), "REQ_UD2 0x01 FCB=0");
 }
 
 TEST(MbusTrafficTest, LongFrames) {
