@@ -10,8 +10,11 @@ RUN_ARGS ?=
 SANITIZE_DIR ?= build-sanitize
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 20
+# The sanitized builds also compile the optional libgpiod code (S0 and tariff on GPIO), so CI
+# builds and tests it (tests/app/s0_pins_test.cc) without a build of its own.
 SANITIZE_CMAKE = -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O2 -gline-tables-only" \
-  -DPRO380_SANITIZE=address,undefined -DPRO380_WERROR=$(PRO380_WERROR) -DPRO380_BUILD_BENCH=OFF
+  -DPRO380_SANITIZE=address,undefined -DPRO380_WERROR=$(PRO380_WERROR) -DPRO380_BUILD_BENCH=OFF \
+  -DPRO380_WITH_GPIOD=ON
 export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 
 .PHONY: all deps configure build test run bench format lint clean check-full check-sanitize check-fuzz

@@ -158,6 +158,18 @@ TEST(GpioArgsTest, ABuildWithoutLibgpiodRefusesLinesClearly) {
   EXPECT_EQ(line.status().code(), Status::Code::kFailedPrecondition);
   EXPECT_NE(line.status().message().find("PRO380_WITH_GPIOD"), std::string::npos);
 }
+#else
+// The libgpiod build (make check-sanitize builds with -DPRO380_WITH_GPIOD=ON): the real calls
+// run; without a chip on the test machine, a chip that is not there is named, for both kinds.
+TEST(GpioArgsTest, ALibgpiodBuildNamesAChipThatIsNotThere) {
+  const auto output = transport::OpenGpioOutput({"pro380-no-such-chip", 17}, "test");
+  ASSERT_FALSE(output.ok());
+  EXPECT_EQ(output.status().code(), Status::Code::kIoError);
+  EXPECT_EQ(output.status().message(), "GPIO pro380-no-such-chip:17: no such chip");
+  const auto input = transport::OpenGpioInput({"pro380-no-such-chip", 4}, "test");
+  ASSERT_FALSE(input.ok());
+  EXPECT_EQ(input.status().message(), "GPIO pro380-no-such-chip:4: no such chip");
+}
 #endif
 
 }  // namespace
