@@ -2,8 +2,8 @@
 
 #include <unistd.h>
 
-#include <asio.hpp>
 #include <algorithm>
+#include <asio.hpp>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -11,6 +11,7 @@
 
 #include "app/duration_arg.h"
 #include "app/exit_status.h"
+#include "app/fleet_ports.h"
 #include "app/iec_service.h"
 #include "app/interface_counters.h"
 #include "app/json_output.h"
@@ -107,6 +108,7 @@ struct LiveMeter {
   std::unique_ptr<RecordFeeder> feeder;
   std::unique_ptr<PanelDriver> panel;  // the LCD, buttons and menus (docs/display.md)
   TimePoint printed_at{};
+  bool in_fleet = false;  // a [[fleet]] meter: on its fleet port only, no live line
 };
 
 // Opens the plan's source for one meter: scenarios read their start as local clock time
@@ -114,8 +116,9 @@ struct LiveMeter {
 // seed + k.
 Result<std::unique_ptr<source::RecordSource>> OpenMeterSource(const RunPlan& plan, size_t index,
                                                               TimePoint start) {
-  auto opened = source::OpenSource(
-      plan.source, {.start = start + LocalUtcOffset(start), .seed = plan.seed + index});
+  auto opened = source::OpenSource(plan.source,
+                                   {.start = start + LocalUtcOffset(start),
+                                    .seed = plan.meters[index].seed.value_or(plan.seed + index)});
   if (!opened.ok()) return opened.status().WithContext("--source");
   if (!opened->records) {
     return Status::InvalidArgument("--source '" + plan.source +
@@ -260,7 +263,9 @@ int RunRun(const RunArgs& args) {
     m.source = std::move(*source);
     m.feeder = std::make_unique<RecordFeeder>(*m.source, FeederBatch(plan.speed));
     m.printed_at = m.meter->now();
+    m.in_fleet = planned.fleet_port.has_value();
     events.insert(events.end(), started->events.begin(), started->events.end());
+    if (m.in_fleet) continue;  // FleetPorts::Describe names them
     start_lines.push_back(
         "pro380 " + std::string(VariantName(planned.options.variant)) + " meter, serial " +
         m.serial + (planned.sealed ? " (sealed)" : "") + ": " +
@@ -297,6 +302,7 @@ int RunRun(const RunArgs& args) {
   };
   std::vector<ModbusUnit> units;
   std::vector<MbusUnit> mbus_units;
+  std::vector<std::vector<ModbusUnit>> fleet_units;  // by fleet port
   for (size_t k = 0; k < meters.size(); ++k) {
     LiveMeter& m = meters[k];
     m.bank = std::make_unique<device::Pro380RegisterBank>(*m.meter, *m.settings);
@@ -309,7 +315,10 @@ int RunRun(const RunArgs& args) {
       m.mbus->set_change_sink(change_sink(m.serial, m.meter.get()));
       mbus_units.push_back({m.serial, m.meter.get(), m.settings.get(), m.mbus.get()});
     }
-    if (m.variant == Variant::kMod) {
+    if (const auto& port = plan.meters[k].fleet_port) {
+      fleet_units.resize(plan.fleet_ports.size());
+      fleet_units[*port].push_back({m.serial, m.meter.get(), m.settings.get(), m.bank.get()});
+    } else if (m.variant == Variant::kMod) {
       units.push_back({m.serial, m.meter.get(), m.settings.get(), m.bank.get()});
     }
   }
@@ -344,6 +353,8 @@ int RunRun(const RunArgs& args) {
   // failure (exit 1) that leaves the store as it was, without a power cycle counted.
   auto modbus = ModbusService::Open(io, plan.interfaces, units, web ? web->tap() : nullptr);
   if (!modbus.ok()) return Fail(modbus.status());
+  auto fleet = FleetPorts::Open(io, plan.fleet_ports, fleet_units, web ? web->tap() : nullptr);
+  if (!fleet.ok()) return Fail(fleet.status());
   auto mbus = MbusService::Open(io, plan.interfaces, mbus_units, web ? web->tap() : nullptr);
   if (!mbus.ok()) return Fail(mbus.status());
   auto iec = IecService::Open(io, plan.interfaces, iec_provider, web ? web->tap() : nullptr);
@@ -393,6 +404,7 @@ int RunRun(const RunArgs& args) {
               meters.size(), plan.source.c_str(), plan.speed, (*store)->path().c_str());
   for (const std::string& line : start_lines) std::printf("%s\n", line.c_str());
   for (const std::string& line : (*modbus)->Describe()) std::printf("%s\n", line.c_str());
+  for (const std::string& line : (*fleet)->Describe()) std::printf("%s\n", line.c_str());
   for (const std::string& line : (*mbus)->Describe()) std::printf("%s\n", line.c_str());
   if (web) std::printf("%s\n", web->Describe().c_str());
   for (const std::string& line : (*iec)->Describe()) std::printf("%s\n", line.c_str());
@@ -473,6 +485,7 @@ int RunRun(const RunArgs& args) {
       next_print += std::chrono::seconds(1);
     } else if (now >= next_print) {
       for (LiveMeter& m : meters) {
+        if (m.in_fleet) continue;
         PrintMeterLine(m, with_serial);
         m.printed_at = m.meter->now();
       }
@@ -498,13 +511,15 @@ int RunRun(const RunArgs& args) {
   RunEventLoop(io);
   if (web) web->Stop();  // its threads end before the meters and interfaces they reach
   modbus->reset();       // no request is answered after the final save
+  fleet->reset();
   iec->reset();
   mbus->reset();
 
   const std::string why = by_signal ? "signal" : (status == kExitOk ? "stop" : "failure");
   std::vector<storage::Event> stops = std::exchange(changes, {});
   for (LiveMeter& m : meters) {
-    if (m.meter->now() != m.printed_at) PrintMeterLine(m, with_serial);  // the state at the stop
+    if (m.meter->now() != m.printed_at && !m.in_fleet)
+      PrintMeterLine(m, with_serial);  // the state at the stop
     stops.push_back(
         {WallNow(), m.meter->now(), m.serial, storage::EventKind::kPowerDown, "app", "", why});
   }

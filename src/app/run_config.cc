@@ -28,6 +28,7 @@
 #include <map>
 
 #include "app/duration_arg.h"
+#include "app/fleet_config.h"
 #include "app/preset_keys.h"
 
 namespace pro380::app {
@@ -51,7 +52,7 @@ constexpr std::array<MeterOptionKey, 9> kMeterOptionKeys = {{
     {"tariff", "tariff"},
     {"identity", "identity"},
 }};
-constexpr std::string_view kRootKeys = "run, interfaces, meter";
+constexpr std::string_view kRootKeys = "run, interfaces, meter, fleet";
 constexpr std::string_view kInterfaceKeys =
     "modbus_tcp, modbus_rtu, rtu_over_tcp, mbus, mbus_tcp, iec, iec_tcp, http, http_token, "
     "response_delay, "
@@ -485,10 +486,60 @@ Status ParseMeters(const Reporter& report, const toml::node& node, RunConfig& co
   return Status::Ok();
 }
 
+// [[fleet]] tables (app/fleet_config.h), after [run] (their `sealed` defaults to it).
+Status ParseFleets(const Reporter& report, const toml::node& node, RunConfig& config) {
+  const auto* array = node.as_array();
+  if (!array) return report.At(node.source(), "fleet must be an array of tables: write [[fleet]]");
+  const ConfigReport at = [&report](const toml::source_region& where, const std::string& text) {
+    return report.At(where, text);
+  };
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const toml::node& element = *array->get(i);
+    const std::string path = "fleet[" + std::to_string(i + 1) + "]";
+    const auto* table = element.as_table();
+    if (!table) return report.At(element.source(), path + " must be a table: write [[fleet]]");
+    auto fleet = ParseFleetTable(at, *table, path, config.sealed);
+    if (!fleet.ok()) return fleet.status();
+    for (std::size_t k = 0; k < config.fleets.size(); ++k) {
+      const FleetTemplate& other = config.fleets[k];
+      if (fleet->serial_start <= other.serial_start + (other.count - 1) &&
+          other.serial_start <= fleet->serial_start + (fleet->count - 1)) {
+        return report.At(table->source(), path + " serials " + fleet->Serial(0) + ".." +
+                                              fleet->Serial(fleet->count - 1) + " overlap fleet[" +
+                                              std::to_string(k + 1) + "]'s " + other.Serial(0) +
+                                              ".." + other.Serial(other.count - 1) +
+                                              "; every meter needs its own serial");
+      }
+    }
+    config.fleets.push_back(std::move(*fleet));
+  }
+  return Status::Ok();
+}
+
+// A [[meter]]'s serial is not one of a fleet's.
+Status CheckFleetSerials(const Reporter& report, const toml::node& meters,
+                         const RunConfig& config) {
+  for (std::size_t i = 0; i < config.meters.size(); ++i) {
+    const uint32_t serial = static_cast<uint32_t>(std::stoul(config.meters[i].args.serial));
+    for (std::size_t k = 0; k < config.fleets.size(); ++k) {
+      const FleetTemplate& fleet = config.fleets[k];
+      if (serial < fleet.serial_start || serial - fleet.serial_start >= uint32_t(fleet.count)) {
+        continue;
+      }
+      return report.At(meters.as_array()->get(i)->source(),
+                       "meter[" + std::to_string(i + 1) + "] repeats serial \"" +
+                           config.meters[i].args.serial + "\" of fleet[" + std::to_string(k + 1) +
+                           "] (" + fleet.Serial(0) + ".." + fleet.Serial(fleet.count - 1) +
+                           "); every meter needs its own serial");
+    }
+  }
+  return Status::Ok();
+}
+
 Result<RunConfig> ParseDocument(const Reporter& report, const toml::table& root) {
   RunConfig config;
   for (const auto& [key, node] : root) {
-    if (key != "run" && key != "meter" && key != "interfaces") {
+    if (key != "run" && key != "meter" && key != "interfaces" && key != "fleet") {
       return report.UnknownKey(key, "", kRootKeys);
     }
   }
@@ -504,9 +555,13 @@ Result<RunConfig> ParseDocument(const Reporter& report, const toml::table& root)
     if (!table) return report.At(run->source(), "run must be a table: write [run]");
     if (Status st = ParseRunTable(report, *table, config); !st.ok()) return st;
   }
+  if (const toml::node* fleets = root.get("fleet")) {
+    if (Status st = ParseFleets(report, *fleets, config); !st.ok()) return st;
+  }
   if (const toml::node* meters = root.get("meter")) {
     if (Status st = ParseMeters(report, *meters, config); !st.ok()) return st;
-  } else {
+    if (Status st = CheckFleetSerials(report, *meters, config); !st.ok()) return st;
+  } else if (config.fleets.empty()) {
     MeterEntry meter;  // the defaults of MeterArgs, as a bare `pro380 run`
     meter.sealed = config.sealed;
     config.meters.push_back(std::move(meter));

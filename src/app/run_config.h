@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/fleet_template.h"
 #include "app/interface_plan.h"
 #include "app/meter_options.h"
 #include "base/status.h"
@@ -50,6 +51,9 @@ struct RunConfig {
   bool sealed = false;             // [run].sealed, already applied to every MeterEntry::sealed
   std::vector<MeterEntry> meters;  // at least one (a file with no [[meter]] gives one default)
   InterfaceArgs interfaces;        // [interfaces]: strings as written, checked by ResolveInterfaces
+  // [[fleet]] (app/fleet_template.h): serials unique with the meters'; without any [[meter]],
+  // the fleets are all the meters.
+  std::vector<FleetTemplate> fleets;
 };
 
 // Parses and validates `toml_text`; `file_name` is used in messages only.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/duration_arg.h"
+#include "app/fleet_plan.h"
 #include "app/mbus_interfaces.h"
 #include "storage/state_store.h"
 
@@ -90,18 +91,23 @@ Result<RunPlan> ResolveRunPlan(const RunArgs& args, const std::optional<RunConfi
   }
 
   std::vector<MeterEntry> entries = file.meters;
-  if (entries.empty()) entries.emplace_back();  // no file: the command line's one meter
-  if (entries.size() > 1 && AnyMeterOptionTyped(args)) {
+  // No file: the command line's one meter; a file of fleets only has no other meter.
+  if (entries.empty() && file.fleets.empty()) entries.emplace_back();
+  if ((entries.size() > 1 || !file.fleets.empty()) && AnyMeterOptionTyped(args)) {
     return Status::InvalidArgument(
         "meter options on the command line apply to a config with one meter; the config has " +
-        std::to_string(entries.size()) + " [[meter]] tables: set the options there");
+        std::to_string(entries.size()) + " [[meter]] tables" +
+        (file.fleets.empty() ? "" : " and " + std::to_string(file.fleets.size()) + " [[fleet]]") +
+        ": set the options there");
   }
   if (entries.size() == 1) OverlayTypedMeterOptions(args, entries[0]);
   for (MeterEntry& entry : entries) {
     auto options = ValidateMeterArgs(entry.args);
     if (!options.ok()) return options.status();
-    plan.meters.push_back({*options, entry.given, entry.preset, entry.sealed || args.sealed});
+    plan.meters.push_back({*options, entry.given, entry.preset, entry.sealed || args.sealed,
+                           std::nullopt, std::nullopt});
   }
+  if (Status st = AddFleetMeters(file.fleets, args.sealed, plan); !st.ok()) return st;
   auto interfaces = ResolveInterfaces(args.interfaces, file.interfaces);
   if (!interfaces.ok()) return interfaces.status();
   plan.interfaces = std::move(*interfaces);

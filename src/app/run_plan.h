@@ -23,6 +23,10 @@ struct PlannedMeter {
   std::vector<std::string> given;  // meter options set by the command line or the file
   std::optional<RegisterPreset> preset;
   bool sealed = false;
+  // A fleet meter (app/fleet_plan.h) is on its fleet port only (an index into
+  // RunPlan::fleet_ports), not on the [interfaces], and prints no live line.
+  std::optional<std::size_t> fleet_port;
+  std::optional<uint64_t> seed;  // the scenario seed; none: RunPlan::seed + the meter's index
 };
 
 struct RunPlan {
@@ -34,6 +38,7 @@ struct RunPlan {
   std::optional<Duration> stop_after;
   std::vector<PlannedMeter> meters;  // at least one; serials unique
   InterfacePlan interfaces;
+  std::vector<transport::TcpEndpoint> fleet_ports;  // each a Modbus TCP bus of its fleet meters
 };
 
 // `config` is the loaded --config file, if any. `xdg_state_home`/`home` are the environment's

@@ -1,0 +1,29 @@
+#include "app/fleet_plan.h"
+
+namespace pro380::app {
+
+Status AddFleetMeters(const std::vector<FleetTemplate>& fleets, bool sealed_by_command_line,
+                      RunPlan& plan) {
+  for (const FleetTemplate& fleet : fleets) {
+    const std::size_t first_port = plan.fleet_ports.size();
+    for (int p = 0; p < fleet.ports(); ++p) {
+      transport::TcpEndpoint endpoint = fleet.modbus_tcp;
+      if (endpoint.port != 0) endpoint.port = static_cast<uint16_t>(endpoint.port + p);
+      plan.fleet_ports.push_back(endpoint);
+    }
+    plan.meters.reserve(plan.meters.size() + static_cast<std::size_t>(fleet.count));
+    for (int j = 0; j < fleet.count; ++j) {
+      PlannedMeter& m = plan.meters.emplace_back();
+      m.options.variant = Variant::kMod;
+      m.options.serial = fleet.Serial(j);
+      m.options.id = fleet.Id(j);
+      m.given = {"--serial", "--id"};
+      m.sealed = fleet.sealed || sealed_by_command_line;
+      m.fleet_port = first_port + static_cast<std::size_t>(fleet.Port(j));
+      if (fleet.seed_start) m.seed = *fleet.seed_start + static_cast<uint64_t>(j);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace pro380::app

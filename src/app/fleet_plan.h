@@ -1,0 +1,21 @@
+// Expands the config's fleet templates (app/fleet_template.h) into planned meters and their
+// Modbus TCP ports (app/run_plan.h).
+#ifndef PRO380_APP_FLEET_PLAN_H_
+#define PRO380_APP_FLEET_PLAN_H_
+
+#include <vector>
+
+#include "app/fleet_template.h"
+#include "app/run_plan.h"
+#include "base/status.h"
+
+namespace pro380::app {
+
+// Appends every fleet's meters to plan.meters (in fleet order, meter j of a fleet after meter
+// j - 1) and their ports to plan.fleet_ports. `sealed_by_command_line` is --sealed.
+Status AddFleetMeters(const std::vector<FleetTemplate>& fleets, bool sealed_by_command_line,
+                      RunPlan& plan);
+
+}  // namespace pro380::app
+
+#endif  // PRO380_APP_FLEET_PLAN_H_

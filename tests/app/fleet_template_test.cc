@@ -1,0 +1,166 @@
+#include "app/fleet_template.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "app/run_config.h"
+#include "app/run_plan.h"
+
+namespace pro380::app {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string ErrorOf(std::string_view text) {
+  auto config = ParseRunConfig(text, "site.toml");
+  EXPECT_FALSE(config.ok()) << "expected an error for:\n" << text;
+  if (config.ok()) return "";
+  EXPECT_EQ(config.status().code(), Status::Code::kInvalidArgument);
+  return config.status().message();
+}
+
+constexpr std::string_view kFleet = R"([[fleet]]
+count = 500
+serial_start = "30000001"
+id_start = 5
+ids_per_port = 200
+modbus_tcp = "127.0.0.1:15000"
+seed_start = 1000
+)";
+
+TEST(FleetTemplateTest, ExpandsSerialsIdsPortsAndSeeds) {
+  auto config = ParseRunConfig(kFleet, "site.toml");
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_TRUE(config->meters.empty());  // a file of fleets only has no default meter
+  ASSERT_EQ(config->fleets.size(), 1u);
+  const FleetTemplate& fleet = config->fleets[0];
+  EXPECT_EQ(fleet.ports(), 3);
+
+  RunArgs args;
+  auto plan = ResolveRunPlan(args, std::optional<RunConfig>(*config), nullptr, "/home/someone");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  ASSERT_EQ(plan->meters.size(), 500u);
+  ASSERT_EQ(plan->fleet_ports.size(), 3u);
+  EXPECT_EQ(plan->fleet_ports[0].port, 15000);
+  EXPECT_EQ(plan->fleet_ports[2].port, 15002);
+  EXPECT_EQ(plan->fleet_ports[1].address, "127.0.0.1");
+  // Meter j: serial 30000001 + j, ID 5 + j % 200 on port j / 200, seed 1000 + j.
+  for (const int j : {0, 1, 199, 200, 201, 399, 400, 499}) {
+    const PlannedMeter& m = plan->meters[static_cast<std::size_t>(j)];
+    EXPECT_EQ(m.options.serial, std::to_string(30000001 + j)) << j;
+    EXPECT_EQ(m.options.id, 5 + j % 200) << j;
+    EXPECT_EQ(m.options.variant, Variant::kMod);
+    EXPECT_EQ(m.fleet_port, static_cast<std::size_t>(j / 200)) << j;
+    EXPECT_EQ(m.seed, 1000u + static_cast<uint64_t>(j)) << j;
+  }
+}
+
+TEST(FleetTemplateTest, MetersComeFirstAndKeepTheirInterfaces) {
+  auto config = ParseRunConfig(std::string(kFleet) + R"(
+[[meter]]
+serial = "22091039"
+)",
+                               "site.toml");
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  auto plan =
+      ResolveRunPlan(RunArgs{}, std::optional<RunConfig>(*config), nullptr, "/home/someone");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  ASSERT_EQ(plan->meters.size(), 501u);
+  EXPECT_EQ(plan->meters[0].options.serial, "22091039");
+  EXPECT_FALSE(plan->meters[0].fleet_port);
+  EXPECT_FALSE(plan->meters[0].seed);  // [run].seed + its index, as before
+  EXPECT_EQ(plan->meters[1].options.serial, "30000001");
+}
+
+TEST(FleetTemplateTest, DefaultsAreAllIdsOfAPortAndTheRunSeed) {
+  auto config = ParseRunConfig(R"([[fleet]]
+count = 248
+serial_start = "00000010"
+modbus_tcp = "localhost:0"
+)",
+                               "site.toml");
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  const FleetTemplate& fleet = config->fleets[0];
+  EXPECT_EQ(fleet.id_start, 1);
+  EXPECT_EQ(fleet.ids_per_port, 247);
+  EXPECT_EQ(fleet.ports(), 2);
+  EXPECT_EQ(fleet.Serial(0), "00000010");
+  EXPECT_EQ(fleet.Id(246), 247);
+  EXPECT_EQ(fleet.Id(247), 1);
+  EXPECT_FALSE(fleet.seed_start);
+  auto plan =
+      ResolveRunPlan(RunArgs{}, std::optional<RunConfig>(*config), nullptr, "/home/someone");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_EQ(plan->fleet_ports[0].port, 0);  // every port any free port
+  EXPECT_EQ(plan->fleet_ports[1].port, 0);
+}
+
+TEST(FleetTemplateTest, BadValuesNameTheKeyAndTheAllowedValues) {
+  const std::string head = "[[fleet]]\n";
+  const std::string rest = "serial_start = \"30000001\"\nmodbus_tcp = \"127.0.0.1:0\"\n";
+  EXPECT_EQ(ErrorOf(head + "count = 0\n" + rest),
+            "site.toml:2: fleet[1].count = 0 is not allowed; allowed values: 1..100000");
+  EXPECT_EQ(ErrorOf(head + "count = 100001\n" + rest),
+            "site.toml:2: fleet[1].count = 100001 is not allowed; allowed values: 1..100000");
+  EXPECT_EQ(ErrorOf(head + "count = \"10\"\n" + rest),
+            "site.toml:2: fleet[1].count must be an integer");
+  EXPECT_THAT(ErrorOf(head + "count = 10\nids_per_port = 248\n" + rest),
+              HasSubstr("fleet[1].ids_per_port = 248 is not allowed; allowed values: 1..247"));
+  EXPECT_THAT(ErrorOf(head + "count = 10\nid_start = 0\n" + rest),
+              HasSubstr("fleet[1].id_start = 0 is not allowed; allowed values: 1..247"));
+  EXPECT_THAT(ErrorOf(head + "count = 10\nid_start = 100\nids_per_port = 200\n" + rest),
+              HasSubstr("site.toml:3: fleet[1].id_start + ids_per_port - 1 = 299 is not "
+                        "allowed; allowed values: at most 247"));
+  EXPECT_THAT(ErrorOf(head + "count = 10\nserial_start = \"3000001\"\nmodbus_tcp = \"1.2.3.4:1\""),
+              HasSubstr("fleet[1].serial_start = \"3000001\" is not allowed; allowed values: "
+                        "exactly 8 decimal digits"));
+  EXPECT_THAT(ErrorOf(head + "count = 10\nserial_start = \"99999995\"\nmodbus_tcp = \":1\""),
+              HasSubstr("fleet[1].modbus_tcp = \":1\" is not allowed; allowed values: ADDR:PORT"));
+  EXPECT_THAT(
+      ErrorOf(head + "count = 10\nserial_start = \"99999995\"\nmodbus_tcp = \"127.0.0.1:1\""),
+      HasSubstr("fleet[1].serial_start + count - 1 = 100000004 is not allowed; allowed values: at "
+                "most 99999999"));
+  EXPECT_THAT(ErrorOf(head + "count = 1000\nserial_start = \"10000000\"\n" +
+                      "modbus_tcp = \"127.0.0.1:65534\""),
+              HasSubstr("fleet[1].modbus_tcp: the fleet needs 5 ports from 65534; allowed "
+                        "values: a first port of at most 65531"));
+  EXPECT_THAT(ErrorOf(head + "count = 10\ncolour = 1\n" + rest),
+              HasSubstr("site.toml:3: fleet[1].colour is not a known key; known keys: count, "
+                        "serial_start, id_start, ids_per_port, modbus_tcp, seed_start, sealed"));
+  EXPECT_THAT(ErrorOf(head + rest),
+              HasSubstr("site.toml:1: fleet[1] needs count (the number of meters, 1..100000)"));
+  EXPECT_THAT(ErrorOf("fleet = 3\n"),
+              HasSubstr("fleet must be an array of tables: write [[fleet]]"));
+}
+
+TEST(FleetTemplateTest, SerialsAreUniqueAcrossFleetsAndMeters) {
+  const std::string fleet = R"([[fleet]]
+count = 100
+serial_start = "30000001"
+modbus_tcp = "127.0.0.1:0"
+)";
+  EXPECT_THAT(ErrorOf(fleet + fleet),
+              HasSubstr("site.toml:5: fleet[2] serials 30000001..30000100 overlap fleet[1]'s "
+                        "30000001..30000100; every meter needs its own serial"));
+  EXPECT_THAT(ErrorOf(fleet + "[[meter]]\nserial = \"30000100\"\n"),
+              HasSubstr("meter[1] repeats serial \"30000100\" of fleet[1] "
+                        "(30000001..30000100)"));
+  auto disjoint = ParseRunConfig(fleet + "[[meter]]\nserial = \"30000101\"\n", "site.toml");
+  EXPECT_TRUE(disjoint.ok()) << disjoint.status().message();
+}
+
+TEST(FleetTemplateTest, MeterOptionsOnTheCommandLineAreAmbiguousWithAFleet) {
+  auto config = ParseRunConfig(kFleet, "site.toml");
+  ASSERT_TRUE(config.ok());
+  RunArgs args;
+  args.meter.ct = "100";
+  args.given_run_options.push_back("--ct");
+  auto plan = ResolveRunPlan(args, std::optional<RunConfig>(*config), nullptr, "/home/someone");
+  ASSERT_FALSE(plan.ok());
+  EXPECT_THAT(plan.status().message(), HasSubstr("0 [[meter]] tables and 1 [[fleet]]"));
+}
+
+}  // namespace
+}  // namespace pro380::app

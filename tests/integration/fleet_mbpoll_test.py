@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""A fleet from a [[fleet]] template (docs/config.md) as mbpoll sees it.
+
+500 meters, serials 30000001..30000500, IDs 1..200 on each of 3 Modbus TCP ports (any free
+ports): mbpoll reads the serial (0x4000..0x4001, BCD as the meter's info block) and the Modbus ID
+(0x4003) at several unit IDs of every port, and each answers with its own serial; an ID past the
+last meter of the last port is not answered. The config's [[meter]] keeps its [interfaces] port.
+
+Environment: PRO380_BINARY. Needs mbpoll (Debian package); exits 77 (skipped) without it.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import modbus_e2e as e2e  # noqa: E402
+
+MBPOLL = shutil.which("mbpoll")
+CLIENT_TIMEOUT_S = 10
+FLEET_LINE = re.compile(r"^fleet: Modbus TCP on 127\.0\.0\.1:(\d+), IDs (\d+)-(\d+), "
+                        r"serials (\d{8})-(\d{8})$", re.M)
+CONFIG = """
+[interfaces]
+modbus_tcp = "127.0.0.1:0"
+
+[[meter]]
+serial = "22091039"
+id = 7
+
+[[fleet]]
+count = 500
+serial_start = "30000001"
+ids_per_port = 200
+modbus_tcp = "127.0.0.1:0"
+"""
+
+
+def mbpoll_words(port, unit, addr, count):
+    """The holding registers as hex words, or None without a reply."""
+    cmd = [MBPOLL, "-m", "tcp", "-p", str(port), "-a", str(unit), "-0", "-r", str(addr), "-c",
+           str(count), "-t", "4:hex", "-1", "-o", "1", "127.0.0.1"]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=CLIENT_TIMEOUT_S,
+                          check=False)
+    words = [line.split("0x")[1].strip().upper() for line in done.stdout.splitlines()
+             if line.startswith("[") and "0x" in line]
+    return words or None
+
+
+class FleetTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.work = tempfile.mkdtemp(prefix="pro380-fleet-")
+        config = os.path.join(cls.work, "fleet.toml")
+        with open(config, "w") as f:
+            f.write(CONFIG)
+        try:
+            cls.meter = e2e.Pro380(cls.work, ["--config", config], expect_tcp=1)
+        except BaseException:
+            shutil.rmtree(cls.work, ignore_errors=True)
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        e2e.stop_and_remove(cls.meter, cls.work)
+
+    def ports(self):
+        return [(int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4), m.group(5))
+                for m in FLEET_LINE.finditer(self.meter.output())]
+
+    def test_start_lines_name_three_ports_with_their_ids_and_serials(self):
+        ports = self.ports()
+        self.assertEqual([p[1:] for p in ports],
+                         [(1, 200, "30000001", "30000200"), (1, 200, "30000201", "30000400"),
+                          (1, 100, "30000401", "30000500")], self.meter.output())
+        self.assertEqual(len({p[0] for p in ports}), 3)
+        # Fleet meters print no start line and no live line each; the [[meter]] does.
+        self.assertNotIn("serial 30000001", self.meter.output())
+        self.assertIn("serial 22091039", self.meter.output())
+
+    def test_each_unit_id_of_each_port_answers_with_its_own_serial(self):
+        ports = self.ports()
+        self.assertEqual(len(ports), 3, self.meter.output())
+        for index, (port, _, last_id, _, _) in enumerate(ports):
+            for unit in sorted({1, 2, 77, last_id}):
+                serial = 30000001 + index * 200 + unit - 1
+                with self.subTest(port=index, unit=unit):
+                    words = mbpoll_words(port, unit, 0x4000, 4)
+                    self.assertIsNotNone(words, f"no reply from unit {unit} on port {port}")
+                    # 0x4000: the serial as 8 BCD digits in two words; 0x4003: the Modbus ID.
+                    self.assertEqual(words[0] + words[1], str(serial))
+                    self.assertEqual(int(words[3], 16), unit)
+
+    def test_an_id_past_the_last_meter_is_not_answered(self):
+        port = self.ports()[2][0]
+        self.assertIsNone(mbpoll_words(port, 101, 0x4000, 2))
+
+    def test_the_config_meter_stays_on_the_interfaces_port(self):
+        port = self.meter.tcp_ports[0]
+        words = mbpoll_words(port, 7, 0x4000, 2)
+        self.assertEqual(words, ["2209", "1039"])
+        self.assertIsNone(mbpoll_words(port, 1, 0x4000, 2))  # no fleet meter here
+
+
+if __name__ == "__main__":
+    if not MBPOLL or not e2e.BINARY:
+        print("skipped: needs mbpoll and PRO380_BINARY")
+        sys.exit(77)
+    unittest.main()
