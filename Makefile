@@ -54,6 +54,7 @@ run: build
 bench: build
 	@$(BUILD_DIR)/bench/pro380_bench
 	@python3 bench/modbus_tcp/run_bench.py --build-dir $(BUILD_DIR)
+	@python3 bench/fleet/run_fleet_bench.py --build-dir $(BUILD_DIR)
 
 format:
 	@find src tests bench -path tests/node/node_modules -prune -o \( -name "*.h" -o -name "*.cc" \) -print | xargs clang-format -i

@@ -23,12 +23,19 @@ Status PeriodicSaver::Save(std::vector<storage::Event> events) {
   }
   std::vector<storage::MeterRecord> records;
   records.reserve(meters_.size());
-  for (const SavedMeter& m : meters_) {
+  saved_settings_.resize(meters_.size());
+  for (size_t k = 0; k < meters_.size(); ++k) {
+    const SavedMeter& m = meters_[k];
     storage::MeterRecord& r = records.emplace_back(storage::MeterRecord{m.key, m.meter->state()});
-    if (m.settings != nullptr) r.device_settings = DeviceSettingsToNamed(*m.settings);
+    if (m.settings != nullptr && saved_settings_[k] != *m.settings) {
+      r.device_settings = DeviceSettingsToNamed(*m.settings);
+    }
   }
   Status st = store_.Save(records, written, wall);
   if (st.ok()) {
+    for (size_t k = 0; k < meters_.size(); ++k) {
+      if (meters_[k].settings != nullptr) saved_settings_[k] = *meters_[k].settings;
+    }
     pending_.clear();
     if (observer_) {
       for (const storage::Event& e : written) observer_(e);

@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,11 @@ class PeriodicSaver {
   std::vector<storage::Event> pending_;  // events of failed saves, oldest first
   int64_t failed_saves_ = 0;
   std::function<void(const storage::Event&)> observer_;
+  // Each meter's settings as the last working save wrote them (nullopt: not written yet). A save
+  // writes a meter's settings only when they changed since: unchanged, the store has them
+  // already (it has one writer, this process), and rewriting every meter's settings rows made
+  // most of a 10,000-meter save's work (docs/performance.md, "The fleet").
+  std::vector<std::optional<device::DeviceSettings>> saved_settings_;
 };
 
 }  // namespace pro380::app

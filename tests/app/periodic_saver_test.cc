@@ -118,5 +118,36 @@ TEST(PeriodicSaver, DeviceSettingsAreSavedWithTheMeter) {
   std::fclose(report);
 }
 
+// Settings are written only when they changed since the last working save (one writer: the
+// store has them already); a change is written by the next save that works, also after failed
+// ones, and a change back is written too.
+TEST(PeriodicSaver, ChangedSettingsReachTheStoreAcrossFailedSaves) {
+  const std::string dir = testing::MakeTempDir("saver-settings-changes");
+  auto store = storage::StateStore::Open(dir, {.vfs = testing::DisarmFaultVfs()});
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  metering::Meter meter(metering::MeterConfig{});
+  device::DeviceSettings settings;
+  std::FILE* report = std::tmpfile();
+  ASSERT_NE(report, nullptr);
+  PeriodicSaver saver(**store, {{"00000001", &meter, &settings}}, report);
+  const auto saved = [&] { return **LoadSavedDeviceSettings(**store, "00000001", {}); };
+  ASSERT_TRUE(saver.Save({}).ok());
+  ASSERT_TRUE(saver.Save({}).ok());  // unchanged
+  EXPECT_EQ(saved(), settings);
+
+  settings.modbus_id = 12;
+  testing::ArmFaultVfs({Fault::kDiskFull});
+  EXPECT_FALSE(saver.Save({}).ok());
+  testing::DisarmFaultVfs();
+  EXPECT_EQ(saved().modbus_id, 1);  // the failed save wrote nothing
+  ASSERT_TRUE(saver.Save({}).ok());
+  EXPECT_EQ(saved().modbus_id, 12);
+
+  settings.modbus_id = 1;  // back to what the first save wrote
+  ASSERT_TRUE(saver.Save({}).ok());
+  EXPECT_EQ(saved(), settings);
+  std::fclose(report);
+}
+
 }  // namespace
 }  // namespace pro380::app
