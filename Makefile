@@ -10,6 +10,10 @@ RUN_ARGS ?=
 SANITIZE_DIR ?= build-sanitize
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 20
+# check-tsan (docs/testing.md): the web layer's HTTP and SSE threads against the event loop, under
+# ThreadSanitizer; only what runs threads is built and run.
+TSAN_DIR ?= build-tsan
+TSAN_TESTS = ^(web_metrics|web_page|web_interfaces|panel_mbus|terminal_view|modbus_bus)$$
 # The sanitized builds also compile the optional libgpiod code (S0 and tariff on GPIO), so CI
 # builds and tests it (tests/app/s0_pins_test.cc) without a build of its own.
 SANITIZE_CMAKE = -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O2 -gline-tables-only" \
@@ -17,7 +21,8 @@ SANITIZE_CMAKE = -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O2 
   -DPRO380_WITH_GPIOD=ON
 export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 
-.PHONY: all deps configure build test run bench format lint clean check-full check-sanitize check-fuzz
+.PHONY: all deps configure build test run bench format lint clean check-full check-sanitize check-fuzz \
+  check-tsan
 
 all: build
 
@@ -47,6 +52,14 @@ check-fuzz: deps
 	  -DPRO380_BUILD_TESTS=OFF >/dev/null
 	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_targets
 	@scripts/run_fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
+
+check-tsan: deps
+	@CXX=clang++ cmake -S . -B $(TSAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+	  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" -DPRO380_SANITIZE=thread \
+	  -DPRO380_WERROR=$(PRO380_WERROR) -DPRO380_BUILD_BENCH=OFF >/dev/null
+	@cmake --build $(TSAN_DIR) -j $(JOBS) --target pro380 web_tests
+	@cd $(TSAN_DIR) && PRO380_SOURCE_DIR=$(CURDIR) TSAN_OPTIONS=halt_on_error=1 tests/web_tests
+	@cd $(TSAN_DIR) && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j $(JOBS) -R '$(TSAN_TESTS)'
 
 run: build
 	@$(BUILD_DIR)/pro380 run $(RUN_ARGS)

@@ -73,6 +73,7 @@ nlohmann::json MeterListJson(const MeterAccess& access) {
     list.push_back({{"serial", m.serial},
                     {"variant", m.variant},
                     {"modbus_id", m.settings->modbus_id},
+                    {"mbus_primary_address", m.settings->mbus_primary_address},
                     {"meter_time", IsoTime(m.meter->now())},
                     {"sealed", m.bank->sealed()},
                     {"on_modbus", m.on_modbus},

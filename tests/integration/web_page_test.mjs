@@ -385,6 +385,9 @@ async function checkMbusOnThePage(browser, work) {
     const page = await browser.newPage({viewport: {width: 1280, height: 900}});
     await page.goto(url);
     await page.waitForSelector("body[data-ready=true]");
+    const label = await page.locator("button[data-serial]").first().textContent();
+    check(label.includes("M-Bus 0") && !label.includes("ID"),
+          `the header names the M-Bus address of a PRO380-Mb: ${label}`);
     const socket = connect(port, "127.0.0.1");
     await new Promise((resolve, reject) => { socket.on("connect", resolve); socket.on("error", reject); });
     socket.write(Buffer.from([0x10, 0x40, 0x00, 0x40, 0x16]));  // SND_NKE to primary address 0

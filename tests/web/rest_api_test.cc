@@ -41,11 +41,13 @@ TEST_F(RestApiTest, PathsOutsideTheApiAreNotHandled) {
 }
 
 TEST_F(RestApiTest, ListsTheMeters) {
+  settings_.mbus_primary_address = 42;
   const Json list = Get("/api/v1/meters");
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0]["serial"], "00000001");
   EXPECT_EQ(list[0]["variant"], "mod");
   EXPECT_EQ(list[0]["modbus_id"], 1);
+  EXPECT_EQ(list[0]["mbus_primary_address"], 42);
 }
 
 TEST_F(RestApiTest, MeterHasEveryQuantityByCanonicalNameAtRegisterResolution) {

@@ -386,7 +386,9 @@ async function start() {
   });
   state.meters = await getJson("/api/v1/meters");
   for (const m of state.meters) {
-    const b = el("button", {"data-serial": m.serial, type: "button"}, `${m.serial} (ID ${m.modbus_id})`);
+    // A PRO380-Mb is addressed by its M-Bus primary address, the others by their Modbus ID.
+    const address = m.variant === "mb" ? `M-Bus ${m.mbus_primary_address}` : `ID ${m.modbus_id}`;
+    const b = el("button", {"data-serial": m.serial, type: "button"}, `${m.serial} (${address})`);
     b.addEventListener("click", () => selectMeter(m.serial));
     $("meters").appendChild(b);
   }
