@@ -235,7 +235,7 @@ const LED_FLASHES_PER_S = (10000 * 0.36 / 3600) * LED_SPEED;
 async function startConfigured(work) {
   const config = join(work, "three.toml");
   writeFileSync(config, `[run]\nspeed = ${LED_SPEED}\nsource = "${LED_SOURCE}"\n` +
-    `[interfaces]\nhttp = "127.0.0.1:0"\n` +
+    `[interfaces]\nhttp = "127.0.0.1:0"\nmodbus_tcp = "127.0.0.1:0"\n` +  // never the default 1502
     SERIALS.map((s, k) => `[[meter]]\nserial = "${s}"\nid = ${k + 1}\n`).join(""));
   const child = spawn(BINARY, ["run", "--config", config, "--state", join(work, "state3"),
                                "--stop-after", "120s"], {stdio: ["ignore", "pipe", "pipe"]});
