@@ -17,6 +17,8 @@ packages=(
   nodejs chromium
   # The web server (src/web, header-only) and the Prometheus text parser of the /metrics test.
   libcpp-httplib-dev python3-prometheus-client
+  # The MQTT live source (libmosquitto) and the broker and clients its tests start.
+  libmosquitto-dev mosquitto mosquitto-clients python3-paho-mqtt
   # The optional GPIO build (-DPRO380_WITH_GPIOD=ON; make check-sanitize builds it).
   libgpiod-dev
 )

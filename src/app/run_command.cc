@@ -15,6 +15,7 @@
 #include "app/iec_service.h"
 #include "app/interface_counters.h"
 #include "app/json_output.h"
+#include "app/live_source_port.h"
 #include "app/mbus_interfaces.h"
 #include "app/mbus_service.h"
 #include "app/meter_resume.h"
@@ -106,7 +107,8 @@ struct LiveMeter {
   std::unique_ptr<device::Pro380MbusDevice> mbus;  // M-Bus meters only
   std::unique_ptr<source::RecordSource> source;
   std::unique_ptr<RecordFeeder> feeder;
-  std::unique_ptr<PanelDriver> panel;  // the LCD, buttons and menus (docs/display.md)
+  std::unique_ptr<LiveSourcePort> live;  // live sources only (docs/sources.md)
+  std::unique_ptr<PanelDriver> panel;    // the LCD, buttons and menus (docs/display.md)
   TimePoint printed_at{};
   bool in_fleet = false;  // a [[fleet]] meter: on its fleet port only, no live line
 };
@@ -262,6 +264,7 @@ int RunRun(const RunArgs& args) {
     }
     m.source = std::move(*source);
     m.feeder = std::make_unique<RecordFeeder>(*m.source, FeederBatch(plan.speed));
+    m.live = MakeLiveSourcePort(plan.source, *m.source);
     m.printed_at = m.meter->now();
     m.in_fleet = planned.fleet_port.has_value();
     events.insert(events.end(), started->events.begin(), started->events.end());
@@ -331,6 +334,7 @@ int RunRun(const RunArgs& args) {
       access.meters.push_back({m.serial, std::string(VariantName(m.variant)), m.meter.get(),
                                m.settings.get(), m.bank.get(), m.variant == Variant::kMod,
                                m.mbus.get()});
+      access.meters.back().source = m.live.get();
     }
     access.wall_now = WallNow;
     web = std::make_unique<WebService>(io, std::move(access));
@@ -471,6 +475,14 @@ int RunRun(const RunArgs& args) {
         std::printf("%s%ssource ended\n", with_serial ? m.serial.c_str() : "",
                     with_serial ? " " : "");
         running = false;
+      }
+    }
+    for (LiveMeter& m : meters) {
+      if (!m.live) continue;
+      if (const auto change = m.live->StateChange()) {
+        std::printf("%s%s%s\n", with_serial ? m.serial.c_str() : "", with_serial ? " " : "",
+                    LiveStateLine(*m.live, *change).c_str());
+        std::fflush(stdout);  // a supervisor's log shows it when it happens
       }
     }
     if (web) web->Publish(WallNow());

@@ -96,6 +96,43 @@ Status OutsideLimits(const std::string& what, double value, const metering::Inpu
 }  // namespace
 
 Status LiveSource::Update(const LiveReading& reading, TimePoint arrival) {
+  Status st = Take(reading, arrival);
+  if (st.ok()) {
+    schedule_.clear();
+    next_step_ = 0;
+  }
+  return st;
+}
+
+Status LiveSource::SetSchedule(std::vector<ScheduledReading> steps, TimePoint start) {
+  LiveSource trial = *this;
+  trial.schedule_.clear();
+  std::vector<std::pair<TimePoint, LiveReading>> schedule;
+  for (std::size_t k = 0; k < steps.size(); ++k) {
+    const std::string name = "step " + std::to_string(k);
+    if (steps[k].after < Duration::zero() || (k > 0 && steps[k].after < steps[k - 1].after)) {
+      return Status::InvalidArgument(name + ": steps must be in order of their time, from 0 s");
+    }
+    const TimePoint at = start + steps[k].after;
+    if (Status st = trial.Take(steps[k].reading, at); !st.ok()) {
+      return Status::InvalidArgument(name + ": " + st.message());
+    }
+    schedule.emplace_back(at, steps[k].reading);
+  }
+  schedule_ = std::move(schedule);
+  next_step_ = 0;
+  return Status::Ok();
+}
+
+void LiveSource::TakeDueSteps() {
+  while (next_step_ < schedule_.size() && schedule_[next_step_].first <= cursor_) {
+    // Checked by SetSchedule against the same values in the same order.
+    (void)Take(schedule_[next_step_].second, schedule_[next_step_].first);
+    ++next_step_;
+  }
+}
+
+Status LiveSource::Take(const LiveReading& reading, TimePoint arrival) {
   const auto refuse = [this](Status status) {
     ++rejected_;
     return status;
@@ -145,8 +182,8 @@ Status LiveSource::Update(const LiveReading& reading, TimePoint arrival) {
       return refuse(OutsideLimits(name + " current S/U", phase.current_a, metering::kCurrentRange));
     }
     if (!metering::kApparentPowerRange.Contains(phase.apparent_va)) {
-      return refuse(
-          OutsideLimits(name + " apparent power", phase.apparent_va, metering::kApparentPowerRange));
+      return refuse(OutsideLimits(name + " apparent power", phase.apparent_va,
+                                  metering::kApparentPowerRange));
     }
   }
   inputs_ = inputs;
@@ -159,6 +196,7 @@ Status LiveSource::Update(const LiveReading& reading, TimePoint arrival) {
 
 LiveState LiveSource::StateAt(TimePoint now) const {
   if (!last_update_) return LiveState::kWaiting;
+  if (pending_steps() > 0) return LiveState::kFresh;
   const Duration age = now - *last_update_;
   if (age >= timeouts_.timeout) return LiveState::kTimedOut;
   if (age >= timeouts_.stale) return LiveState::kStale;
@@ -179,8 +217,11 @@ metering::Interval LiveSource::RecordAt(TimePoint now) const {
 
 Result<std::size_t> LiveSource::Read(std::span<metering::Interval> out) {
   if (out.empty()) return std::size_t{0};
+  TakeDueSteps();
   Duration step = timeouts_.record_step;
-  if (last_update_) {
+  if (pending_steps() > 0) {
+    step = std::min(step, schedule_[next_step_].first - cursor_);
+  } else if (last_update_) {
     const TimePoint timeout_at = *last_update_ + timeouts_.timeout;
     if (cursor_ < timeout_at) step = std::min(step, timeout_at - cursor_);
   }

@@ -19,6 +19,8 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "base/status.h"
 #include "base/time.h"
@@ -65,6 +67,12 @@ struct LiveStatus {
   bool stale() const { return state != LiveState::kFresh; }
 };
 
+// One step of a scripted load profile: `reading` is taken `after` the schedule's start.
+struct ScheduledReading {
+  Duration after{};
+  LiveReading reading;
+};
+
 class LiveSource : public RecordSource {
  public:
   // Records start at meter time `start`.
@@ -77,6 +85,15 @@ class LiveSource : public RecordSource {
   // derived current or apparent power outside them is refused with a message naming the value:
   // nothing changes and `rejected` counts it.
   Status Update(const LiveReading& reading, TimePoint arrival);
+
+  // Replaces the schedule (and clears any pending one): each step is taken as an Update at
+  // meter time `start + after`, as Read's cursor reaches it (records are split there). While
+  // steps are pending the source counts as fresh (the schedule is the feed); after the last one,
+  // ages count from it. Steps must be in order of `after` (>= 0), each must be accepted after
+  // the ones before it; otherwise nothing changes and the message names the step (0-based).
+  // An Update outside the schedule clears it (the caller took over).
+  Status SetSchedule(std::vector<ScheduledReading> steps, TimePoint start);
+  std::size_t pending_steps() const { return schedule_.size() - next_step_; }
 
   // Yields one record at the cursor, at most record_step long and ending where the state
   // changes from stale to timed out, so the zeros start exactly at the timeout. Never ends.
@@ -97,6 +114,8 @@ class LiveSource : public RecordSource {
     std::optional<double> active_w;
     std::optional<double> reactive_var;
   };
+  Status Take(const LiveReading& reading, TimePoint arrival);
+  void TakeDueSteps();
   LiveState StateAt(TimePoint now) const;
   metering::Interval Measured(const std::array<PhaseInputs, metering::kPhaseCount>& inputs,
                               std::optional<double> frequency_hz) const;
@@ -109,6 +128,8 @@ class LiveSource : public RecordSource {
   std::optional<TimePoint> last_update_;
   uint64_t accepted_ = 0;
   uint64_t rejected_ = 0;
+  std::vector<std::pair<TimePoint, LiveReading>> schedule_;
+  std::size_t next_step_ = 0;
 };
 
 // A phase's values from what a feed stated (docs/sources.md, "Deriving what a feed leaves out"):

@@ -3,6 +3,8 @@
 #include "source/constant_source.h"
 #include "source/csv_source.h"
 #include "source/household_source.h"
+#include "source/live_source.h"
+#include "source/live_spec.h"
 #include "source/wave_file.h"
 #include "source/waveform_source.h"
 
@@ -17,7 +19,7 @@ namespace {
 
 constexpr std::string_view kKinds =
     "const:P1=W,P2=W,P3=W[,Q1=var,...][,U1=V,...][,F=Hz], sim:manual-example, sim:household, "
-    "csv:FILE, wave:FILE";
+    "csv:FILE, wave:FILE, http[?stale=DUR&timeout=DUR], mqtt://HOST:PORT/TOPIC[?format=NAME&...]";
 
 Status UnknownSpec(std::string_view spec) {
   return Status::InvalidArgument("unknown source '" + std::string(spec) +
@@ -53,6 +55,12 @@ Result<OpenedSource> OpenSource(std::string_view spec, const SourceOptions& opti
     if (!wave.ok()) return wave.status();
     opened.waveform = std::move(*wave);
     opened.finite = true;
+    return opened;
+  }
+  if (IsLiveSpec(spec)) {  // docs/sources.md, "Live sources"
+    auto live = ParseLiveSpec(spec);
+    if (!live.ok()) return live.status();
+    opened.records = std::make_unique<LiveSource>(options.start, live->timeouts);
     return opened;
   }
   if (spec == "sim:manual-example") {

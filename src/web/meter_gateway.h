@@ -12,7 +12,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -41,6 +43,27 @@ class PanelPort {
   virtual device::PanelMode mode() const = 0;
 };
 
+// A meter's source as web/ sees it (docs/sources.md): its status and, for a source that takes
+// values from the REST API (`http`), the values and the schedule a client sets. app/ adapts the
+// source; web/ passes the request bodies through, so it needs none of the source's types.
+struct SourceStatusView {
+  std::string spec;   // "http", "mqtt://127.0.0.1:1883/house"
+  std::string state;  // "waiting", "fresh", "stale", "timed_out"
+  bool stale = false;
+  std::optional<double> age_s;                             // since the last accepted reading
+  std::vector<std::pair<std::string, uint64_t>> counters;  // "accepted", "rejected", ...
+};
+
+class SourcePort {
+ public:
+  virtual ~SourcePort() = default;
+  virtual SourceStatusView View() const = 0;
+  // OK; InvalidArgument when the body is wrong (nothing changes); FailedPrecondition when the
+  // source takes no values from the REST API.
+  virtual Status SetValues(std::string_view json) = 0;
+  virtual Status SetSchedule(std::string_view json) = 0;
+};
+
 // One meter of the process, as a task sees it. Pointers valid during the task only.
 struct WebMeter {
   std::string serial;
@@ -57,6 +80,8 @@ struct WebMeter {
   const device::Pro380IecProvider* iec = nullptr;
   // The meter's face: LCD, buttons, menus (app/ advances its timers on the loop's tick).
   PanelPort* panel = nullptr;
+  // Its live source (docs/sources.md); nullptr for the other kinds.
+  SourcePort* source = nullptr;
 };
 
 // Counters of one interface (a Modbus listener, an RTU line, …) as name/value pairs, so that

@@ -7,6 +7,7 @@
 #include "device/register_codec.h"
 #include "device/register_names.h"
 #include "metering/readings.h"
+#include "web/source_views.h"
 #include "web/traffic_log.h"
 
 namespace pro380::web {
@@ -104,12 +105,14 @@ nlohmann::json MeterJson(const WebMeter& meter) {
       {"ct_ratio", config.ct_ratio},
       {"ct_locked", config.ct_locked},
   };
-  return {{"serial", meter.serial},
-          {"variant", meter.variant},
-          {"meter_time", IsoTime(meter.meter->now())},
-          {"sealed", meter.bank->sealed()},
-          {"settings", settings},
-          {"quantities", quantities}};
+  nlohmann::json out = {{"serial", meter.serial},
+                        {"variant", meter.variant},
+                        {"meter_time", IsoTime(meter.meter->now())},
+                        {"sealed", meter.bank->sealed()},
+                        {"settings", settings},
+                        {"quantities", quantities}};
+  if (meter.source) out["source"] = SourceJson(meter.source->View());
+  return out;
 }
 
 nlohmann::json RegistersJson(const WebMeter& meter) {
@@ -219,6 +222,7 @@ std::string MetricsText(const MeterAccess& access) {
               MetricNumber(values[k][static_cast<size_t>(q.id)]) + "\n";
     }
   }
+  text += SourceMetricsText(access);
   if (!access.counters) return text;
   text += "# HELP pro380_interface_counter the counters of every interface (docs/web.md)\n";
   text += "# TYPE pro380_interface_counter gauge\n";

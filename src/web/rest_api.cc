@@ -9,6 +9,7 @@
 #include "web/meter_views.h"
 #include "web/panel_view.h"
 #include "web/setting_write.h"
+#include "web/source_views.h"
 #include "web/traffic_log.h"
 
 namespace pro380::web {
@@ -61,6 +62,7 @@ std::optional<ApiResponse> RestApi::Handle(const ApiRequest& request) {
   if (!metrics && (parts.size() < 2 || parts[0] != "api" || parts[1] != "v1")) return std::nullopt;
   const bool get = request.method == "GET";
   const bool post = request.method == "POST";
+  const bool put_or_post = post || request.method == "PUT";
 
   // The task: built here from copies of the request, run on the meters' thread.
   std::function<ApiResponse(MeterAccess&)> task;
@@ -143,6 +145,21 @@ std::optional<ApiResponse> RestApi::Handle(const ApiRequest& request) {
         }
         return JsonResponse(200, Json{{"lcd", LcdJson(m)}});
       });
+    } else if (parts.size() == 5 && parts[4] == "source" && get) {
+      task = with_meter([](MeterAccess&, WebMeter& m) {
+        if (!m.source) return Error(404, "meter " + m.serial + " has no live source");
+        return JsonResponse(200, SourceJson(m.source->View()));
+      });
+    } else if ((parts.size() == 5 || (parts.size() == 6 && parts[5] == "schedule")) &&
+               parts[4] == "source" && put_or_post) {
+      task = with_meter(
+          [body = request.body, schedule = parts.size() == 6](MeterAccess&, WebMeter& m) {
+            if (!m.source) return Error(404, "meter " + m.serial + " has no live source");
+            const Status st = schedule ? m.source->SetSchedule(body) : m.source->SetValues(body);
+            if (st.code() == Status::Code::kFailedPrecondition) return Error(409, st.message());
+            if (!st.ok()) return Error(400, st.message());
+            return JsonResponse(200, SourceJson(m.source->View()));
+          });
     } else if (parts.size() == 6 && parts[4] == "settings" && post) {
       const Json body = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
       if (body.is_discarded() || !body.is_object() || !body.contains("value")) {

@@ -8,6 +8,9 @@
 //   GET  /api/v1/meters/{serial}/iec-data-sets   the optical port's readout data sets
 //   GET  /api/v1/meters/{serial}/events?after=N  that meter's event log
 //   POST /api/v1/meters/{serial}/settings/{name} {"value": x}: a write with the buses' rules
+//   GET  /api/v1/meters/{serial}/source          its live source's status (docs/sources.md)
+//   PUT  /api/v1/meters/{serial}/source          an `http` source's values (POST alike)
+//   PUT  /api/v1/meters/{serial}/source/schedule an `http` source's scripted steps (POST alike)
 //   GET  /api/v1/meters/{serial}/lcd             the front panel: LCD, backlight, LEDs
 //   POST /api/v1/meters/{serial}/buttons/{left|right}/{press|release}
 //   GET  /api/v1/events?after=N&limit=M          the event log of all meters
@@ -28,7 +31,7 @@
 namespace pro380::web {
 
 struct ApiRequest {
-  std::string method;  // "GET", "POST"
+  std::string method;  // "GET", "POST", "PUT"
   std::string path;
   std::map<std::string, std::string> query;
   std::string body;

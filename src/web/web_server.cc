@@ -38,7 +38,7 @@ struct WebServer::Impl {
   bool WritesAllowed() const { return web::WritesAllowed(options); }
 
   void Serve(const httplib::Request& request, httplib::Response& response) {
-    if (request.method == "POST") {
+    if (request.method == "POST" || request.method == "PUT") {
       if (options.token && !TokenMatches(request, *options.token)) {
         response.status = 401;
         response.set_content(R"({"error":"this server needs 'Authorization: Bearer <token>'"})",
@@ -122,6 +122,7 @@ Result<std::unique_ptr<WebServer>> WebServer::Start(const WebOptions& options,
   };
   server.Get(".*", serve);
   server.Post(".*", serve);
+  server.Put(".*", serve);  // a live source's values (docs/sources.md)
   const std::string& address = options.endpoint.address;
   const int port =
       options.endpoint.port == 0

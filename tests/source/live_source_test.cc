@@ -179,8 +179,9 @@ TEST(LiveSource, RefusesValuesOutsideTheLimitsAndChangesNothing) {
   };
   std::vector<Case> cases;
   cases.push_back({PowerL1(1e300), "phase 1 active power 1e+300 W is outside -3000000..3000000 W"});
-  cases.push_back({PowerL1(std::nan("")), "phase 1 active power nan W is outside "
-                                          "-3000000..3000000 W"});
+  cases.push_back({PowerL1(std::nan("")),
+                   "phase 1 active power nan W is outside "
+                   "-3000000..3000000 W"});
   LiveReading volts;
   volts.phase[2].voltage_v = 301;
   cases.push_back({volts, "phase 3 voltage 301 V is outside 0..300 V"});
@@ -207,6 +208,49 @@ TEST(LiveSource, RefusesValuesOutsideTheLimitsAndChangesNothing) {
   EXPECT_EQ(status.accepted, 1u);
   EXPECT_EQ(status.rejected, cases.size());
   EXPECT_EQ(*status.last_update, kStart);  // a refused reading does not refresh the feed
+}
+
+// A scripted load curve: each step lands exactly at its time (records split there), the source
+// stays fresh while steps are pending and ages from the last one.
+TEST(LiveSource, FollowsAScheduleOnItsOwnClock) {
+  LiveSource source(kStart, {.stale = seconds(10), .timeout = seconds(20)});
+  ASSERT_TRUE(source
+                  .SetSchedule({{seconds(0), PowerL1(1000)},
+                                {milliseconds(2550), PowerL1(2000)},
+                                {seconds(40), PowerL1(500)}},
+                               kStart)
+                  .ok());
+  EXPECT_EQ(source.pending_steps(), 3u);
+  const auto records = ReadUntil(source, kStart + seconds(70));
+  TimePoint t = kStart;
+  for (const auto& r : records) {
+    const double expected = t < kStart + milliseconds(2550) ? 1000
+                            : t < kStart + seconds(40)      ? 2000
+                            : t < kStart + seconds(60)      ? 500
+                                                            : 0;  // 20 s after the last step
+    EXPECT_EQ(r.phase[0].active_w, expected) << (t - kStart).count();
+    t += r.duration;
+  }
+  EXPECT_EQ(source.status(kStart + seconds(70)).state, LiveState::kTimedOut);
+  EXPECT_EQ(source.pending_steps(), 0u);
+  EXPECT_EQ(*source.status(kStart + seconds(70)).last_update, kStart + seconds(40));
+}
+
+TEST(LiveSource, RefusesABadScheduleWholeAndAnUpdateClearsIt) {
+  LiveSource source(kStart, {});
+  Status st =
+      source.SetSchedule({{seconds(0), PowerL1(1000)}, {seconds(5), PowerL1(1e300)}}, kStart);
+  EXPECT_EQ(st.message(), "step 1: phase 1 active power 1e+300 W is outside -3000000..3000000 W");
+  st = source.SetSchedule({{seconds(5), PowerL1(1)}, {seconds(4), PowerL1(2)}}, kStart);
+  EXPECT_EQ(st.message(), "step 1: steps must be in order of their time, from 0 s");
+  EXPECT_EQ(source.pending_steps(), 0u);
+  EXPECT_EQ(source.status(kStart).state, LiveState::kWaiting);
+
+  ASSERT_TRUE(source.SetSchedule({{seconds(1), PowerL1(1000)}}, kStart).ok());
+  ASSERT_TRUE(source.Update(PowerL1(300), kStart).ok());
+  EXPECT_EQ(source.pending_steps(), 0u);
+  const auto records = ReadUntil(source, kStart + seconds(2));
+  for (const auto& r : records) EXPECT_EQ(r.phase[0].active_w, 300);
 }
 
 TEST(ValidateLiveTimeouts, NamesTheOffendingTime) {

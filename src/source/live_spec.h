@@ -1,0 +1,39 @@
+// Live source specs (docs/sources.md): `http[?OPTIONS]` and
+// `mqtt://HOST:PORT/TOPIC[?OPTIONS]`, OPTIONS being `&`-separated KEY=VALUE:
+//   stale=DUR    the age from which values are marked stale (default 10s)
+//   timeout=DUR  the age from which current and power are zero (default 60s)
+//   format=NAME  the payload format (mqtt only; default canonical)
+// DUR is a number with the unit ms, s or m ("500ms", "2.5s", "1m"); a bare number is seconds.
+#ifndef PRO380_SOURCE_LIVE_SPEC_H_
+#define PRO380_SOURCE_LIVE_SPEC_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "source/live_payload.h"
+#include "source/live_source.h"
+
+namespace pro380::source {
+
+enum class LiveKind : uint8_t { kHttp, kMqtt };
+
+struct LiveSpec {
+  LiveKind kind = LiveKind::kHttp;
+  std::string host;   // mqtt
+  uint16_t port = 0;  // mqtt
+  std::string topic;  // mqtt; may hold MQTT wildcards (+, #)
+  PayloadFormat format = PayloadFormat::kCanonical;
+  LiveTimeouts timeouts;
+};
+
+// True for the specs ParseLiveSpec takes (`http`, `http?…`, `mqtt://…`).
+bool IsLiveSpec(std::string_view spec);
+
+// Errors name the spec part and what is allowed.
+Result<LiveSpec> ParseLiveSpec(std::string_view spec);
+
+}  // namespace pro380::source
+
+#endif  // PRO380_SOURCE_LIVE_SPEC_H_
