@@ -23,7 +23,18 @@ web::SourceStatusView LiveSourcePort::View() const {
         std::string(source::PayloadProblemName(static_cast<source::PayloadProblem>(k))),
         problems_[k]);
   }
+  for (const auto& counter : feed_counters_) view.counters.push_back(counter);
   return view;
+}
+
+void LiveSourcePort::SetFeedCounter(const std::string& name, uint64_t value) {
+  for (auto& [n, v] : feed_counters_) {
+    if (n == name) {
+      v = value;
+      return;
+    }
+  }
+  feed_counters_.emplace_back(name, value);
 }
 
 Status LiveSourcePort::TakeAs(std::string_view payload, source::PayloadFormat format) {

@@ -11,6 +11,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "base/status.h"
 #include "source/live_payload.h"
@@ -36,6 +38,11 @@ class LiveSourcePort : public web::SourcePort {
   // "stale", "timed_out", "fresh" … when the state differs from the last call's; else nullopt.
   std::optional<source::LiveState> StateChange();
 
+  // A counter of the feed itself (an MQTT client's "connects", "disconnects"), shown with the
+  // source's counters.
+  void SetFeedCounter(const std::string& name, uint64_t value);
+
+  const source::LiveSpec& live_spec() const { return live_; }
   const std::string& spec() const { return spec_; }
   const source::LiveTimeouts& timeouts() const { return source_.timeouts(); }
 
@@ -46,6 +53,7 @@ class LiveSourcePort : public web::SourcePort {
   source::LiveSpec live_;
   source::LiveSource& source_;
   std::array<uint64_t, source::kPayloadProblemCount> problems_{};
+  std::vector<std::pair<std::string, uint64_t>> feed_counters_;
   source::LiveState reported_ = source::LiveState::kWaiting;
 };
 

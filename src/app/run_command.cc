@@ -20,6 +20,7 @@
 #include "app/mbus_service.h"
 #include "app/meter_resume.h"
 #include "app/modbus_service.h"
+#include "app/mqtt_feed.h"
 #include "app/panel_driver.h"
 #include "app/periodic_saver.h"
 #include "app/record_feeder.h"
@@ -413,6 +414,16 @@ int RunRun(const RunArgs& args) {
   if (web) std::printf("%s\n", web->Describe().c_str());
   for (const std::string& line : (*iec)->Describe()) std::printf("%s\n", line.c_str());
   std::fflush(stdout);  // a supervisor sees the start at once, not with the first live line
+
+  // The mqtt:// sources' clients (docs/sources.md); destroyed before the loop they post to.
+  std::vector<std::unique_ptr<MqttFeed>> mqtt_feeds;
+  for (LiveMeter& m : meters) {
+    if (!m.live || m.live->live_spec().kind != source::LiveKind::kMqtt) continue;
+    auto feed =
+        MqttFeed::Start(io, m.live->live_spec(), *m.live, meters.size() > 1 ? m.serial + " " : "");
+    if (!feed.ok()) return Fail(feed.status());
+    mqtt_feeds.push_back(std::move(*feed));
+  }
 
   const bool with_serial = meters.size() > 1;
   using Clock = std::chrono::steady_clock;

@@ -17,12 +17,15 @@ namespace pro380::source {
 
 enum class PayloadFormat : uint8_t {
   kCanonical,  // ours: {"voltage_l1_v": 230.1, "active_power_l1_kw": 1.2, ...}
+  kTasmota,    // Tasmota tele/.../SENSOR: {"ENERGY": {"Voltage": [..], ...}} or {"SML": {...}}
+  kShelly,     // Shelly Pro 3EM EM status (status/em:0, or NotifyStatus params "em:0")
+  kDsmr,       // dsmr-reader's JSON telegram: phase_voltage_l1, phase_currently_delivered_l1, ...
 };
 
-// "canonical": the format's name in specs, config and messages.
+// "canonical", "tasmota", "shelly", "dsmr": the format's name in specs and messages.
 std::string_view PayloadFormatName(PayloadFormat format);
 std::optional<PayloadFormat> PayloadFormatFromName(std::string_view name);
-// "canonical": the allowed names, for messages.
+// "canonical, tasmota, shelly, dsmr": the allowed names, for messages.
 std::string PayloadFormatNames();
 
 // Why a payload was refused: each has its own counter (docs/sources.md).

@@ -44,7 +44,7 @@ TEST(ParseLiveSpec, NamesWhatIsWrong) {
             "'format=canonical'; allowed: stale=DUR, timeout=DUR"},
            {"mqtt://h:1/t?format=xml",
             "source 'mqtt://h:1/t?format=xml': format='xml' is not "
-            "a payload format; allowed: canonical"},
+            "a payload format; allowed: canonical, tasmota, shelly, dsmr"},
        }) {
     auto parsed = ParseLiveSpec(spec);
     ASSERT_FALSE(parsed.ok()) << spec;

@@ -237,6 +237,11 @@ function drawCharts() {
 
 function showMeter(meter) {
   $("meter-title").textContent = meter.serial;
+  // A live source's state (docs/sources.md): marked while its values are not fresh.
+  const source = $("source-state");
+  source.textContent = meter.source ? meter.source.state.replace("_", " ") : "";
+  source.title = meter.source ? "source " + meter.source.spec : "";
+  source.classList.toggle("stale", Boolean(meter.source && meter.source.stale));
   $("face-serial").textContent = meter.serial;
   $("face-model").textContent = "PRO380-" + {mod: "Mod", mb: "Mb", s: "S"}[meter.variant];
   const q = meter.quantities;
