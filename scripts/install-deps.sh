@@ -18,7 +18,7 @@ packages=(
   # The web server (src/web, header-only) and the Prometheus text parser of the /metrics test.
   libcpp-httplib-dev python3-prometheus-client
   # The MQTT live source (libmosquitto) and the broker and clients its tests start.
-  libmosquitto-dev mosquitto mosquitto-clients python3-paho-mqtt
+  libmosquitto-dev mosquitto mosquitto-clients
   # The optional GPIO build (-DPRO380_WITH_GPIOD=ON; make check-sanitize builds it).
   libgpiod-dev
 )
