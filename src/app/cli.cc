@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "app/read_command.h"
 #include "app/run_command.h"
 #include "app/simulate_command.h"
 #include "app/state_command.h"
@@ -21,9 +22,11 @@ int Main(int argc, char** argv) {
   SimulateArgs simulate;
   RunArgs run;
   StateArgs state;
+  ReadArgs read;
   CLI::App* simulate_cmd = AddSimulateCommand(app, simulate);
   CLI::App* run_cmd = AddRunCommand(app, run);
   CLI::App* state_cmd = AddStateCommand(app, state);
+  CLI::App* read_cmd = AddReadCommand(app, read);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -40,6 +43,7 @@ int Main(int argc, char** argv) {
   if (simulate_cmd->parsed()) return RunSimulate(simulate);
   if (run_cmd->parsed()) return RunRun(run);
   if (state_cmd->parsed()) return RunState(*state_cmd, state);
+  if (read_cmd->parsed()) return RunRead(read);
   return 2;
 }
 

@@ -2,7 +2,7 @@
 
 #include <array>
 #include <charconv>
-#include <cstdio>
+#include <cmath>
 #include <cstdlib>
 
 #include "device/modbus_map_v32.h"
@@ -23,8 +23,10 @@ constexpr std::array<std::span<const RegisterDef>, 3> kTables = {
 static_assert(kBlocks[0].count == 32 && kBlocks[1].count == 50 && kBlocks[2].count == 75);
 
 std::string Hex(uint32_t raw, int digits) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%0*X", digits, raw);
+  constexpr std::string_view kDigits = "0123456789ABCDEF";
+  std::string text(static_cast<std::size_t>(digits), '0');
+  for (int i = digits - 1; i >= 0; --i, raw >>= 4)
+    text[static_cast<std::size_t>(i)] = kDigits[raw & 0xF];
   return text;
 }
 
@@ -62,6 +64,17 @@ double ShortestDecimal(double value) {
   return std::strtod(text, nullptr);
 }
 
+// The decimal the register stands for. The server truncated energies to hundredths before
+// encoding, so the float is the nearest float of that decimal (§1.7): the client takes the
+// nearest decimal back (6483.44 is the float 6483.43994…; truncating would show 6483.43).
+double ToResolution(const RegisterDef& def, double value) {
+  if (def.decimals >= 0) {
+    const double scale = std::pow(10.0, def.decimals);
+    return std::round(value * scale) / scale;
+  }
+  return def.encoding == Encoding::kFloat32 ? ShortestDecimal(value) : value;
+}
+
 }  // namespace
 
 std::span<const RegisterBlock> ReadoutBlocks() { return kBlocks; }
@@ -74,11 +87,7 @@ std::vector<ReadoutValue> DecodeReadoutBlock(const RegisterBlock& block,
       if (def.address < block.start || def.end() > uint32_t{block.start} + words.size()) continue;
       const std::span<const uint16_t> entry = words.subspan(def.address - block.start, def.count());
       ReadoutValue value{&def, Decode(def.encoding, entry), CodeText(def, entry)};
-      if (value.value) {
-        value.value = def.encoding == Encoding::kFloat32 && def.decimals < 0
-                          ? ShortestDecimal(*value.value)
-                          : Quantize(def, *value.value);
-      }
+      if (value.value) value.value = ToResolution(def, *value.value);
       values.push_back(std::move(value));
     }
   }

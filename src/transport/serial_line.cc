@@ -15,66 +15,12 @@
 #include <vector>
 
 #include "transport/monotonic_clock.h"
+#include "transport/serial_termios.h"
 
 namespace pro380::transport {
 namespace {
 
 std::string Errno(std::string_view what) { return std::string(what) + ": " + std::strerror(errno); }
-
-speed_t SpeedOf(uint32_t baud) {
-  switch (baud) {
-    case 300:
-      return B300;
-    case 600:
-      return B600;
-    case 1200:
-      return B1200;
-    case 2400:
-      return B2400;
-    case 4800:
-      return B4800;
-    case 9600:
-      return B9600;
-    case 19200:
-      return B19200;
-    case 38400:
-      return B38400;
-    case 57600:
-      return B57600;
-    case 115200:
-      return B115200;
-    case 230400:
-      return B230400;
-    default:
-      return B0;
-  }
-}
-
-// Raw 8-bit characters with the settings' parity and stop bits, no flow control, reads that
-// return what is there.
-Status Configure(int fd, const SerialSettings& settings, bool is_pty, const std::string& name) {
-  termios tio{};
-  if (tcgetattr(fd, &tio) != 0) return Status::IoError(name + ": " + Errno("tcgetattr"));
-  cfmakeraw(&tio);
-  tio.c_cflag |= CLOCAL | CREAD;
-  tio.c_cflag &= ~(PARENB | PARODD | CSTOPB | CRTSCTS);
-  if (settings.parity != SerialParity::kNone) tio.c_cflag |= PARENB;
-  if (settings.parity == SerialParity::kOdd) tio.c_cflag |= PARODD;
-  if (settings.stop_bits == 2) tio.c_cflag |= CSTOPB;
-  tio.c_cc[VMIN] = 1;
-  tio.c_cc[VTIME] = 0;
-  const speed_t speed = SpeedOf(settings.baud);
-  if (speed == B0) {
-    return Status::InvalidArgument(name + ": baud rate " + std::to_string(settings.baud) +
-                                   " is not supported");
-  }
-  cfsetispeed(&tio, speed);
-  cfsetospeed(&tio, speed);
-  if (tcsetattr(fd, TCSADRAIN, &tio) != 0 && !is_pty) {
-    return Status::IoError(name + ": " + Errno("tcsetattr"));
-  }
-  return Status::Ok();
-}
 
 }  // namespace
 
@@ -167,7 +113,8 @@ Result<std::unique_ptr<SerialLine>> SerialLine::Open(asio::io_context& io, const
                              Errno("cannot open " + impl->link_target));
     }
     // No echo, no line editing for whoever opens the link, until they set their own mode.
-    if (Status st = Configure(impl->held_slave_fd, settings, true, spec.device); !st.ok()) {
+    if (Status st = ConfigureRawSerial(impl->held_slave_fd, settings, true, spec.device);
+        !st.ok()) {
       close(fd);
       close(impl->held_slave_fd);
       return st;
@@ -181,7 +128,7 @@ Result<std::unique_ptr<SerialLine>> SerialLine::Open(asio::io_context& io, const
   } else {
     fd = open(spec.device.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) return Status::IoError(spec.device + ": " + Errno("cannot open"));
-    if (Status st = Configure(fd, settings, false, spec.device); !st.ok()) {
+    if (Status st = ConfigureRawSerial(fd, settings, false, spec.device); !st.ok()) {
       close(fd);
       return st;
     }
@@ -218,7 +165,7 @@ void SerialLine::Send(std::vector<uint8_t> bytes, std::function<void()> on_writt
 
 Status SerialLine::Apply(const SerialSettings& settings) {
   const int fd = impl_->is_pty ? impl_->held_slave_fd : impl_->stream.native_handle();
-  if (Status st = Configure(fd, settings, impl_->is_pty, impl_->name); !st.ok()) return st;
+  if (Status st = ConfigureRawSerial(fd, settings, impl_->is_pty, impl_->name); !st.ok()) return st;
   impl_->settings = settings;
   return Status::Ok();
 }

@@ -56,11 +56,16 @@ TEST(ModbusReadoutTest, FloatsComeBackAtTheRegistersResolution) {
   std::vector<uint16_t> words(75, 0);
   words[0] = 0x466B;  // 15062.03 kWh (§1.7), a float that is not exactly 15062.03
   words[1] = 0x581F;
+  words[0x20] = 0x45CA;  // reverse L2 6483.44 kWh (§1.7): the float 6483.43994…, below it
+  words[0x21] = 0x9B85;
   const auto values = DecodeReadoutBlock(ReadoutBlocks()[2], words);
   ASSERT_FALSE(values.empty());
   EXPECT_EQ(RegisterName(*values[0].def), "active_energy_kwh");
   ASSERT_TRUE(values[0].value.has_value());
   EXPECT_DOUBLE_EQ(*values[0].value, 15062.03);
+  const ReadoutValue& reverse_l2 = values[0x20 / 2];
+  EXPECT_EQ(RegisterName(*reverse_l2.def), "reverse_active_energy_l2_kwh");
+  EXPECT_DOUBLE_EQ(*reverse_l2.value, 6483.44);  // nearest, not truncated
 }
 
 TEST(ModbusReadoutTest, VersionsComeBackAsTheirShortestDecimal) {

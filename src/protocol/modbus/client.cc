@@ -1,7 +1,5 @@
 #include "protocol/modbus/client.h"
 
-#include <cstdio>
-
 #include "base/crc16.h"
 
 namespace pro380::modbus {
@@ -75,10 +73,9 @@ std::string ClientError::Describe() const {
     case ClientErrorKind::kTimeout:
       return "no reply";
     case ClientErrorKind::kException: {
-      char code[8];
-      std::snprintf(code, sizeof code, "%02X", exception_code);
-      return "exception " + std::string(code) + " (" + std::string(ExceptionName(exception_code)) +
-             ")";
+      constexpr std::string_view kDigits = "0123456789ABCDEF";
+      const std::string code = {kDigits[exception_code >> 4], kDigits[exception_code & 0xF]};
+      return "exception " + code + " (" + std::string(ExceptionName(exception_code)) + ")";
     }
     case ClientErrorKind::kMalformed:
       return "malformed reply: " + detail;

@@ -1,0 +1,86 @@
+#include "app/modbus_master.h"
+
+#include <sstream>
+
+#include "transport/monotonic_clock.h"
+
+namespace pro380::app {
+namespace {
+
+std::string Hex4(uint16_t value) {
+  std::ostringstream out;
+  out << "0x" << std::hex << std::uppercase;
+  out.width(4);
+  out.fill('0');
+  out << value;
+  return out.str();
+}
+
+}  // namespace
+
+ModbusMaster::ModbusMaster(std::unique_ptr<transport::ClientLink> link,
+                           modbus::ClientFraming framing, modbus::ClientOptions options)
+    : link_(std::move(link)), options_(options), framing_(framing), client_(framing, options) {}
+
+Result<modbus::Pdu> ModbusMaster::Transact(uint8_t unit, const modbus::Pdu& request,
+                                           const std::string& what) {
+  const std::string where = "ID " + std::to_string(unit) + " at " + link_->name();
+  if (framing_ == modbus::ClientFraming::kRtu) link_->DiscardInput();
+  std::vector<uint8_t> send = client_.Start(unit, request, transport::MonotonicNow());
+  for (;;) {
+    if (!send.empty()) {
+      if (Status sent = link_->Send(send); !sent.ok()) return sent;
+      send.clear();
+    }
+    auto received = link_->Receive(*client_.NextDeadline());
+    if (!received.ok()) return received.status().WithContext(where + ", " + what);
+    client_.Feed(*received);
+    modbus::ClientStep step = client_.Poll(transport::MonotonicNow());
+    send = std::move(step.send);
+    if (!step.outcome) continue;
+    if (auto* error = std::get_if<modbus::ClientError>(&*step.outcome)) {
+      const std::string attempts = std::to_string(options_.retries + 1);
+      if (error->kind == modbus::ClientErrorKind::kTimeout) {
+        return Status::IoError(where + " did not answer " + what + " (" + attempts + " attempts, " +
+                               std::to_string(ToSeconds(options_.timeout)) + " s each)");
+      }
+      return Status::IoError(where + " gave a " + error->Describe() + " to " + what);
+    }
+    modbus::Pdu reply = std::get<modbus::Pdu>(std::move(*step.outcome));
+    if ((reply.function & 0x80) != 0) {
+      const auto refused = modbus::CheckWriteReply(request, reply);  // decodes the exception
+      return Status::FailedPrecondition(where + " refused " + what + ": " +
+                                        (refused ? refused->Describe() : "exception"));
+    }
+    return reply;
+  }
+}
+
+Result<std::vector<uint16_t>> ModbusMaster::ReadHolding(uint8_t unit, uint16_t start,
+                                                        uint16_t count) {
+  const modbus::Pdu request = modbus::ReadHoldingRegistersRequest(start, count);
+  const std::string what = "a read of " + std::to_string(count) + " registers at " + Hex4(start);
+  auto reply = Transact(unit, request, what);
+  if (!reply.ok()) return reply.status();
+  auto parsed = modbus::ParseReadReply(request, *reply);
+  if (auto* error = std::get_if<modbus::ClientError>(&parsed)) {
+    return Status::IoError("ID " + std::to_string(unit) + " at " + link_->name() + " gave a " +
+                           error->Describe() + " to " + what);
+  }
+  return std::get<std::vector<uint16_t>>(std::move(parsed));
+}
+
+Status ModbusMaster::WriteMultiple(uint8_t unit, uint16_t start, std::span<const uint16_t> words) {
+  const modbus::Pdu request = modbus::WriteMultipleRegistersRequest(start, words);
+  const std::string what =
+      "a write of " + std::to_string(words.size()) + " registers at " + Hex4(start);
+  auto reply = Transact(unit, request, what);
+  if (!reply.ok()) return reply.status();
+  if (auto error = modbus::CheckWriteReply(request, *reply)) {
+    return Status::IoError("ID " + std::to_string(unit) + " at " + link_->name() + " gave a " +
+                           error->Describe() + " to " + what);
+  }
+  return Status::Ok();
+}
+
+}  // namespace pro380::app

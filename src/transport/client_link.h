@@ -1,0 +1,53 @@
+// ClientLink: the byte link of a Modbus/M-Bus/IEC client (`pro380 read`, `write`, `scan`): a TCP
+// connection to ADDR:PORT, or an existing serial device (a USB-RS485 adapter, or the link path
+// of a `pro380 run` pty) opened raw with the given settings. Blocking with deadlines (poll(2)):
+// a client has one request in flight, so it needs no event loop.
+//
+// Thread safety: none; one link per client.
+#ifndef PRO380_TRANSPORT_CLIENT_LINK_H_
+#define PRO380_TRANSPORT_CLIENT_LINK_H_
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "base/time.h"
+#include "transport/endpoint.h"
+
+namespace pro380::transport {
+
+class ClientLink {
+ public:
+  // IoError naming the endpoint when it refuses or does not answer within `timeout`.
+  static Result<std::unique_ptr<ClientLink>> ConnectTcp(const TcpEndpoint& endpoint,
+                                                        Duration timeout);
+  // IoError naming the device when it cannot be opened or configured.
+  static Result<std::unique_ptr<ClientLink>> OpenSerial(const std::string& device,
+                                                        const SerialSettings& settings);
+  ~ClientLink();
+  ClientLink(const ClientLink&) = delete;
+  ClientLink& operator=(const ClientLink&) = delete;
+
+  // Writes all of `bytes` (IoError when the peer is gone).
+  Status Send(std::span<const uint8_t> bytes);
+  // The bytes that arrived, as soon as some did; an empty chunk once `deadline` (a
+  // MonotonicNow() time) passed; IoError when the peer closed the connection or the read failed.
+  Result<std::vector<uint8_t>> Receive(TimePoint deadline);
+  // Drops the bytes already waiting (a late reply to an abandoned request).
+  void DiscardInput();
+
+  // "127.0.0.1:1502" or the device path: for messages.
+  const std::string& name() const { return name_; }
+
+ private:
+  ClientLink(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
+  int fd_;
+  std::string name_;
+};
+
+}  // namespace pro380::transport
+
+#endif  // PRO380_TRANSPORT_CLIENT_LINK_H_
