@@ -7,6 +7,7 @@
 #include "app/run_command.h"
 #include "app/simulate_command.h"
 #include "app/state_command.h"
+#include "app/write_command.h"
 
 #ifndef PRO380_VERSION
 #define PRO380_VERSION "0.1.0"
@@ -23,10 +24,12 @@ int Main(int argc, char** argv) {
   RunArgs run;
   StateArgs state;
   ReadArgs read;
+  WriteArgs write;
   CLI::App* simulate_cmd = AddSimulateCommand(app, simulate);
   CLI::App* run_cmd = AddRunCommand(app, run);
   CLI::App* state_cmd = AddStateCommand(app, state);
   CLI::App* read_cmd = AddReadCommand(app, read);
+  CLI::App* write_cmd = AddWriteCommand(app, write);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -44,6 +47,7 @@ int Main(int argc, char** argv) {
   if (run_cmd->parsed()) return RunRun(run);
   if (state_cmd->parsed()) return RunState(*state_cmd, state);
   if (read_cmd->parsed()) return RunRead(read);
+  if (write_cmd->parsed()) return RunWrite(write);
   return 2;
 }
 

@@ -33,8 +33,8 @@ struct ReadoutValue {
   std::string text;             // non-empty for codes; empty for numbers
 };
 
-// Every protocol 3.2 entry inside `block`, decoded from `words` (block.count of them).
-// REQUIRES: words.size() == block.count and block is one of ReadoutBlocks().
+// Every protocol 3.2 entry wholly inside `block` (any range: a whole block of ReadoutBlocks() or
+// one entry's registers), decoded from `words`. REQUIRES: words.size() == block.count.
 std::vector<ReadoutValue> DecodeReadoutBlock(const RegisterBlock& block,
                                              std::span<const uint16_t> words);
 

@@ -1,0 +1,113 @@
+#include "app/write_command.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "app/exit_status.h"
+#include "device/modbus_readout.h"
+#include "device/register_names.h"
+#include "device/setting_values.h"
+
+namespace pro380::app {
+namespace {
+
+int Fail(const Status& status) { return ReportFailure("write", status); }
+
+struct Assignment {
+  const device::RegisterDef* def;
+  std::string text;  // the value as written
+  double value;
+};
+
+Result<std::vector<Assignment>> ParseAssignments(const std::vector<std::string>& texts) {
+  if (texts.empty()) {
+    return Status::InvalidArgument("give at least one SETTING=VALUE; writable: " +
+                                   device::WritableSettingNames());
+  }
+  std::vector<Assignment> parsed;
+  for (const std::string& text : texts) {
+    const std::size_t equals = text.find('=');
+    if (equals == std::string::npos) {
+      return Status::InvalidArgument("'" + text + "' is not SETTING=VALUE");
+    }
+    auto def = device::WritableSetting(text.substr(0, equals));
+    if (!def.ok()) return def.status();
+    const std::string value_text = text.substr(equals + 1);
+    auto value = device::ParseSettingValue(**def, value_text);
+    if (!value.ok()) return value.status();
+    parsed.push_back({*def, value_text, *value});
+  }
+  return parsed;
+}
+
+// The value the meter shows now for `def` (nullopt: invalid words).
+Result<std::optional<double>> ReadSetting(ModbusMaster& master, uint8_t id,
+                                          const device::RegisterDef& def) {
+  auto words = master.ReadHolding(id, def.address, def.count());
+  if (!words.ok()) return words.status();
+  const auto values = device::DecodeReadoutBlock({def.address, def.count()}, *words);
+  if (values.size() != 1) return Status::Internal("no entry at the setting's address");
+  return values.front().value;
+}
+
+std::string Show(std::optional<double> value) {
+  if (!value) return "invalid";
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", *value);
+  return text;
+}
+
+// The read-back matches: equal, or for the day counter's reset at most one hundredth more (it
+// counts again from the moment of the reset).
+bool Matches(const device::RegisterDef& def, double expected, std::optional<double> got) {
+  if (!got) return false;
+  if (def.shows_quantity() && def.quantity == metering::QuantityId::kDayCounterKwh) {
+    return *got >= expected && *got <= expected + 0.01 + 1e-9;
+  }
+  return std::fabs(*got - expected) <= 1e-9 * std::max(1.0, std::fabs(expected));
+}
+
+}  // namespace
+
+CLI::App* AddWriteCommand(CLI::App& app, WriteArgs& args) {
+  CLI::App* cmd = app.add_subcommand(
+      "write", "Change settings of a PRO380 over Modbus (FC10) and verify them by reading back");
+  AddClientEndpointOptions(*cmd, args.endpoint);
+  cmd->add_option("assignments", args.assignments,
+                  "SETTING=VALUE ... (modbus_id, baud_rate, parity, lcd_cycle_time_s, s0_rate, "
+                  "combined_code, power_down_count, tariff, day_counter_kwh)");
+  return cmd;
+}
+
+int RunWrite(const WriteArgs& args) {
+  if (Status valid = ValidateClientEndpoint(args.endpoint); !valid.ok()) return Fail(valid);
+  auto assignments = ParseAssignments(args.assignments);
+  if (!assignments.ok()) return Fail(assignments.status());
+  auto master = OpenModbusMaster(args.endpoint);
+  if (!master.ok()) return Fail(master.status());
+  auto id = static_cast<uint8_t>(args.endpoint.id);
+  for (const Assignment& a : *assignments) {
+    const std::string name(device::RegisterName(*a.def));
+    auto before = ReadSetting(**master, id, *a.def);
+    if (!before.ok()) return Fail(before.status());
+    const std::vector<uint16_t> words = device::EncodeSettingWords(*a.def, a.value);
+    if (Status written = (*master)->WriteMultiple(id, a.def->address, words); !written.ok()) {
+      return Fail(written.WithContext(name + "=" + a.text));
+    }
+    // A new ID is the meter's from the next request on (§1.6; docs/protocols/modbus.md).
+    if (a.def->device == device::DeviceValue::kModbusId) id = static_cast<uint8_t>(a.value);
+    auto after = ReadSetting(**master, id, *a.def);
+    if (!after.ok()) return Fail(after.status().WithContext(name + "=" + a.text + " read-back"));
+    const double expected = device::ExpectedReadBack(*a.def, a.value);
+    if (!Matches(*a.def, expected, *after)) {
+      return Fail(Status::FailedPrecondition(name + "=" + a.text +
+                                             ": the meter accepted it but reads back " +
+                                             Show(*after) + ", not " + Show(expected)));
+    }
+    std::printf("%s: %s -> %s (verified)\n", name.c_str(), Show(*before).c_str(),
+                Show(*after).c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace pro380::app
