@@ -5,6 +5,7 @@
 
 #include "app/read_command.h"
 #include "app/run_command.h"
+#include "app/scan_command.h"
 #include "app/simulate_command.h"
 #include "app/state_command.h"
 #include "app/write_command.h"
@@ -25,11 +26,13 @@ int Main(int argc, char** argv) {
   StateArgs state;
   ReadArgs read;
   WriteArgs write;
+  ScanArgs scan;
   CLI::App* simulate_cmd = AddSimulateCommand(app, simulate);
   CLI::App* run_cmd = AddRunCommand(app, run);
   CLI::App* state_cmd = AddStateCommand(app, state);
   CLI::App* read_cmd = AddReadCommand(app, read);
   CLI::App* write_cmd = AddWriteCommand(app, write);
+  CLI::App* scan_cmd = AddScanCommand(app, scan);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -48,6 +51,7 @@ int Main(int argc, char** argv) {
   if (state_cmd->parsed()) return RunState(*state_cmd, state);
   if (read_cmd->parsed()) return RunRead(read);
   if (write_cmd->parsed()) return RunWrite(write);
+  if (scan_cmd->parsed()) return RunScan(scan);
   return 2;
 }
 

@@ -33,15 +33,17 @@ transport::SerialSettings SerialSettingsOf(const transport::SerialSpec& spec) {
 
 }  // namespace
 
-void AddClientEndpointOptions(CLI::App& cmd, ClientEndpointArgs& args) {
+void AddClientEndpointOptions(CLI::App& cmd, ClientEndpointArgs& args, bool with_id) {
   cmd.add_option("--modbus-tcp", args.modbus_tcp, "meter's Modbus TCP endpoint ADDR:PORT");
   cmd.add_option("--modbus-rtu", args.modbus_rtu,
                  "serial device DEV[:BAUD[:PARITY]] of the RS485 bus (default 9600, E)");
   cmd.add_option("--rtu-over-tcp", args.rtu_over_tcp,
                  "Modbus RTU frames over TCP ADDR:PORT (a serial-to-Ethernet gateway)");
-  cmd.add_option("--id", args.id, "the meter's Modbus ID 1..247 (default 1)");
-  cmd.add_option("--timeout", args.timeout, "reply timeout per attempt (default 1s)");
-  cmd.add_option("--retries", args.retries, "attempts after a timeout, 0..10 (default 1)");
+  if (with_id) cmd.add_option("--id", args.id, "the meter's Modbus ID 1..247 (default 1)");
+  cmd.add_option("--timeout", args.timeout,
+                 "reply timeout per attempt (default " + args.timeout + ")");
+  cmd.add_option("--retries", args.retries,
+                 "attempts after a timeout, 0..10 (default " + std::to_string(args.retries) + ")");
 }
 
 std::string DescribeEndpoint(const ClientEndpointArgs& args) {

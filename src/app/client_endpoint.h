@@ -23,7 +23,9 @@ struct ClientEndpointArgs {
   int retries = 1;
 };
 
-void AddClientEndpointOptions(CLI::App& cmd, ClientEndpointArgs& args);
+// Adds the bus options, and --id unless `with_id` is false (scan probes many IDs). The help
+// texts show the defaults `args` holds.
+void AddClientEndpointOptions(CLI::App& cmd, ClientEndpointArgs& args, bool with_id = true);
 
 // The endpoint as the user wrote it, for messages ("--modbus-tcp 127.0.0.1:1502").
 std::string DescribeEndpoint(const ClientEndpointArgs& args);

@@ -25,6 +25,7 @@ ModbusMaster::ModbusMaster(std::unique_ptr<transport::ClientLink> link,
 Result<modbus::Pdu> ModbusMaster::Transact(uint8_t unit, const modbus::Pdu& request,
                                            const std::string& what) {
   const std::string where = "ID " + std::to_string(unit) + " at " + link_->name();
+  last_failure_ = TransactionFailure::kLink;  // until the transaction ends otherwise
   if (framing_ == modbus::ClientFraming::kRtu) link_->DiscardInput();
   std::vector<uint8_t> send = client_.Start(unit, request, transport::MonotonicNow());
   for (;;) {
@@ -41,17 +42,21 @@ Result<modbus::Pdu> ModbusMaster::Transact(uint8_t unit, const modbus::Pdu& requ
     if (auto* error = std::get_if<modbus::ClientError>(&*step.outcome)) {
       const std::string attempts = std::to_string(options_.retries + 1);
       if (error->kind == modbus::ClientErrorKind::kTimeout) {
+        last_failure_ = TransactionFailure::kNoReply;
         return Status::IoError(where + " did not answer " + what + " (" + attempts + " attempts, " +
                                std::to_string(ToSeconds(options_.timeout)) + " s each)");
       }
+      last_failure_ = TransactionFailure::kBadReply;
       return Status::IoError(where + " gave a " + error->Describe() + " to " + what);
     }
     modbus::Pdu reply = std::get<modbus::Pdu>(std::move(*step.outcome));
     if ((reply.function & 0x80) != 0) {
+      last_failure_ = TransactionFailure::kRefused;
       const auto refused = modbus::CheckWriteReply(request, reply);  // decodes the exception
       return Status::FailedPrecondition(where + " refused " + what + ": " +
                                         (refused ? refused->Describe() : "exception"));
     }
+    last_failure_ = TransactionFailure::kNone;
     return reply;
   }
 }
@@ -64,6 +69,7 @@ Result<std::vector<uint16_t>> ModbusMaster::ReadHolding(uint8_t unit, uint16_t s
   if (!reply.ok()) return reply.status();
   auto parsed = modbus::ParseReadReply(request, *reply);
   if (auto* error = std::get_if<modbus::ClientError>(&parsed)) {
+    last_failure_ = TransactionFailure::kBadReply;
     return Status::IoError("ID " + std::to_string(unit) + " at " + link_->name() + " gave a " +
                            error->Describe() + " to " + what);
   }
@@ -77,6 +83,7 @@ Status ModbusMaster::WriteMultiple(uint8_t unit, uint16_t start, std::span<const
   auto reply = Transact(unit, request, what);
   if (!reply.ok()) return reply.status();
   if (auto error = modbus::CheckWriteReply(request, *reply)) {
+    last_failure_ = TransactionFailure::kBadReply;
     return Status::IoError("ID " + std::to_string(unit) + " at " + link_->name() + " gave a " +
                            error->Describe() + " to " + what);
   }

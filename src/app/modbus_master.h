@@ -16,6 +16,15 @@
 
 namespace pro380::app {
 
+// How the last transaction failed, for callers that treat "nobody there" apart (scan).
+enum class TransactionFailure : uint8_t {
+  kNone,
+  kNoReply,   // timed out after every attempt
+  kRefused,   // an exception reply
+  kBadReply,  // a malformed reply
+  kLink,      // the link failed (connection closed, device error)
+};
+
 class ModbusMaster {
  public:
   ModbusMaster(std::unique_ptr<transport::ClientLink> link, modbus::ClientFraming framing,
@@ -28,6 +37,7 @@ class ModbusMaster {
   // Writes `words` from `start` (FC10); errors as ReadHolding's.
   Status WriteMultiple(uint8_t unit, uint16_t start, std::span<const uint16_t> words);
 
+  TransactionFailure last_failure() const { return last_failure_; }
   const modbus::ClientCounters& counters() const { return client_.counters(); }
   const std::string& name() const { return link_->name(); }
 
@@ -39,6 +49,7 @@ class ModbusMaster {
   modbus::ClientOptions options_;
   modbus::ClientFraming framing_;
   modbus::ModbusClient client_;
+  TransactionFailure last_failure_ = TransactionFailure::kNone;
 };
 
 }  // namespace pro380::app
