@@ -118,6 +118,8 @@ class Slave:
 
     def stop(self):
         self.process.stdin.close()
+        self.process.stdout.close()
+        self.process.stderr.close()
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -175,6 +177,14 @@ class SelfReadTest(unittest.TestCase):
                 "--modbus-tcp", "127.0.0.1:0", "--rtu-over-tcp", "127.0.0.1:0",
                 "--modbus-rtu", f"pty:{os.path.join(work, 'tty')}"],
             expect_tcp=1, expect_rtu_tcp=1, expect_rtu=1, http="127.0.0.1:0")
+        # The interfaces answer before the first measurement: wait (bounded) until 0x5002 shows
+        # 230 V, so that every test sees the meter measuring.
+        with e2e.TcpModbus(cls.meter.tcp_ports[0]) as client:
+            wait = e2e.time.monotonic() + e2e.START_TIMEOUT_S
+            while client.read(1, 0x5002, 2) != e2e.f32_words(230.0):
+                if e2e.time.monotonic() > wait:
+                    raise AssertionError("0x5002 never read 230 V")
+                e2e.time.sleep(0.05)
 
     @classmethod
     def tearDownClass(cls):
