@@ -37,7 +37,7 @@ std::vector<modbus::RtuFrame> RtuReplies(const modbus::Pdu& request,
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   if (size < 2) return 0;
   const bool tcp = (data[0] & 1) == 0;
-  const std::size_t chunk = std::size_t{data[0] >> 1} + 1;
+  const std::size_t chunk = static_cast<std::size_t>(data[0] >> 1) + 1;
   const bool read = (data[1] & 0x80) == 0;
   const uint16_t count = static_cast<uint16_t>(data[1] & 0x7F) % 123 + 1;
   const std::vector<uint16_t> words(count, 0x1234);
