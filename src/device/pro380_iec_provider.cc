@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "device/lcd_pages.h"
+#include "device/setting_values.h"
 #include "device/setting_writes.h"
 
 namespace pro380::device {
@@ -29,18 +30,6 @@ std::string Number(double value, int decimals) {
                                                    std::chars_format::fixed, decimals);
   return std::string(buffer, result.ptr);
 }
-
-// The whole text as a number, or nullopt ("12x", "", "1e" are no numbers).
-std::optional<double> ParseNumber(std::string_view text) {
-  if (text.empty() || text.size() > 32) return std::nullopt;
-  const std::string copy(text);
-  char* end = nullptr;
-  const double value = std::strtod(copy.c_str(), &end);
-  if (end != copy.c_str() + copy.size() || !std::isfinite(value)) return std::nullopt;
-  return value;
-}
-
-bool IsInteger(double value) { return std::nearbyint(value) == value; }
 
 uint32_t SecondaryAddress(const DeviceSettings& settings) {
   return settings.mbus_secondary_address.value_or(settings.serial_number % 100'000'000);
@@ -155,12 +144,12 @@ std::variant<std::monostate, CommandError> Pro380IecProvider::Write(
   if (entry == nullptr) return CommandError::kUnknownAddress;
   if (!entry->writable()) return CommandError::kNotWritable;
   if (sealed_) return CommandError::kLocked;
-  const std::optional<double> value = ParseNumber(text);
+  const std::optional<double> value = ParseDecimal(text);
   if (!value) return CommandError::kBadValue;
 
   std::optional<AppliedWrite> applied;
   const auto set_int = [&](std::string_view name, auto& field, double min, double max) {
-    if (!IsInteger(*value) || *value < min || *value > max) return;
+    if (!IsWholeNumber(*value) || *value < min || *value > max) return;
     applied = AppliedWrite{name, static_cast<double>(field), *value};
     field = static_cast<std::remove_reference_t<decltype(field)>>(*value);
   };
@@ -168,7 +157,7 @@ std::variant<std::monostate, CommandError> Pro380IecProvider::Write(
     // The rules of a Modbus write of the same quantity (allowed values, C-10 final).
     const RegisterDef def = Setting(0, entry->quantity, Encoding::kFloat32, Access::kReadWrite);
     applied = ApplySettingWrite(def, *value, meter_, settings_);
-    if (!applied && entry->quantity == QuantityId::kCombinedCode && IsInteger(*value) &&
+    if (!applied && entry->quantity == QuantityId::kCombinedCode && IsWholeNumber(*value) &&
         metering::CombinedCodeFromNumber(static_cast<int>(*value)) &&
         meter_.config().combined_code == metering::CombinedCode::kNetted) {
       return CommandError::kLocked;

@@ -16,17 +16,6 @@ namespace {
 
 using metering::QuantityId;
 
-std::optional<double> Number(std::string_view text) {
-  if (text.empty() || text.size() > 32) return std::nullopt;
-  const std::string copy(text);
-  char* end = nullptr;
-  const double value = std::strtod(copy.c_str(), &end);
-  if (end != copy.c_str() + copy.size() || !std::isfinite(value)) return std::nullopt;
-  return value;
-}
-
-bool IsInteger(double value) { return std::nearbyint(value) == value; }
-
 // The allowed values of `def` in words, and whether `value` is one of them.
 struct Rule {
   std::string allowed;
@@ -38,13 +27,13 @@ Rule Check(const RegisterDef& def, double value) {
     switch (def.device) {
       case DeviceValue::kModbusId:
         return {"an integer 1..247",
-                IsInteger(value) && value >= kMinModbusId && value <= kMaxModbusId};
+                IsWholeNumber(value) && value >= kMinModbusId && value <= kMaxModbusId};
       case DeviceValue::kBaudRate:
         return {"300, 600, 1200, 2400, 4800, 9600",
                 std::find(kBaudRates.begin(), kBaudRates.end(), value) != kBaudRates.end()};
       case DeviceValue::kLcdCycleTime:
         return {"an integer 1..30",
-                IsInteger(value) && value >= kMinLcdCycleTimeS && value <= kMaxLcdCycleTimeS};
+                IsWholeNumber(value) && value >= kMinLcdCycleTimeS && value <= kMaxLcdCycleTimeS};
       case DeviceValue::kParity:
         return {"1 or E (even), 2 or N (none), 3 or O (odd)",
                 value == 1 || value == 2 || value == 3};
@@ -59,7 +48,7 @@ Rule Check(const RegisterDef& def, double value) {
                           [&](const metering::S0Rate& r) { return r.impulses_per_kwh == value; })};
     case QuantityId::kCombinedCode:
       return {"1, 4, 5, 6, 9, 10, 11 (10 is final once set)",
-              IsInteger(value) &&
+              IsWholeNumber(value) &&
                   metering::CombinedCodeFromNumber(static_cast<int>(value)).has_value()};
     case QuantityId::kPowerDownCount:
       return {"0 (reset)", value == 0};
@@ -74,6 +63,17 @@ Rule Check(const RegisterDef& def, double value) {
 }
 
 }  // namespace
+
+std::optional<double> ParseDecimal(std::string_view text) {
+  if (text.empty() || text.size() > 32) return std::nullopt;
+  const std::string copy(text);
+  char* end = nullptr;
+  const double value = std::strtod(copy.c_str(), &end);
+  if (end != copy.c_str() + copy.size() || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+bool IsWholeNumber(double value) { return std::nearbyint(value) == value; }
 
 std::string WritableSettingNames() {
   std::string names;
@@ -98,7 +98,7 @@ Result<const RegisterDef*> WritableSetting(std::string_view name) {
 }
 
 Result<double> ParseSettingValue(const RegisterDef& def, std::string_view text) {
-  std::optional<double> value = Number(text);
+  std::optional<double> value = ParseDecimal(text);
   if (!value && def.device == DeviceValue::kParity && text.size() == 1) {
     const char letter = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
     if (letter == 'E') value = 1;

@@ -4,6 +4,7 @@
 #ifndef PRO380_DEVICE_SETTING_VALUES_H_
 #define PRO380_DEVICE_SETTING_VALUES_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,12 @@ std::string WritableSettingNames();
 // The writable entry named `name` (FindWritableSetting), or InvalidArgument naming the writable
 // settings.
 Result<const RegisterDef*> WritableSetting(std::string_view name);
+
+// The whole text as a finite decimal number, or nullopt ("12x", "", "1e", "nan" are none): how
+// every text interface (the optical port's W1, `pro380 write`) reads a setting's value.
+std::optional<double> ParseDecimal(std::string_view text);
+// Whether `value` has no fractional part.
+bool IsWholeNumber(double value);
 
 // `text` as a value `def` accepts, or InvalidArgument naming the allowed values. Parity also
 // takes the letters E, N, O (1, 2, 3).
