@@ -1,5 +1,6 @@
 #include "app/modbus_master.h"
 
+#include <optional>
 #include <sstream>
 
 #include "transport/monotonic_clock.h"
@@ -16,6 +17,23 @@ std::string Hex4(uint16_t value) {
   return out.str();
 }
 
+// What arrived between two counter snapshots that never became the reply ("2 frames with a bad
+// CRC, 40 bytes of noise"), or nothing when nothing did.
+std::optional<std::string> DescribeGarbage(const modbus::ClientCounters& before,
+                                           const modbus::ClientCounters& after) {
+  const uint64_t frames = after.bad_frames - before.bad_frames;
+  const uint64_t noise = after.skipped_bytes - before.skipped_bytes;
+  if (frames == 0 && noise == 0) return std::nullopt;
+  std::string text;
+  if (frames > 0)
+    text = std::to_string(frames) + (frames == 1 ? " frame" : " frames") + " with a bad CRC";
+  if (noise > 0) {
+    if (!text.empty()) text += ", ";
+    text += std::to_string(noise) + (noise == 1 ? " byte" : " bytes") + " of noise";
+  }
+  return text;
+}
+
 }  // namespace
 
 ModbusMaster::ModbusMaster(std::unique_ptr<transport::ClientLink> link,
@@ -27,6 +45,7 @@ Result<modbus::Pdu> ModbusMaster::Transact(uint8_t unit, const modbus::Pdu& requ
   const std::string where = "ID " + std::to_string(unit) + " at " + link_->name();
   last_failure_ = TransactionFailure::kLink;  // until the transaction ends otherwise
   if (framing_ == modbus::ClientFraming::kRtu) link_->DiscardInput();
+  const modbus::ClientCounters before = client_.counters();
   std::vector<uint8_t> send = client_.Start(unit, request, transport::MonotonicNow());
   for (;;) {
     if (!send.empty()) {
@@ -42,6 +61,13 @@ Result<modbus::Pdu> ModbusMaster::Transact(uint8_t unit, const modbus::Pdu& requ
     if (auto* error = std::get_if<modbus::ClientError>(&*step.outcome)) {
       const std::string attempts = std::to_string(options_.retries + 1);
       if (error->kind == modbus::ClientErrorKind::kTimeout) {
+        if (auto garbled = DescribeGarbage(before, client_.counters())) {
+          // Bytes came but never a reply: two devices with one ID collide on RS485, or the line's
+          // baud rate or parity is wrong. Either way something is there.
+          last_failure_ = TransactionFailure::kBadReply;
+          return Status::IoError(where + " answered " + what + " only with garbled bytes (" +
+                                 *garbled + ")");
+        }
         last_failure_ = TransactionFailure::kNoReply;
         return Status::IoError(where + " did not answer " + what + " (" + attempts + " attempts, " +
                                std::to_string(ToSeconds(options_.timeout)) + " s each)");

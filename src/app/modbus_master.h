@@ -21,7 +21,7 @@ enum class TransactionFailure : uint8_t {
   kNone,
   kNoReply,   // timed out after every attempt
   kRefused,   // an exception reply
-  kBadReply,  // a malformed reply
+  kBadReply,  // a malformed reply, or only garbled bytes until the timeout (a collision)
   kLink,      // the link failed (connection closed, device error)
 };
 

@@ -30,6 +30,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import modbus_e2e as e2e  # noqa: E402
+from scripted_server import ScriptedServer  # noqa: E402
 
 BINARY = e2e.BINARY
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -277,43 +278,9 @@ class SelfReadTest(unittest.TestCase):
                       done.stderr)
 
 
-class BadServer:
-    """A stdlib TCP server on a free port that answers every request with `reply(request)`."""
-
-    def __init__(self, reply):
-        self.reply = reply
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(4)
-        self.listener.settimeout(10)
-        self.port = self.listener.getsockname()[1]
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self):
-        try:
-            conn, _ = self.listener.accept()
-        except OSError:
-            return
-        with conn:
-            conn.settimeout(5)
-            try:
-                while True:
-                    request = conn.recv(260)
-                    if not request:
-                        return
-                    conn.sendall(self.reply(request))
-            except OSError:
-                return
-
-    def close(self):
-        self.listener.close()
-        self.thread.join(10)
-
-
 class BadRepliesTest(unittest.TestCase):
     def check(self, option, reply, expected):
-        server = BadServer(reply)
+        server = ScriptedServer(reply)
         try:
             done = read(option, f"127.0.0.1:{server.port}", "--timeout", "0.3s", "--retries", "0")
         finally:
@@ -321,15 +288,16 @@ class BadRepliesTest(unittest.TestCase):
         self.assertEqual(done.returncode, 1, done.stdout + done.stderr)
         self.assertIn(expected, done.stderr)
 
-    def test_garbage_on_rtu_over_tcp_is_no_reply(self):
-        self.check("--rtu-over-tcp", lambda request: bytes(range(40)), "did not answer")
+    def test_garbage_on_rtu_over_tcp_is_named_garbled(self):
+        self.check("--rtu-over-tcp", lambda request: bytes(range(40)),
+                   "only with garbled bytes (")
 
-    def test_bad_crc_on_rtu_over_tcp_is_no_reply(self):
+    def test_bad_crc_on_rtu_over_tcp_is_named_garbled(self):
         def reply(request):
             frame = bytearray(e2e.rtu_frame(1, bytes([3, 64]) + bytes(64)))
             frame[-1] ^= 0xFF
             return bytes(frame)
-        self.check("--rtu-over-tcp", reply, "did not answer")
+        self.check("--rtu-over-tcp", reply, "only with garbled bytes (1 frame with a bad CRC")
 
     def test_short_read_reply_on_mbap_is_malformed(self):
         def reply(request):

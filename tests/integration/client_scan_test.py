@@ -3,7 +3,9 @@
 
 Three meters from a config (IDs 1, 2, 3, serials 00000011..13) on one pty RTU line and one Modbus
 TCP port: scanning IDs 1-6 finds exactly the three with their serials, meter code and versions,
-as JSON and as a table, on both; IDs where nobody answers exit 1; a bad --ids exits 2.
+as JSON and as a table, on both; IDs where nobody answers exit 1; a bad --ids exits 2. Two
+devices answering one ID at once (their bytes collide on RS485: a scripted RTU-over-TCP server
+sends the bitwise OR of two meters' replies) are listed at that ID as garbled, not skipped.
 
 Environment: PRO380_BINARY. Every wait is bounded; the meter is stopped by its PID.
 """
@@ -15,6 +17,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import modbus_e2e as e2e  # noqa: E402
+from scripted_server import ScriptedServer  # noqa: E402
 
 BINARY = e2e.BINARY
 SERIALS = {1: "00000011", 2: "00000012", 3: "00000013"}
@@ -85,6 +88,48 @@ class ScanTest(unittest.TestCase):
                 done = scan("--modbus-tcp", "127.0.0.1:1", "--ids", ids)
                 self.assertEqual(done.returncode, 2, done.stderr)
                 self.assertIn("--ids", done.stderr)
+
+
+def identity_reply(unit, serial):
+    """A PRO380's reply to the scan's probe (0x4000 x 11) as one RTU frame."""
+    static = e2e.expected_static_words(serial=serial, unit_id=unit)
+    words = [static[0x4000 + i] for i in range(11)]
+    data = b"".join(w.to_bytes(2, "big") for w in words)
+    return e2e.rtu_frame(unit, bytes([3, len(data)]) + data)
+
+
+class CollisionTest(unittest.TestCase):
+    def test_two_meters_on_one_id_are_listed_as_garbled(self):
+        first, second = identity_reply(4, "00000041"), identity_reply(4, "22091039")
+        collided = bytes(a | b for a, b in zip(first, second))
+        self.assertFalse(e2e.crc_ok(collided))
+        expected_probe = e2e.rtu_frame(4, e2e.read_pdu(0x4000, 11))
+        server = ScriptedServer(lambda request: collided if request == expected_probe else b"")
+        try:
+            done = scan("--rtu-over-tcp", f"127.0.0.1:{server.port}", "--ids", "3-5",
+                        "--timeout", "300ms", "--json")
+        finally:
+            server.close()
+        self.assertEqual(done.returncode, 0, done.stderr)
+        out = json.loads(done.stdout)
+        self.assertEqual(out["meters"], [])
+        self.assertEqual([o["id"] for o in out["others"]], [4])
+        self.assertIn("only with garbled bytes", out["others"][0]["problem"])
+        self.assertGreaterEqual(out["bad_frames"] + out["skipped_bytes"], 1)
+
+    def test_one_meter_answering_alone_is_found(self):
+        reply = identity_reply(4, "00000041")
+        expected_probe = e2e.rtu_frame(4, e2e.read_pdu(0x4000, 11))
+        server = ScriptedServer(lambda request: reply if request == expected_probe else b"")
+        try:
+            done = scan("--rtu-over-tcp", f"127.0.0.1:{server.port}", "--ids", "3-5",
+                        "--timeout", "300ms", "--json")
+        finally:
+            server.close()
+        self.assertEqual(done.returncode, 0, done.stderr)
+        out = json.loads(done.stdout)
+        self.assertEqual([(m["id"], m["serial_number"]) for m in out["meters"]], [(4, "00000041")])
+        self.assertEqual(out["others"], [])
 
 
 if __name__ == "__main__":
