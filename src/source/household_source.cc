@@ -50,35 +50,17 @@ HouseholdSource::HouseholdSource(TimePoint start, uint64_t seed)
       traits_(TraitsForSeed(seed)),
       second_(FloorDiv(start.time_since_epoch().count(), 1'000'000'000)),
       next_tick_(std::numeric_limits<int64_t>::min()),
+      // Yesterday's plan too: its late programmes may still be running at the start.
+      steps_(FloorDiv(second_, kSecondsPerDay) - 1),
       freq_key_(StreamKey(seed, kFrequencyStream)),
       noise_key_(StreamKey(seed, kNoiseStream)) {
   for (int k = 0; k < 3; ++k) {
     volt_keys_[k] = StreamKey(seed, kVoltageStream + static_cast<uint64_t>(k));
-    active_mw_[k] = traits_.base_mw[k];
-    reactive_mvar_[k] = traits_.base_mvar[k];
+    loads_.active_mw[k] = traits_.base_mw[k];
+    loads_.reactive_mvar[k] = traits_.base_mvar[k];
   }
-  // Yesterday's plan too: its late programmes may still be running at the start.
-  const int64_t today = FloorDiv(second_, kSecondsPerDay);
-  PlanDay(traits_, seed_, today - 1, steps_);
-  planned_until_ = today * kSecondsPerDay;
-  PlanDaysThrough(today);
-  ApplySteps(std::numeric_limits<int64_t>::min());  // no step is due: sets the loads to the base
-}
-
-void HouseholdSource::PlanDaysThrough(int64_t day) {
-  steps_.erase(steps_.begin(), steps_.begin() + static_cast<std::ptrdiff_t>(next_step_));
-  if (!steps_.empty() && steps_.back().second == std::numeric_limits<int64_t>::max()) {
-    steps_.pop_back();  // the old sentinel
-  }
-  next_step_ = 0;
-  for (; planned_until_ <= day * kSecondsPerDay; planned_until_ += kSecondsPerDay) {
-    PlanDay(traits_, seed_, planned_until_ / kSecondsPerDay, steps_);
-  }
-  // Stable: steps at the same second apply in plan order, which keeps the sums identical for
-  // every start time.
-  std::stable_sort(steps_.begin(), steps_.end(),
-                   [](const LoadStep& a, const LoadStep& b) { return a.second < b.second; });
-  steps_.push_back({std::numeric_limits<int64_t>::max(), 0, 0, 0});
+  steps_.StartAt(second_, Plan(), loads_);
+  ApplySteps(second_ - 1);  // nothing more is due: sets the loads to the sums
 }
 
 double HouseholdSource::VoltageAt(int phase, int64_t second) const {
@@ -102,7 +84,6 @@ double HouseholdSource::FrequencyAt(int64_t second) const {
 void HouseholdSource::Tick(int64_t second) {
   tick_start_ = FloorDiv(second, kTickSeconds) * kTickSeconds;
   next_tick_ = tick_start_ + kTickSeconds;
-  if (second >= planned_until_) PlanDaysThrough(FloorDiv(second, kSecondsPerDay));
   // Consecutive ticks share their boundary: reuse the values computed for it.
   const bool continues = tick_start_ == tick_end_second_;
   for (int k = 0; k < 3; ++k) {
@@ -117,14 +98,10 @@ void HouseholdSource::Tick(int64_t second) {
 }
 
 void HouseholdSource::ApplySteps(int64_t second) {
-  while (steps_[next_step_].second <= second) {
-    const LoadStep& step = steps_[next_step_++];
-    active_mw_[step.phase] += step.active_mw;
-    reactive_mvar_[step.phase] += step.reactive_mvar;
-  }
+  steps_.AdvanceTo(second, Plan(), loads_);
   for (int k = 0; k < 3; ++k) {
-    load_w_[k] = static_cast<double>(active_mw_[k]) * 1e-3;
-    load_var_[k] = static_cast<double>(reactive_mvar_[k]) * 1e-3;
+    load_w_[k] = static_cast<double>(loads_.active_mw[k]) * 1e-3;
+    load_var_[k] = static_cast<double>(loads_.reactive_mvar[k]) * 1e-3;
     load_va_[k] = std::sqrt(load_w_[k] * load_w_[k] + load_var_[k] * load_var_[k]);
     signed_va_[k] = load_w_[k] < 0 ? -load_va_[k] : load_va_[k];
   }
@@ -160,7 +137,7 @@ Result<std::size_t> HouseholdSource::Read(std::span<metering::Interval> out) {
   for (metering::Interval& record : out) {
     const int64_t second = second_++;
     if (second >= next_tick_) Tick(second);
-    if (steps_[next_step_].second <= second) ApplySteps(second);
+    if (steps_.next_due() <= second) ApplySteps(second);
     Generate(second, record);
   }
   return out.size();

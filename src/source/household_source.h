@@ -7,10 +7,10 @@
 // same seed and start give identical records; two starts give identical records for the meter
 // time they share (as long as both start on a whole second).
 //
-// Cost: ~10 ns per record. Appliance switching is planned once per day as a sorted list of
-// integer load steps; per record the source applies the steps that are due, draws one 64-bit
-// hash for noise, and interpolates voltage and frequency set every minute. No trigonometry, no
-// √ and no allocation per record.
+// Cost: ~10 ns per record and ~0.5 KiB per source. Appliance switching is a day-by-day plan of
+// integer load steps walked by a StepCursor that keeps only the next few; per record the source
+// applies the steps that are due, draws one 64-bit hash for noise, and interpolates voltage and
+// frequency set every minute. No trigonometry, no √ and no allocation per record.
 //
 // Thread safety: none; one reader.
 #ifndef PRO380_SOURCE_HOUSEHOLD_SOURCE_H_
@@ -28,6 +28,7 @@
 #include "metering/interval.h"
 #include "source/household_plan.h"
 #include "source/record_source.h"
+#include "source/step_cursor.h"
 
 namespace pro380::source {
 
@@ -47,23 +48,25 @@ class HouseholdSource : public RecordSource {
  private:
   static constexpr int64_t kTickSeconds = 60;
 
-  void Tick(int64_t second);  // every kTickSeconds: voltage and frequency; plans days
-  void PlanDaysThrough(int64_t day);
-  void ApplySteps(int64_t second);  // every step due at `second`
+  // The day plan for steps_.
+  auto Plan() const {
+    return
+        [this](int64_t day, std::vector<LoadStep>& steps) { PlanDay(traits_, seed_, day, steps); };
+  }
+
+  void Tick(int64_t second);        // every kTickSeconds: voltage and frequency
+  void ApplySteps(int64_t second);  // every step due at or before `second`
   void Generate(int64_t second, metering::Interval& record);
   double VoltageAt(int phase, int64_t second) const;
   double FrequencyAt(int64_t second) const;
 
   uint64_t seed_;
   HouseholdTraits traits_;
-  int64_t second_;               // profile second of the next record
-  int64_t next_tick_;            // first second of the next tick
-  int64_t tick_start_ = 0;       // first second of the current tick
-  int64_t planned_until_;        // first second of the first day not planned yet
-  std::vector<LoadStep> steps_;  // sorted by second, ends with a sentinel that is never due
-  std::size_t next_step_ = 0;
-  std::array<int64_t, 3> active_mw_{};
-  std::array<int64_t, 3> reactive_mvar_{};
+  int64_t second_;          // profile second of the next record
+  int64_t next_tick_;       // first second of the next tick
+  int64_t tick_start_ = 0;  // first second of the current tick
+  StepCursor steps_;
+  PhaseLoads loads_;  // base load plus the steps applied
   // The sums above in W and var, their apparent power, and that signed like the active power.
   std::array<double, 3> load_w_{}, load_var_{}, load_va_{}, signed_va_{};
   // Voltage and frequency at tick_start_ and their change per second within the tick.

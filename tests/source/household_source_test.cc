@@ -168,6 +168,12 @@ TEST(HouseholdSource, FollowsTheTimeOfDay) {
   EXPECT_GT(evening, 3 * night);
 }
 
+TEST(HouseholdSource, AMetersStateIsUnderOneKibibyte) {
+  // A fleet holds one source per meter (docs/performance.md, "The fleet"); the plan lives in a
+  // StepCursor inside the object, nothing on the heap.
+  EXPECT_LE(sizeof(HouseholdSource), 1024U);
+}
+
 TEST(HouseholdSource, MeterRegistersWhatTheRecordsCarry) {
   const auto day = Generate(9, kNewYear, kDay);
   metering::Meter meter(metering::MeterConfig{.start = kNewYear});
