@@ -15,6 +15,7 @@
 #include "device/pro380_iec_provider.h"
 #include "protocol/iec62056/server.h"
 #include "testing/golden_transcript.h"
+#include "testing/iec_text.h"
 
 namespace pro380::device {
 namespace {
@@ -39,45 +40,12 @@ struct GoldenCase {
   std::vector<std::pair<std::string, uint64_t>> counters;
 };
 
-// "<CR>", "<STX>", … and "<xx>" (two hex digits) stand for one character each.
-std::optional<std::string> Unescape(const std::string& text) {
-  static const std::map<std::string, char> kNames = {{"SOH", iec62056::kSoh},
-                                                     {"STX", iec62056::kStx},
-                                                     {"ETX", iec62056::kEtx},
-                                                     {"EOT", iec62056::kEot},
-                                                     {"ACK", iec62056::kAck},
-                                                     {"NAK", iec62056::kNak},
-                                                     {"CR", '\r'},
-                                                     {"LF", '\n'},
-                                                     {"LT", '<'}};
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '<') {
-      out += text[i];
-      continue;
-    }
-    const std::size_t close = text.find('>', i);
-    if (close == std::string::npos) return std::nullopt;
-    const std::string name = text.substr(i + 1, close - i - 1);
-    if (auto found = kNames.find(name); found != kNames.end()) {
-      out += found->second;
-    } else if (name.size() == 2 && std::isxdigit(static_cast<unsigned char>(name[0])) &&
-               std::isxdigit(static_cast<unsigned char>(name[1]))) {
-      out += static_cast<char>(std::stoi(name, nullptr, 16));
-    } else {
-      return std::nullopt;
-    }
-    i = close;
-  }
-  return out;
-}
-
 // "> TEXT" sends, "~ MS" waits, "< TEXT" (several lines add up) or "< none" is what the step
 // caused, "= NAME VALUE" counters after the case.
 std::optional<GoldenCase> ToCase(const TranscriptBlock& block, std::string& error) {
   GoldenCase golden{block.where, block.title, {}, {}};
   for (const TranscriptLine& line : block.lines) {
-    const auto chars = Unescape(line.text);
+    const auto chars = testing::UnescapeIec(line.text);
     const auto counter = testing::ParseNameValue(line.text);
     const bool number =
         !line.text.empty() && line.text.find_first_not_of("0123456789") == std::string::npos;
@@ -181,20 +149,6 @@ std::string RunUntil(Server& server, TimePoint& now, TimePoint until) {
   return out;
 }
 
-std::string Printable(const std::string& chars) {
-  std::string out;
-  for (char c : chars) {
-    if (c >= 0x20 && c < 0x7F) {
-      out += c;
-    } else {
-      char buffer[8];
-      std::snprintf(buffer, sizeof buffer, "<%02X>", static_cast<unsigned char>(c));
-      out += buffer;
-    }
-  }
-  return out;
-}
-
 TEST(IecGoldenTest, EveryTranscriptAtEveryChunkSize) {
   std::string error;
   const std::vector<GoldenCase> cases = LoadAllCases(error);
@@ -221,7 +175,7 @@ TEST(IecGoldenTest, EveryTranscriptAtEveryChunkSize) {
           out += RunUntil(rig.server, now, now + step.wait);
         }
         if (step.expected_set) {
-          EXPECT_EQ(Printable(out), Printable(step.expected));
+          EXPECT_EQ(testing::PrintableIec(out), testing::PrintableIec(step.expected));
         }
       }
       for (const auto& [name, value] : golden.counters) {
