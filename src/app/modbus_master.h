@@ -40,6 +40,7 @@ class ModbusMaster {
   TransactionFailure last_failure() const { return last_failure_; }
   const modbus::ClientCounters& counters() const { return client_.counters(); }
   const std::string& name() const { return link_->name(); }
+  transport::ClientLink& link() { return *link_; }
 
  private:
   // The reply PDU (not an exception), or the error in words.

@@ -13,11 +13,6 @@ std::string Ids(const std::vector<ModbusUnit>& units) {
   return (units.size() == 1 ? "ID " : "IDs ") + ids;
 }
 
-std::string LineText(const transport::SerialSettings& s) {
-  return std::to_string(s.baud) + " 8" + std::string(1, transport::ParityLetter(s.parity)) +
-         std::to_string(s.stop_bits);
-}
-
 }  // namespace
 
 Result<std::unique_ptr<ModbusService>> ModbusService::Open(asio::io_context& io,
@@ -82,12 +77,13 @@ std::vector<std::string> ModbusService::Describe() const {
                     Ids(units_));
   }
   for (const auto& line : rtu_lines_) {
-    std::string text =
-        "Modbus RTU on " + line->name() + " at " + LineText(line->settings()) + ", " + Ids(units_);
+    std::string text = "Modbus RTU on " + line->name() + " at " +
+                       transport::ToString(line->settings()) + ", " + Ids(units_);
     for (const ModbusUnit& unit : units_) {
       if (!(SerialSettingsOf(*unit.settings) == line->settings())) {
         text += "; meter " + unit.serial + " is set to " +
-                LineText(SerialSettingsOf(*unit.settings)) + " and does not hear this line";
+                transport::ToString(SerialSettingsOf(*unit.settings)) +
+                " and does not hear this line";
       }
     }
     lines.push_back(text);

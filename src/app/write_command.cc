@@ -2,8 +2,10 @@
 
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include "app/exit_status.h"
+#include "device/device_settings.h"
 #include "device/modbus_readout.h"
 #include "device/register_names.h"
 #include "device/setting_values.h"
@@ -67,6 +69,33 @@ bool Matches(const device::RegisterDef& def, double expected, std::optional<doub
   return std::fabs(*got - expected) <= 1e-9 * std::max(1.0, std::fabs(expected));
 }
 
+// The serial settings the meter's line has after `a` was written, when `a` changes them and the
+// client is on a serial line itself (nullopt otherwise).
+std::optional<transport::SerialSettings> LineAfter(const Assignment& a,
+                                                   const transport::ClientLink& link) {
+  if (!link.serial_settings()) return std::nullopt;
+  transport::SerialSettings line = *link.serial_settings();
+  if (a.def->device == device::DeviceValue::kBaudRate) {
+    line.baud = static_cast<uint32_t>(a.value);
+  } else if (a.def->device == device::DeviceValue::kParity) {
+    switch (static_cast<device::Parity>(static_cast<int>(a.value))) {
+      case device::Parity::kEven:
+        line.parity = transport::SerialParity::kEven;
+        break;
+      case device::Parity::kNone:
+        line.parity = transport::SerialParity::kNone;
+        break;
+      case device::Parity::kOdd:
+        line.parity = transport::SerialParity::kOdd;
+        break;
+    }
+  } else {
+    return std::nullopt;
+  }
+  if (line == *link.serial_settings()) return std::nullopt;
+  return line;
+}
+
 }  // namespace
 
 CLI::App* AddWriteCommand(CLI::App& app, WriteArgs& args) {
@@ -96,6 +125,14 @@ int RunWrite(const WriteArgs& args) {
     }
     // A new ID is the meter's from the next request on (§1.6; docs/protocols/modbus.md).
     if (a.def->device == device::DeviceValue::kModbusId) id = static_cast<uint8_t>(a.value);
+    // The meter answers at its new baud rate or parity from its reply on (§1.10): so must we.
+    if (auto line = LineAfter(a, (*master)->link())) {
+      if (Status switched = (*master)->link().SwitchSerialSettings(*line); !switched.ok()) {
+        return Fail(switched.WithContext(name + "=" + a.text + ": switching the client's line"));
+      }
+      std::printf("%s: the client's line is now %s\n", name.c_str(),
+                  transport::ToString(*line).c_str());
+    }
     auto after = ReadSetting(**master, id, *a.def);
     if (!after.ok()) return Fail(after.status().WithContext(name + "=" + a.text + " read-back"));
     const double expected = device::ExpectedReadBack(*a.def, a.value);

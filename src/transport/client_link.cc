@@ -89,7 +89,16 @@ Result<std::unique_ptr<ClientLink>> ClientLink::OpenSerial(const std::string& de
     close(fd);
     return configured;
   }
-  return std::unique_ptr<ClientLink>(new ClientLink(fd, device));
+  return std::unique_ptr<ClientLink>(new ClientLink(fd, device, settings, is_pty));
+}
+
+Status ClientLink::SwitchSerialSettings(const SerialSettings& settings) {
+  if (!serial_) return Status::Ok();
+  if (Status configured = ConfigureRawSerial(fd_, settings, is_pty_, name_); !configured.ok()) {
+    return configured;
+  }
+  serial_ = settings;
+  return Status::Ok();
 }
 
 ClientLink::~ClientLink() { close(fd_); }

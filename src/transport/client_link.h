@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -39,13 +40,24 @@ class ClientLink {
   // Drops the bytes already waiting (a late reply to an abandoned request).
   void DiscardInput();
 
+  // A serial link's settings now; nullopt for a TCP link.
+  const std::optional<SerialSettings>& serial_settings() const { return serial_; }
+  // Switches a serial link to `settings` (the meter switched its line after a write of its baud
+  // rate or parity). Ok and nothing for a TCP link: a gateway's serial side is not the client's
+  // to change. Errors as OpenSerial's.
+  Status SwitchSerialSettings(const SerialSettings& settings);
+
   // "127.0.0.1:1502" or the device path: for messages.
   const std::string& name() const { return name_; }
 
  private:
-  ClientLink(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
+  ClientLink(int fd, std::string name, std::optional<SerialSettings> serial = std::nullopt,
+             bool is_pty = false)
+      : fd_(fd), name_(std::move(name)), serial_(serial), is_pty_(is_pty) {}
   int fd_;
   std::string name_;
+  std::optional<SerialSettings> serial_;
+  bool is_pty_;
 };
 
 }  // namespace pro380::transport

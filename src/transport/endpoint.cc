@@ -113,4 +113,9 @@ char ParityLetter(SerialParity parity) {
   return '?';
 }
 
+std::string ToString(const SerialSettings& settings) {
+  return std::to_string(settings.baud) + " 8" + std::string(1, ParityLetter(settings.parity)) +
+         std::to_string(settings.stop_bits);
+}
+
 }  // namespace pro380::transport

@@ -52,8 +52,9 @@ struct SerialSpec {
 Result<TcpEndpoint> ParseTcpEndpoint(std::string_view text);
 Result<SerialSpec> ParseSerialSpec(std::string_view text);
 
-std::string ToString(const TcpEndpoint& endpoint);  // "127.0.0.1:1502", "[::1]:1502"
-char ParityLetter(SerialParity parity);             // 'N', 'E', 'O'
+std::string ToString(const TcpEndpoint& endpoint);     // "127.0.0.1:1502", "[::1]:1502"
+char ParityLetter(SerialParity parity);                // 'N', 'E', 'O'
+std::string ToString(const SerialSettings& settings);  // "9600 8E1"
 
 }  // namespace pro380::transport
 

@@ -87,6 +87,22 @@ class WriteTest(unittest.TestCase):
         back = write("--modbus-tcp", self.tcp, "--id", "5", "modbus_id=1")
         self.assertEqual(back.returncode, 0, back.stderr)
 
+    def test_baud_and_parity_over_rtu_switch_the_clients_line(self):
+        # The meter answers at its new settings from its reply on; the client follows before it
+        # reads back (a pty carries any settings; tests/transport/client_link_test.cc checks the
+        # termios the client sets).
+        done = write("--modbus-rtu", self.meter.rtu_paths[0], "baud_rate=4800", "parity=N")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(done.stdout.splitlines(), [
+            "baud_rate: the client's line is now 4800 8E1", "baud_rate: 9600 -> 4800 (verified)",
+            "parity: the client's line is now 4800 8N1", "parity: 1 -> 2 (verified)"])
+        settings = self.settings()
+        self.assertEqual((settings["baud_rate"], settings["parity"]), (4800, 2))
+        again = subprocess.run([BINARY, "read", "--modbus-rtu", self.meter.rtu_paths[0] + ":4800:N",
+                                "--json"], capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
+        self.assertEqual(again.returncode, 0, again.stderr)
+        self.assertEqual(json.loads(again.stdout)["meter"]["baud_rate"], 4800)
+
     def test_a_refused_write_exits_1_with_the_reason(self):
         final = write("--modbus-tcp", self.tcp, "combined_code=10")
         self.assertEqual(final.returncode, 0, final.stderr)
