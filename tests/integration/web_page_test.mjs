@@ -6,7 +6,8 @@
 // mbpoll; [front panel] holding a button for 5 s on the backlight page changes the mode;
 // [several meters] a config with three meters: each one's LCD on the page is its own, a button
 // press on one changes only that one, and the kWh LED flashes once per meter pulse; a
-// PRO380-Mb's M-Bus frame shows decoded in the traffic log and its records fill their table.
+// PRO380-Mb's M-Bus frame shows decoded in the traffic log and its records fill their table; a
+// meter fed through the REST API is marked stale, then timed out, in the page's header.
 // Screenshots go to $ARTIFACT_DIR (the build directory's web-artifacts/).
 //
 // Usage: node web_page_test.mjs   (env PRO380_BINARY, ARTIFACT_DIR; CHROMIUM optional)
@@ -44,21 +45,35 @@ async function until(what, probe, timeoutMs = 10000) {
   }
 }
 
-// `pro380 run` on free ports; resolves with {process, url, modbusPort, output()}.
-async function startPro380(work) {
-  const child = spawn(BINARY, ["run", "--state", join(work, "state"), "--source", SOURCE,
-                               "--modbus-tcp", "127.0.0.1:0", "--http", "127.0.0.1:0",
-                               "--stop-after", "120s"], {stdio: ["ignore", "pipe", "pipe"]});
+// `pro380 run ARGS`; resolves with {process, output(), KEY: match…} once each regex of `wanted`
+// (one capture group) matched a line of its output; throws if it exits first.
+async function launchPro380(args, wanted, what) {
+  const child = spawn(BINARY, ["run", ...args], {stdio: ["ignore", "pipe", "pipe"]});
   let output = "";
   child.stdout.on("data", (d) => { output += d; });
   child.stderr.on("data", (d) => { output += d; });
-  const started = await until("the start lines", () => {
-    const web = output.match(/^Web page and REST API on (http:\/\/\S+\/)/m);
-    const tcp = output.match(/^Modbus TCP on 127\.0\.0\.1:(\d+)/m);
+  const started = await until(what, () => {
     if (child.exitCode !== null) throw new Error(`pro380 exited ${child.exitCode}:\n${output}`);
-    return web && tcp ? {url: web[1], modbusPort: Number(tcp[1])} : null;
+    const found = {};
+    for (const [key, pattern] of Object.entries(wanted)) {
+      const match = output.match(pattern);
+      if (!match) return null;
+      found[key] = match[1];
+    }
+    return found;
   });
   return {process: child, ...started, output: () => output};
+}
+
+const WEB_LINE = /^Web page and REST API on (http:\/\/\S+\/)/m;
+
+// `pro380 run` on free ports; resolves with {process, url, modbusPort, output()}.
+async function startPro380(work) {
+  const pro380 = await launchPro380(
+      ["--state", join(work, "state"), "--source", SOURCE, "--modbus-tcp", "127.0.0.1:0",
+       "--http", "127.0.0.1:0", "--stop-after", "120s"],
+      {url: WEB_LINE, modbusPort: /^Modbus TCP on 127\.0\.0\.1:(\d+)/m}, "the start lines");
+  return {...pro380, modbusPort: Number(pro380.modbusPort)};
 }
 
 async function stopPro380(pro380) {
@@ -144,6 +159,7 @@ async function main() {
     check(consoleErrors.length === 0, `no page errors ${consoleErrors.join("; ")}`);
     await severalMeters(browser, work);
     await checkMbusOnThePage(browser, work);
+    await checkStaleMarker(browser, work);
   } finally {
     if (browser) await browser.close();
     if (pro380) {
@@ -237,17 +253,8 @@ async function startConfigured(work) {
   writeFileSync(config, `[run]\nspeed = ${LED_SPEED}\nsource = "${LED_SOURCE}"\n` +
     `[interfaces]\nhttp = "127.0.0.1:0"\nmodbus_tcp = "127.0.0.1:0"\n` +  // never the default 1502
     SERIALS.map((s, k) => `[[meter]]\nserial = "${s}"\nid = ${k + 1}\n`).join(""));
-  const child = spawn(BINARY, ["run", "--config", config, "--state", join(work, "state3"),
-                               "--stop-after", "120s"], {stdio: ["ignore", "pipe", "pipe"]});
-  let output = "";
-  child.stdout.on("data", (d) => { output += d; });
-  child.stderr.on("data", (d) => { output += d; });
-  const started = await until("the start lines of three meters", () => {
-    const web = output.match(/^Web page and REST API on (http:\/\/\S+\/)/m);
-    if (child.exitCode !== null) throw new Error(`pro380 exited ${child.exitCode}:\n${output}`);
-    return web ? {url: web[1]} : null;
-  });
-  return {process: child, ...started, output: () => output};
+  return launchPro380(["--config", config, "--state", join(work, "state3"), "--stop-after", "120s"],
+                      {url: WEB_LINE}, "the start lines of three meters");
 }
 
 async function severalMeters(browser, work) {
@@ -368,20 +375,13 @@ async function severalMeters(browser, work) {
 // traffic log, and its M-Bus records fill their table.
 async function checkMbusOnThePage(browser, work) {
   const {connect} = await import("node:net");
-  const child = spawn(BINARY, ["run", "--state", join(work, "state-mb"), "--source", SOURCE,
-                               "--variant", "mb", "--mbus-tcp", "127.0.0.1:0", "--http",
-                               "127.0.0.1:0", "--stop-after", "60s"], {stdio: ["ignore", "pipe", "pipe"]});
-  let output = "";
-  child.stdout.on("data", (d) => { output += d; });
-  child.stderr.on("data", (d) => { output += d; });
-  const mb = {process: child, output: () => output};
+  const mb = await launchPro380(
+      ["--state", join(work, "state-mb"), "--source", SOURCE, "--variant", "mb", "--mbus-tcp",
+       "127.0.0.1:0", "--http", "127.0.0.1:0", "--stop-after", "60s"],
+      {url: WEB_LINE, port: /^M-Bus TCP on 127\.0\.0\.1:(\d+)/m}, "the M-Bus meter's start lines");
   try {
-    const {url, port} = await until("the M-Bus meter's start lines", () => {
-      const web = output.match(/^Web page and REST API on (http:\/\/\S+\/)/m);
-      const tcp = output.match(/^M-Bus TCP on 127\.0\.0\.1:(\d+)/m);
-      if (child.exitCode !== null) throw new Error(`pro380 exited ${child.exitCode}:\n${output}`);
-      return web && tcp ? {url: web[1], port: Number(tcp[1])} : null;
-    });
+    const {url} = mb;
+    const port = Number(mb.port);
     const page = await browser.newPage({viewport: {width: 1280, height: 900}});
     await page.goto(url);
     await page.waitForSelector("body[data-ready=true]");
@@ -407,6 +407,68 @@ async function checkMbusOnThePage(browser, work) {
   } finally {
     const code = await stopPro380(mb);
     check(code === 0, `the M-Bus meter's pro380 exited ${code}`);
+  }
+}
+
+// A meter fed through the REST API (`--source http`, docs/sources.md): the page's header shows the
+// live source's state and marks it while it is not fresh — fresh after a PUT, stale after
+// `stale`, timed out (current 0 on the page) after `timeout`, fresh again after the next PUT.
+async function checkStaleMarker(browser, work) {
+  const live = await launchPro380(
+      ["--state", join(work, "state-live"), "--source", "http?stale=1s&timeout=3s",
+       "--modbus-tcp", "127.0.0.1:0", "--http", "127.0.0.1:0", "--stop-after", "60s"],
+      {url: WEB_LINE}, "the live meter's start lines");
+  const put = async (values) => {
+    const reply = await fetch(live.url + "api/v1/meters/00000001/source",
+                              {method: "PUT", headers: {"content-type": "application/json"},
+                               body: JSON.stringify(values)});
+    if (!reply.ok) check(false, `PUT source answered ${reply.status}`);
+  };
+  const marker = async (page) => ({
+    text: (await page.textContent("#source-state")).trim(),
+    stale: await page.locator("#source-state.stale").count() === 1,
+  });
+  try {
+    const page = await browser.newPage({viewport: {width: 1280, height: 900}});
+    await page.goto(live.url);
+    await page.waitForSelector("body[data-ready=true]");
+    const values = {voltage_l1_v: 231, voltage_l2_v: 232, voltage_l3_v: 233,
+                    current_l1_a: 6, current_l2_a: 6, current_l3_a: 6};
+    // A feed sends every 300 ms while the page is to show "fresh" (fresh lasts only 1 s after a
+    // value, and a loaded machine may update the page later than that).
+    const whileFed = async (what, probe) => {
+      await put(values);
+      const feed = setInterval(() => put(values), 300);
+      try { return await until(what, probe); } finally { clearInterval(feed); }
+    };
+    const fresh = await whileFed("the fresh source on the page", async () => {
+      const m = await marker(page);
+      return m.text === "fresh" ? m : null;
+    });
+    check(!fresh.stale, "a fresh source is not marked stale");
+    const stale = await until("the stale marker", async () => {
+      const m = await marker(page);
+      return m.text === "stale" ? m : null;
+    });
+    check(stale.stale, "after 1 s without values the source is marked stale");
+    const current = () => page.textContent('#quantities tr[data-name="current_l1_a"] td.mono');
+    check(Number(await current()) === 6, "a stale meter still shows its last current");
+    const timedOut = await until("the timed-out marker", async () => {
+      const m = await marker(page);
+      return m.text === "timed out" ? m : null;
+    });
+    check(timedOut.stale, "after 3 s the source is marked timed out");
+    await until("zero current after the timeout", async () => Number(await current()) === 0);
+    check(true, "a timed-out meter shows zero current");
+    const again = await whileFed("fresh again", async () => {
+      const m = await marker(page);
+      return m.text === "fresh" ? m : null;
+    });
+    check(!again.stale, "the next PUT clears the marker");
+    await page.close();
+  } finally {
+    const code = await stopPro380(live);
+    check(code === 0, `the live meter's pro380 exited ${code}`);
   }
 }
 
