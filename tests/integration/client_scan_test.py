@@ -98,18 +98,24 @@ def identity_reply(unit, serial):
     return e2e.rtu_frame(unit, bytes([3, len(data)]) + data)
 
 
+def scan_scripted(answer):
+    """`scan --ids 3-5 --json` over RTU over TCP against a server sending `answer` to the probe
+    of ID 4 and nothing to the others."""
+    expected_probe = e2e.rtu_frame(4, e2e.read_pdu(0x4000, 11))
+    server = ScriptedServer(lambda request: answer if request == expected_probe else b"")
+    try:
+        return scan("--rtu-over-tcp", f"127.0.0.1:{server.port}", "--ids", "3-5", "--timeout",
+                    "300ms", "--json")
+    finally:
+        server.close()
+
+
 class CollisionTest(unittest.TestCase):
     def test_two_meters_on_one_id_are_listed_as_garbled(self):
         first, second = identity_reply(4, "00000041"), identity_reply(4, "22091039")
         collided = bytes(a | b for a, b in zip(first, second))
         self.assertFalse(e2e.crc_ok(collided))
-        expected_probe = e2e.rtu_frame(4, e2e.read_pdu(0x4000, 11))
-        server = ScriptedServer(lambda request: collided if request == expected_probe else b"")
-        try:
-            done = scan("--rtu-over-tcp", f"127.0.0.1:{server.port}", "--ids", "3-5",
-                        "--timeout", "300ms", "--json")
-        finally:
-            server.close()
+        done = scan_scripted(collided)
         self.assertEqual(done.returncode, 0, done.stderr)
         out = json.loads(done.stdout)
         self.assertEqual(out["meters"], [])
@@ -118,19 +124,11 @@ class CollisionTest(unittest.TestCase):
         self.assertGreaterEqual(out["bad_frames"] + out["skipped_bytes"], 1)
 
     def test_one_meter_answering_alone_is_found(self):
-        reply = identity_reply(4, "00000041")
-        expected_probe = e2e.rtu_frame(4, e2e.read_pdu(0x4000, 11))
-        server = ScriptedServer(lambda request: reply if request == expected_probe else b"")
-        try:
-            done = scan("--rtu-over-tcp", f"127.0.0.1:{server.port}", "--ids", "3-5",
-                        "--timeout", "300ms", "--json")
-        finally:
-            server.close()
+        done = scan_scripted(identity_reply(4, "00000041"))
         self.assertEqual(done.returncode, 0, done.stderr)
         out = json.loads(done.stdout)
         self.assertEqual([(m["id"], m["serial_number"]) for m in out["meters"]], [(4, "00000041")])
         self.assertEqual(out["others"], [])
-
 
 if __name__ == "__main__":
     if not BINARY:

@@ -18,12 +18,12 @@ import socket
 import struct
 import subprocess
 import sys
-import threading
 import unittest
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import modbus_e2e as e2e  # noqa: E402
+from scripted_server import ScriptedServer  # noqa: E402
 
 BINARY = e2e.BINARY
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -131,48 +131,20 @@ class SealedMeterTest(unittest.TestCase):
             e2e.stop_and_remove(meter, work)
 
 
-class ForgetfulServer:
-    """Acknowledges every FC10 but keeps its registers: reads always give 0x0010."""
-
-    def __init__(self):
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(4)
-        self.listener.settimeout(10)
-        self.port = self.listener.getsockname()[1]
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self):
-        try:
-            conn, _ = self.listener.accept()
-        except OSError:
-            return
-        with conn:
-            conn.settimeout(5)
-            try:
-                while True:
-                    request = conn.recv(260)
-                    if not request:
-                        return
-                    function = request[7]
-                    if function == 3:
-                        count = struct.unpack(">H", request[10:12])[0]
-                        pdu = bytes([3, 2 * count]) + b"\x00\x10" * count
-                    else:
-                        pdu = request[7:12]
-                    conn.sendall(request[:4] + struct.pack(">HB", len(pdu) + 1, request[6]) + pdu)
-            except OSError:
-                return
-
-    def close(self):
-        self.listener.close()
-        self.thread.join(10)
+def forgetful_reply(request):
+    """An MBAP server that acknowledges every FC10 but keeps its registers: reads give 0x0010."""
+    function = request[7]
+    if function == 3:
+        count = struct.unpack(">H", request[10:12])[0]
+        pdu = bytes([3, 2 * count]) + b"\x00\x10" * count
+    else:
+        pdu = request[7:12]
+    return request[:4] + struct.pack(">HB", len(pdu) + 1, request[6]) + pdu
 
 
 class ReadBackTest(unittest.TestCase):
     def test_a_read_back_that_differs_exits_1(self):
-        server = ForgetfulServer()
+        server = ScriptedServer(forgetful_reply)
         try:
             done = write("--modbus-tcp", f"127.0.0.1:{server.port}", "lcd_cycle_time_s=25")
         finally:
