@@ -85,30 +85,11 @@ struct Rig {
   }
 
   std::optional<uint64_t> Counter(const std::string& name) const {
-    const iec62056::ServerCounters& c = server.counters();
-    const std::map<std::string, uint64_t> all = {
-        {"skipped_chars", c.skipped_chars},
-        {"dropped_messages", c.dropped_messages},
-        {"overlong_messages", c.overlong_messages},
-        {"sign_ons", c.sign_ons},
-        {"restarts", c.restarts},
-        {"other_address", c.other_address},
-        {"rejected_options", c.rejected_options},
-        {"option_timeouts", c.option_timeouts},
-        {"readouts", c.readouts},
-        {"programming_sessions", c.programming_sessions},
-        {"commands", c.commands},
-        {"bcc_errors", c.bcc_errors},
-        {"repeats", c.repeats},
-        {"errors_sent", c.errors_sent},
-        {"writes", c.writes},
-        {"password_failures", c.password_failures},
-        {"lockouts", c.lockouts},
-        {"inactivity_ends", c.inactivity_ends},
-        {"s0_rate", static_cast<uint64_t>(meter.config().s0_rate.impulses_per_kwh)},
-        {"combined_code", static_cast<uint64_t>(meter.config().combined_code)},
-        {"modbus_id", static_cast<uint64_t>(settings.modbus_id)},
-    };
+    const auto named = iec62056::NamedCounters(server.counters());
+    std::map<std::string, uint64_t> all(named.begin(), named.end());
+    all.insert({{"s0_rate", static_cast<uint64_t>(meter.config().s0_rate.impulses_per_kwh)},
+                {"combined_code", static_cast<uint64_t>(meter.config().combined_code)},
+                {"modbus_id", static_cast<uint64_t>(settings.modbus_id)}});
     const auto found = all.find(name);
     if (found == all.end()) return std::nullopt;
     return found->second;

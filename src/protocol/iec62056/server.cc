@@ -32,6 +32,29 @@ std::string WithEtxAndBcc(std::string body) {
 
 }  // namespace
 
+std::vector<std::pair<std::string, uint64_t>> NamedCounters(const ServerCounters& c) {
+  return {{"chars", c.chars},
+          {"skipped_chars", c.skipped_chars},
+          {"dropped_messages", c.dropped_messages},
+          {"overlong_messages", c.overlong_messages},
+          {"sign_ons", c.sign_ons},
+          {"restarts", c.restarts},
+          {"other_address", c.other_address},
+          {"not_communicating", c.not_communicating},
+          {"rejected_options", c.rejected_options},
+          {"option_timeouts", c.option_timeouts},
+          {"readouts", c.readouts},
+          {"programming_sessions", c.programming_sessions},
+          {"commands", c.commands},
+          {"bcc_errors", c.bcc_errors},
+          {"repeats", c.repeats},
+          {"errors_sent", c.errors_sent},
+          {"writes", c.writes},
+          {"password_failures", c.password_failures},
+          {"lockouts", c.lockouts},
+          {"inactivity_ends", c.inactivity_ends}};
+}
+
 std::string_view ErrorText(CommandError error) {
   switch (error) {
     case CommandError::kUnknownAddress:

@@ -31,6 +31,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/time.h"
@@ -85,6 +86,10 @@ struct ServerCounters {
   uint64_t lockouts = 0;
   uint64_t inactivity_ends = 0;
 };
+
+// Every counter by its field's name, in declaration order: what the REST API, /metrics and the
+// golden transcripts call them.
+std::vector<std::pair<std::string, uint64_t>> NamedCounters(const ServerCounters& counters);
 
 class Server {
  public:
