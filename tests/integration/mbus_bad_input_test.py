@@ -50,12 +50,7 @@ class BadInputTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            code = cls.run_.stop()
-            if code != 0:
-                raise AssertionError(f"pro380 exited {code}:\n{cls.run_.output()}")
-        finally:
-            shutil.rmtree(cls.work, ignore_errors=True)
+        mbus_e2e.stop_all_and_remove([cls.run_], cls.work)
 
     def clients(self):
         return [mbus_e2e.MbusTcp(self.run_.mbus_ports[0]), mbus_e2e.MbusPty(self.run_.lines[0])]

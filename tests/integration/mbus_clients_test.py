@@ -115,12 +115,7 @@ class MbusClientsTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            code = cls.run_.stop()
-            if code != 0:
-                raise AssertionError(f"pro380 exited {code}:\n{cls.run_.output()}")
-        finally:
-            shutil.rmtree(cls.work, ignore_errors=True)
+        mbus_e2e.stop_all_and_remove([cls.run_], cls.work)
 
     def read(self, transport, address):
         reply = mbus_e2e.node_master(transport, "get", address)
@@ -219,13 +214,7 @@ class MbusBusTest(unittest.TestCase):
         self.runs = []
 
     def tearDown(self):
-        try:
-            for run in self.runs:
-                code = run.stop()
-                if code != 0:
-                    raise AssertionError(f"pro380 exited {code}:\n{run.output()}")
-        finally:
-            shutil.rmtree(self.work, ignore_errors=True)
+        mbus_e2e.stop_all_and_remove(self.runs, self.work)
 
     def start(self, interfaces, keep_second_address=False, **expect):
         meters = [("mb", serial, k + 1, False) for k, serial in enumerate(self.SERIALS)]

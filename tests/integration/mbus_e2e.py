@@ -17,6 +17,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from modbus_e2e import Closed, NoReply, RtuPty, _tcp_connect, hexs  # noqa: E402,F401
+from modbus_e2e import stop_all_and_remove  # noqa: E402,F401
 
 BINARY = os.environ.get("PRO380_BINARY", "")
 SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -223,10 +223,17 @@ def static_words_of(meter):
 
 def stop_and_remove(meter, work):
     """A test class's teardown: stop `meter` (it must exit 0) and remove its directory."""
+    stop_all_and_remove([meter], work)
+
+
+def stop_all_and_remove(runs, work):
+    """Stops every run (anything with stop() and output(): Pro380, mbus_e2e.MbusRun); each must
+    exit 0. The directory is removed whatever happened."""
     try:
-        code = meter.stop()
-        if code != 0:
-            raise AssertionError(f"pro380 exited {code}:\n{meter.output()}")
+        for run in runs:
+            code = run.stop()
+            if code != 0:
+                raise AssertionError(f"pro380 exited {code}:\n{run.output()}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -12,7 +12,6 @@ saved address applies) the meter still answers at 5.
 import json
 import os
 import re
-import shutil
 import sys
 import time
 import unittest
@@ -46,13 +45,7 @@ class PanelMbusAddressTest(unittest.TestCase):
         self.runs = []
 
     def tearDown(self):
-        try:
-            for run in self.runs:
-                code = run.stop()
-                if code != 0:
-                    raise AssertionError(f"pro380 exited {code}:\n{run.output()}")
-        finally:
-            shutil.rmtree(self.work, ignore_errors=True)
+        mbus_e2e.stop_all_and_remove(self.runs, self.work)
 
     def start(self, with_id):
         run = mbus_e2e.MbusRun(self.work, config(with_id),
