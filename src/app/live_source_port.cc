@@ -50,6 +50,16 @@ Status LiveSourcePort::TakeAs(std::string_view payload, source::PayloadFormat fo
 
 Status LiveSourcePort::Take(std::string_view payload) { return TakeAs(payload, live_.format); }
 
+Status LiveSourcePort::TakeReading(const source::LiveReading& reading) {
+  if (reading.empty()) {
+    ++problems_[static_cast<int>(source::PayloadProblem::kNoValue)];
+    return Status::InvalidArgument("the reading states no value");
+  }
+  Status st = source_.Update(reading, source_.cursor());
+  if (!st.ok()) ++problems_[static_cast<int>(source::PayloadProblem::kOutOfRange)];
+  return st;
+}
+
 Status LiveSourcePort::SetValues(std::string_view json) {
   if (live_.kind != source::LiveKind::kHttp) {
     return Status::FailedPrecondition("the source is " + spec_ +

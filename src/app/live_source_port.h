@@ -35,6 +35,10 @@ class LiveSourcePort : public web::SourcePort {
   // (the caller logs it with where it came from); nothing changes then.
   Status Take(std::string_view payload);
 
+  // One reading a feed decoded itself (the modbus-client bridge), at the source's present time.
+  // A refusal is counted (out_of_range) and returned; nothing changes then.
+  Status TakeReading(const source::LiveReading& reading);
+
   // "stale", "timed_out", "fresh" … when the state differs from the last call's; else nullopt.
   std::optional<source::LiveState> StateChange();
 

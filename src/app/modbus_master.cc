@@ -87,10 +87,8 @@ Result<modbus::Pdu> ModbusMaster::Transact(uint8_t unit, const modbus::Pdu& requ
   }
 }
 
-Result<std::vector<uint16_t>> ModbusMaster::ReadHolding(uint8_t unit, uint16_t start,
-                                                        uint16_t count) {
-  const modbus::Pdu request = modbus::ReadHoldingRegistersRequest(start, count);
-  const std::string what = "a read of " + std::to_string(count) + " registers at " + Hex4(start);
+Result<std::vector<uint16_t>> ModbusMaster::Read(uint8_t unit, const modbus::Pdu& request,
+                                                 const std::string& what) {
   auto reply = Transact(unit, request, what);
   if (!reply.ok()) return reply.status();
   auto parsed = modbus::ParseReadReply(request, *reply);
@@ -100,6 +98,18 @@ Result<std::vector<uint16_t>> ModbusMaster::ReadHolding(uint8_t unit, uint16_t s
                            error->Describe() + " to " + what);
   }
   return std::get<std::vector<uint16_t>>(std::move(parsed));
+}
+
+Result<std::vector<uint16_t>> ModbusMaster::ReadHolding(uint8_t unit, uint16_t start,
+                                                        uint16_t count) {
+  return Read(unit, modbus::ReadHoldingRegistersRequest(start, count),
+              "a read of " + std::to_string(count) + " registers at " + Hex4(start));
+}
+
+Result<std::vector<uint16_t>> ModbusMaster::ReadInput(uint8_t unit, uint16_t start,
+                                                      uint16_t count) {
+  return Read(unit, modbus::ReadInputRegistersRequest(start, count),
+              "a read of " + std::to_string(count) + " input registers at " + Hex4(start));
 }
 
 Status ModbusMaster::WriteMultiple(uint8_t unit, uint16_t start, std::span<const uint16_t> words) {

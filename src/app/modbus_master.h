@@ -34,6 +34,8 @@ class ModbusMaster {
   // and the request: IoError for no reply, a malformed one or a broken link; FailedPrecondition
   // for an exception reply (the meter refused).
   Result<std::vector<uint16_t>> ReadHolding(uint8_t unit, uint16_t start, uint16_t count);
+  // The words of `count` input registers from `start` of `unit` (FC04); errors as ReadHolding's.
+  Result<std::vector<uint16_t>> ReadInput(uint8_t unit, uint16_t start, uint16_t count);
   // Writes `words` from `start` (FC10); errors as ReadHolding's.
   Status WriteMultiple(uint8_t unit, uint16_t start, std::span<const uint16_t> words);
 
@@ -45,6 +47,8 @@ class ModbusMaster {
  private:
   // The reply PDU (not an exception), or the error in words.
   Result<modbus::Pdu> Transact(uint8_t unit, const modbus::Pdu& request, const std::string& what);
+  Result<std::vector<uint16_t>> Read(uint8_t unit, const modbus::Pdu& request,
+                                     const std::string& what);
 
   std::unique_ptr<transport::ClientLink> link_;
   modbus::ClientOptions options_;

@@ -19,6 +19,7 @@
 #include "app/mbus_interfaces.h"
 #include "app/mbus_service.h"
 #include "app/meter_resume.h"
+#include "app/modbus_bridge.h"
 #include "app/modbus_service.h"
 #include "app/mqtt_feed.h"
 #include "app/panel_driver.h"
@@ -123,6 +124,10 @@ Result<std::unique_ptr<source::RecordSource>> OpenMeterSource(const RunPlan& pla
                                    {.start = start + LocalUtcOffset(start),
                                     .seed = plan.meters[index].seed.value_or(plan.seed + index)});
   if (!opened.ok()) return opened.status().WithContext("--source");
+  // The upstream of a modbus-client: source is the app's to check (transports, device maps).
+  if (Status bridge = CheckBridgeSource(plan.source); !bridge.ok()) {
+    return bridge.WithContext("--source");
+  }
   if (!opened->records) {
     return Status::InvalidArgument("--source '" + plan.source +
                                    "': waveform sources are not supported by run yet");
@@ -423,6 +428,15 @@ int RunRun(const RunArgs& args) {
         MqttFeed::Start(io, m.live->live_spec(), *m.live, meters.size() > 1 ? m.serial + " " : "");
     if (!feed.ok()) return Fail(feed.status());
     mqtt_feeds.push_back(std::move(*feed));
+  }
+  // The modbus-client: sources' poll threads (docs/sources.md); destroyed before the loop too.
+  std::vector<std::unique_ptr<ModbusBridge>> bridges;
+  for (LiveMeter& m : meters) {
+    if (!m.live || m.live->live_spec().kind != source::LiveKind::kModbusClient) continue;
+    auto bridge = ModbusBridge::Start(io, m.live->live_spec(), *m.live,
+                                      meters.size() > 1 ? m.serial + " " : "");
+    if (!bridge.ok()) return Fail(bridge.status());
+    bridges.push_back(std::move(*bridge));
   }
 
   const bool with_serial = meters.size() > 1;

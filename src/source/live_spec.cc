@@ -42,6 +42,25 @@ Status ParseOptions(std::string_view options, LiveSpec& spec) {
       auto d = ParseSpecDuration(key, value);
       if (!d.ok()) return d.status();
       (key == "stale" ? spec.timeouts.stale : spec.timeouts.timeout) = *d;
+    } else if (key == "interval" && spec.kind == LiveKind::kModbusClient) {
+      auto d = ParseSpecDuration(key, value);
+      if (!d.ok()) return d.status();
+      if (*d < std::chrono::milliseconds(100) || *d > std::chrono::hours(1)) {
+        return Status::InvalidArgument("interval='" + std::string(value) +
+                                       "' must be from 100ms to 1h");
+      }
+      spec.interval = *d;
+    } else if (key == "id" && spec.kind == LiveKind::kModbusClient) {
+      int id = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), id);
+      if (value.empty() || ec != std::errc() || end != value.data() + value.size() || id < 1 ||
+          id > 247) {
+        return Status::InvalidArgument("id='" + std::string(value) +
+                                       "' is not a Modbus ID; allowed: 1..247");
+      }
+      spec.unit_id = id;
+    } else if (key == "map" && spec.kind == LiveKind::kModbusClient) {
+      spec.map = std::string(value);  // checked by the app against the device maps
     } else if (key == "format" && spec.kind == LiveKind::kMqtt) {
       auto format = PayloadFormatFromName(value);
       if (!format) {
@@ -51,18 +70,26 @@ Status ParseOptions(std::string_view options, LiveSpec& spec) {
       }
       spec.format = *format;
     } else {
-      return Status::InvalidArgument(
-          "unknown option '" + std::string(item) + "'; allowed: stale=DUR, timeout=DUR" +
-          (spec.kind == LiveKind::kMqtt ? ", format=" + PayloadFormatNames() : std::string()));
+      std::string allowed = "stale=DUR, timeout=DUR";
+      if (spec.kind == LiveKind::kMqtt) allowed += ", format=" + PayloadFormatNames();
+      if (spec.kind == LiveKind::kModbusClient) allowed += ", id=1..247, map=NAME, interval=DUR";
+      return Status::InvalidArgument("unknown option '" + std::string(item) +
+                                     "'; allowed: " + allowed);
     }
   }
-  return ValidateLiveTimeouts(spec.timeouts);
+  if (Status st = ValidateLiveTimeouts(spec.timeouts); !st.ok()) return st;
+  if (spec.kind == LiveKind::kModbusClient && spec.interval > spec.timeouts.stale) {
+    // A poll slower than the stale time would mark every reading stale before the next one.
+    return Status::InvalidArgument("the poll interval must not be longer than the stale time");
+  }
+  return Status::Ok();
 }
 
 }  // namespace
 
 bool IsLiveSpec(std::string_view spec) {
-  return spec == "http" || spec.starts_with("http?") || spec.starts_with("mqtt://");
+  return spec == "http" || spec.starts_with("http?") || spec.starts_with("mqtt://") ||
+         spec.starts_with("modbus-client:");
 }
 
 Result<LiveSpec> ParseLiveSpec(std::string_view spec) {
@@ -95,8 +122,16 @@ Result<LiveSpec> ParseLiveSpec(std::string_view spec) {
     }
     live.port = static_cast<uint16_t>(value);
     live.topic = std::string(rest.substr(slash + 1));
+  } else if (head.starts_with("modbus-client:")) {
+    live.kind = LiveKind::kModbusClient;
+    live.upstream = std::string(head.substr(14));
+    if (live.upstream.empty()) {
+      return fail(
+          "names no upstream meter; expected modbus-client:tcp://HOST:PORT, "
+          "modbus-client:rtu-over-tcp://HOST:PORT or modbus-client:rtu:DEV[:BAUD[:PARITY]]");
+    }
   } else {
-    return fail("is not a live source (http, mqtt://HOST:PORT/TOPIC)");
+    return fail("is not a live source (http, mqtt://HOST:PORT/TOPIC, modbus-client:UPSTREAM)");
   }
   if (Status st = ParseOptions(options, live); !st.ok()) return fail(st.message());
   return live;

@@ -1,12 +1,18 @@
-// Live source specs (docs/sources.md): `http[?OPTIONS]` and
-// `mqtt://HOST:PORT/TOPIC[?OPTIONS]`, OPTIONS being `&`-separated KEY=VALUE:
+// Live source specs (docs/sources.md): `http[?OPTIONS]`, `mqtt://HOST:PORT/TOPIC[?OPTIONS]` and
+// `modbus-client:UPSTREAM[?OPTIONS]`, OPTIONS being `&`-separated KEY=VALUE:
 //   stale=DUR    the age from which values are marked stale (default 10s)
 //   timeout=DUR  the age from which current and power are zero (default 60s)
 //   format=NAME  the payload format (mqtt only; default canonical)
+//   id=N, map=NAME, interval=DUR   the upstream meter's Modbus ID (1..247, default 1), register
+//                map (default pro380) and poll interval (default 1s; modbus-client only)
+// The modbus-client UPSTREAM (tcp://HOST:PORT, rtu-over-tcp://HOST:PORT, rtu:DEV[:BAUD[:PARITY]])
+// and the map name are kept as written: the app checks them against the transports and device
+// maps it owns (app/modbus_bridge.h), since this layer knows neither.
 // DUR is a number with the unit ms, s or m ("500ms", "2.5s", "1m"); a bare number is seconds.
 #ifndef PRO380_SOURCE_LIVE_SPEC_H_
 #define PRO380_SOURCE_LIVE_SPEC_H_
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -17,7 +23,7 @@
 
 namespace pro380::source {
 
-enum class LiveKind : uint8_t { kHttp, kMqtt };
+enum class LiveKind : uint8_t { kHttp, kMqtt, kModbusClient };
 
 struct LiveSpec {
   LiveKind kind = LiveKind::kHttp;
@@ -26,9 +32,14 @@ struct LiveSpec {
   std::string topic;  // mqtt; may hold MQTT wildcards (+, #)
   PayloadFormat format = PayloadFormat::kCanonical;
   LiveTimeouts timeouts;
+  // modbus-client only.
+  std::string upstream;  // after "modbus-client:", before '?'
+  int unit_id = 1;
+  std::string map = "pro380";
+  Duration interval = std::chrono::seconds(1);
 };
 
-// True for the specs ParseLiveSpec takes (`http`, `http?…`, `mqtt://…`).
+// True for the specs ParseLiveSpec takes (`http`, `http?…`, `mqtt://…`, `modbus-client:…`).
 bool IsLiveSpec(std::string_view spec);
 
 // Errors name the spec part and what is allowed.

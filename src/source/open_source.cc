@@ -19,7 +19,9 @@ namespace {
 
 constexpr std::string_view kKinds =
     "const:P1=W,P2=W,P3=W[,Q1=var,...][,U1=V,...][,F=Hz], sim:manual-example, sim:household, "
-    "csv:FILE, wave:FILE, http[?stale=DUR&timeout=DUR], mqtt://HOST:PORT/TOPIC[?format=NAME&...]";
+    "csv:FILE, wave:FILE, http[?stale=DUR&timeout=DUR], mqtt://HOST:PORT/TOPIC[?format=NAME&...], "
+    "modbus-client:tcp://HOST:PORT[?id=N&map=NAME&...], "
+    "modbus-client:rtu:DEV[:BAUD[:PARITY]][?...]";
 
 Status UnknownSpec(std::string_view spec) {
   return Status::InvalidArgument("unknown source '" + std::string(spec) +

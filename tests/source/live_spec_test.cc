@@ -51,7 +51,57 @@ TEST(ParseLiveSpec, NamesWhatIsWrong) {
     EXPECT_EQ(parsed.status().message(), message);
   }
   EXPECT_FALSE(IsLiveSpec("httpx"));
+  EXPECT_TRUE(IsLiveSpec("modbus-client:tcp://127.0.0.1:502"));
   EXPECT_TRUE(IsLiveSpec("http?stale=1s"));
+}
+
+TEST(ParseLiveSpec, TakesModbusClientWithItsOptions) {
+  auto plain = ParseLiveSpec("modbus-client:tcp://192.168.1.50:502");
+  ASSERT_TRUE(plain.ok()) << plain.status().message();
+  EXPECT_EQ(plain->kind, LiveKind::kModbusClient);
+  EXPECT_EQ(plain->upstream, "tcp://192.168.1.50:502");
+  EXPECT_EQ(plain->unit_id, 1);
+  EXPECT_EQ(plain->map, "pro380");
+  EXPECT_EQ(plain->interval, seconds(1));
+  auto rtu = ParseLiveSpec(
+      "modbus-client:rtu:/dev/ttyUSB0:9600:N?id=2&map=sdm630&interval=500ms&stale=3s&timeout=9s");
+  ASSERT_TRUE(rtu.ok()) << rtu.status().message();
+  EXPECT_EQ(rtu->upstream, "rtu:/dev/ttyUSB0:9600:N");
+  EXPECT_EQ(rtu->unit_id, 2);
+  EXPECT_EQ(rtu->map, "sdm630");  // checked by the app (app/modbus_bridge.h)
+  EXPECT_EQ(rtu->interval, milliseconds(500));
+  EXPECT_EQ(rtu->timeouts.stale, seconds(3));
+  EXPECT_EQ(rtu->timeouts.timeout, seconds(9));
+}
+
+TEST(ParseLiveSpec, NamesWhatIsWrongInAModbusClientSpec) {
+  for (const auto& [spec, message] : std::initializer_list<std::pair<const char*, const char*>>{
+           {"modbus-client:",
+            "source 'modbus-client:': names no upstream meter; expected "
+            "modbus-client:tcp://HOST:PORT, modbus-client:rtu-over-tcp://HOST:PORT or "
+            "modbus-client:rtu:DEV[:BAUD[:PARITY]]"},
+           {"modbus-client:tcp://h:1?id=0",
+            "source 'modbus-client:tcp://h:1?id=0': id='0' is not a Modbus ID; allowed: 1..247"},
+           {"modbus-client:tcp://h:1?id=248",
+            "source 'modbus-client:tcp://h:1?id=248': id='248' is not a Modbus ID; allowed: "
+            "1..247"},
+           {"modbus-client:tcp://h:1?interval=50ms",
+            "source 'modbus-client:tcp://h:1?interval=50ms': interval='50ms' must be from 100ms "
+            "to 1h"},
+           {"modbus-client:tcp://h:1?interval=20s",
+            "source 'modbus-client:tcp://h:1?interval=20s': the poll interval must not be "
+            "longer than the stale time"},
+           {"modbus-client:tcp://h:1?format=tasmota",
+            "source 'modbus-client:tcp://h:1?format=tasmota': unknown option 'format=tasmota'; "
+            "allowed: stale=DUR, timeout=DUR, id=1..247, map=NAME, interval=DUR"},
+           {"mqtt://h:1/t?id=2",
+            "source 'mqtt://h:1/t?id=2': unknown option 'id=2'; allowed: stale=DUR, "
+            "timeout=DUR, format=canonical, tasmota, shelly, dsmr"},
+       }) {
+    auto parsed = ParseLiveSpec(spec);
+    ASSERT_FALSE(parsed.ok()) << spec;
+    EXPECT_EQ(parsed.status().message(), message);
+  }
 }
 
 }  // namespace

@@ -36,6 +36,13 @@ Pdu ReadHoldingRegistersRequest(uint16_t start, uint16_t count) {
   return pdu;
 }
 
+Pdu ReadInputRegistersRequest(uint16_t start, uint16_t count) {
+  Pdu pdu{static_cast<uint8_t>(FunctionCode::kReadInputRegisters), {}};
+  PutWord(pdu.data, start);
+  PutWord(pdu.data, count);
+  return pdu;
+}
+
 Pdu WriteMultipleRegistersRequest(uint16_t start, std::span<const uint16_t> words) {
   Pdu pdu{static_cast<uint8_t>(FunctionCode::kWriteMultipleRegisters), {}};
   PutWord(pdu.data, start);

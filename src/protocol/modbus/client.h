@@ -39,6 +39,8 @@ inline constexpr uint16_t kMaxWriteRegisters = 123;
 
 // FC03 for `count` registers from `start`. REQUIRES: 1 <= count <= kMaxReadRegisters.
 Pdu ReadHoldingRegistersRequest(uint16_t start, uint16_t count);
+// FC04 (input registers), as FC03. REQUIRES: 1 <= count <= kMaxReadRegisters.
+Pdu ReadInputRegistersRequest(uint16_t start, uint16_t count);
 // FC10 of `words` from `start`. REQUIRES: 1 <= words.size() <= kMaxWriteRegisters.
 Pdu WriteMultipleRegistersRequest(uint16_t start, std::span<const uint16_t> words);
 

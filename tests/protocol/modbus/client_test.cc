@@ -13,6 +13,7 @@ const TimePoint kT0{};
 
 TEST(ModbusClientRequestsTest, EncodeReadAndWriteLikeTheSpec) {
   EXPECT_EQ(ReadHoldingRegistersRequest(0x4000, 32), (Pdu{0x03, {0x40, 0x00, 0x00, 0x20}}));
+  EXPECT_EQ(ReadInputRegistersRequest(0x0046, 2), (Pdu{0x04, {0x00, 0x46, 0x00, 0x02}}));
   const std::vector<uint16_t> words = {0x0002, 0x1234};
   EXPECT_EQ(WriteMultipleRegistersRequest(0x4003, words),
             (Pdu{0x10, {0x40, 0x03, 0x00, 0x02, 0x04, 0x00, 0x02, 0x12, 0x34}}));
@@ -23,6 +24,16 @@ TEST(ModbusClientRepliesTest, ParseReadReplyTakesTheWords) {
   const auto parsed = ParseReadReply(request, Pdu{0x03, {0x04, 0x22, 0x09, 0x10, 0x39}});
   ASSERT_TRUE(std::holds_alternative<std::vector<uint16_t>>(parsed));
   EXPECT_EQ(std::get<std::vector<uint16_t>>(parsed), (std::vector<uint16_t>{0x2209, 0x1039}));
+}
+
+TEST(ModbusClientRepliesTest, ParseReadReplyTakesAnInputRegisterReply) {
+  const Pdu request = ReadInputRegistersRequest(0x0000, 2);
+  const auto parsed = ParseReadReply(request, Pdu{0x04, {0x04, 0x43, 0x66, 0x00, 0x00}});
+  ASSERT_TRUE(std::holds_alternative<std::vector<uint16_t>>(parsed));
+  EXPECT_EQ(std::get<std::vector<uint16_t>>(parsed), (std::vector<uint16_t>{0x4366, 0x0000}));
+  // A holding-register reply does not answer an input-register request.
+  EXPECT_TRUE(std::holds_alternative<ClientError>(
+      ParseReadReply(request, Pdu{0x03, {0x04, 0x43, 0x66, 0x00, 0x00}})));
 }
 
 TEST(ModbusClientRepliesTest, ParseReadReplyRejectsWrongCountsAndReportsExceptions) {
