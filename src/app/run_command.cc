@@ -25,6 +25,7 @@
 #include "app/panel_driver.h"
 #include "app/periodic_saver.h"
 #include "app/record_feeder.h"
+#include "app/run_check.h"
 #include "app/run_config.h"
 #include "app/run_plan.h"
 #include "app/terminal_view.h"
@@ -85,6 +86,9 @@ CLI::App* AddRunCommand(CLI::App& app, RunArgs& args) {
                   "tariff input (terminals 24/25, active = T2) on GPIO CHIP:LINE");
   cmd->add_option("--terminal", args.terminal,
                   "live LCD view redrawn in place: auto (when stdout is a terminal), on, off");
+  cmd->add_flag("--check", args.check,
+                "check the command line, config file and source; print what would start, start "
+                "nothing (exit 0, or 2 naming the problem)");
   AddMeterOptions(*cmd, args.meter);
   AddInterfaceOptions(*cmd, args.interfaces);
   cmd->callback([cmd, &args] {
@@ -239,6 +243,10 @@ int RunRun(const RunArgs& args) {
   const TimePoint wall_start = WallNow();
   // The source is opened once before the store so that a bad --source writes nothing.
   if (auto probe = OpenMeterSource(plan, 0, wall_start); !probe.ok()) return Fail(probe.status());
+  if (args.check) {  // docs/config.md, "Checking a file": nothing opened, bound or written
+    for (const std::string& line : DescribeCheckedPlan(plan)) std::printf("%s\n", line.c_str());
+    return kExitOk;
+  }
 
   auto store = storage::StateStore::Open(plan.state_dir);
   if (!store.ok()) return Fail(store.status());

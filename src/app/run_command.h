@@ -30,7 +30,8 @@ struct RunArgs {
   std::string save_interval = "1s";
   bool sealed = false;  // every meter refuses writes from every bus (docs/decisions/security.md)
   std::string terminal = "auto";  // the live LCD view: auto (when stdout is a tty), on, off
-  GpioArgs gpio;                  // S0 outputs and tariff input on GPIO lines (one meter)
+  bool check = false;  // --check: check everything, print what would start, start nothing
+  GpioArgs gpio;       // S0 outputs and tariff input on GPIO lines (one meter)
   MeterArgs meter;
   InterfaceArgs interfaces;
   // The options typed on the command line (e.g. "--combined-code", "--speed"): only these

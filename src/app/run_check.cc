@@ -1,0 +1,69 @@
+#include "app/run_check.h"
+
+#include <cstdio>
+
+#include "transport/endpoint.h"
+
+namespace pro380::app {
+namespace {
+
+constexpr std::size_t kMetersListed = 10;  // a fleet of thousands is summed up, not listed
+
+std::string SerialText(const transport::SerialSpec& spec) {
+  std::string text = (spec.pty ? "pty:" : "") + spec.device;
+  if (spec.baud) text += ":" + std::to_string(*spec.baud);
+  if (spec.parity) text += std::string(":") + transport::ParityLetter(*spec.parity);
+  return text;
+}
+
+void AddTcp(std::string& out, const char* what,
+            const std::vector<transport::TcpEndpoint>& endpoints) {
+  for (const auto& e : endpoints)
+    out += std::string(out.empty() ? "" : ", ") + what + " " + ToString(e);
+}
+
+void AddSerial(std::string& out, const char* what,
+               const std::vector<transport::SerialSpec>& specs) {
+  for (const auto& s : specs)
+    out += std::string(out.empty() ? "" : ", ") + what + " " + SerialText(s);
+}
+
+}  // namespace
+
+std::vector<std::string> DescribeCheckedPlan(const RunPlan& plan) {
+  std::vector<std::string> lines;
+  char speed[32];
+  std::snprintf(speed, sizeof speed, "%g", plan.speed);
+  lines.push_back("pro380 run: configuration OK: " + std::to_string(plan.meters.size()) +
+                  " meter(s), source " + plan.source + ", speed " + speed + ", state " +
+                  plan.state_dir);
+  for (std::size_t k = 0; k < plan.meters.size() && k < kMetersListed; ++k) {
+    const MeterOptions& m = plan.meters[k].options;
+    const bool mbus = m.variant == Variant::kMb;
+    const int id = m.id >= 0 ? m.id : (mbus ? 0 : 1);
+    lines.push_back("meter serial " + m.serial + ": " + std::string(VariantName(m.variant)) +
+                    (m.variant == Variant::kS
+                         ? std::string()
+                         : (mbus ? ", primary address " : ", ID ") + std::to_string(id)) +
+                    (plan.meters[k].sealed ? ", sealed" : ""));
+  }
+  if (plan.meters.size() > kMetersListed) {
+    lines.push_back("… and " + std::to_string(plan.meters.size() - kMetersListed) + " more meters");
+  }
+  const InterfacePlan& i = plan.interfaces;
+  std::string interfaces;
+  AddTcp(interfaces, "Modbus TCP", i.modbus_tcp);
+  AddSerial(interfaces, "Modbus RTU", i.modbus_rtu);
+  AddTcp(interfaces, "RTU over TCP", i.rtu_over_tcp);
+  AddSerial(interfaces, "M-Bus", i.mbus);
+  AddTcp(interfaces, "M-Bus TCP", i.mbus_tcp);
+  AddSerial(interfaces, "optical port", i.iec);
+  AddTcp(interfaces, "optical port TCP", i.iec_tcp);
+  AddTcp(interfaces, "fleet Modbus TCP", plan.fleet_ports);
+  if (i.http)
+    interfaces += std::string(interfaces.empty() ? "" : ", ") + "web " + ToString(*i.http);
+  lines.push_back("interfaces: " + (interfaces.empty() ? std::string("none") : interfaces));
+  return lines;
+}
+
+}  // namespace pro380::app
