@@ -6,6 +6,7 @@ mbpoll (an independent client) over Modbus TCP.
 - Upstream = a second `pro380 run`: the bridge shows its voltages, currents and powers; when the
   upstream is stopped the bridge still answers every mbpoll read, goes stale (values held), then
   reports zero current with the voltage held; a new upstream on the same port brings new values.
+- The same over RTU (the upstream's pty at 19200 8N1) and RTU over TCP.
 - Upstream = pymodbus serving the real PRO380's words of reference §1.7 (none of our code): the
   bridge shows the reference's values.
 - Upstream = pymodbus serving an SDM630's input registers (tests/clients/pymodbus_sdm630_slave.py):
@@ -175,6 +176,25 @@ class BridgeTest(unittest.TestCase):
         self.assertTrue(near(resumed["active_power_l1"], 2.3))
         self.assertEqual(resumed["current_l3"], 0.0)
         self.assertIn("the upstream meter answers again", bridge.output())
+
+    def test_rtu_and_rtu_over_tcp_upstreams(self):
+        link = os.path.join(self.work, "upstream-rtu")
+        upstream = e2e.Pro380(self.work, ["--modbus-rtu", f"pty:{link}:19200:N",
+                                          "--rtu-over-tcp", "127.0.0.1:0"],
+                              source="const:P1=4600,P3=1150", expect_rtu=1, expect_rtu_tcp=1)
+        self.processes.append(upstream)
+        for spec in (f"modbus-client:rtu:{link}:19200:N?{OPTIONS}",
+                     f"modbus-client:rtu-over-tcp://127.0.0.1:{upstream.rtu_tcp_ports[0]}"
+                     f"?{OPTIONS}"):
+            with self.subTest(spec=spec):
+                bridge = self.start_pro380(spec)
+                shown = self.wait_for("the upstream's values", bridge.tcp_ports[0],
+                                      lambda v: near(v["current_l1"], 20.0), 5)
+                self.assertTrue(near(shown["current_l3"], 5.0), shown)
+                self.assertTrue(near(shown["active_power_l1"], 4.6), shown)
+                self.assertEqual(shown["current_l2"], 0.0)
+                bridge.stop()
+                self.processes.remove(bridge)
 
     def test_independent_pro380_server(self):
         upstream = PymodbusUpstream("pymodbus_pro380_slave.py", "tcp", "1",
