@@ -15,12 +15,12 @@ using metering::QuantityId;
 // The PRO380's measurement block (protocol 3.2, 0x5000×50): one read, as the reference's real
 // clients read it (pro380-protocols.md §1.7).
 const std::array<UpstreamBlock, 1>& Pro380Blocks() {
-  static const std::array<UpstreamBlock, 1> blocks = [] {
+  static const std::array<UpstreamBlock, 1> kBlocks = [] {
     const RegisterBlock measurements = ReadoutBlocks()[1];
     return std::array<UpstreamBlock, 1>{
         UpstreamBlock{0x03, measurements.start, measurements.count}};
   }();
-  return blocks;
+  return kBlocks;
 }
 
 constexpr std::array<UpstreamBlock, sdm630::kBlocks.size()> Sdm630Blocks() {
