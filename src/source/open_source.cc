@@ -2,9 +2,9 @@
 
 #include "source/constant_source.h"
 #include "source/csv_source.h"
-#include "source/household_source.h"
 #include "source/live_source.h"
 #include "source/live_spec.h"
+#include "source/scenarios.h"
 #include "source/wave_file.h"
 #include "source/waveform_source.h"
 
@@ -19,6 +19,7 @@ namespace {
 
 constexpr std::string_view kKinds =
     "const:P1=W,P2=W,P3=W[,Q1=var,...][,U1=V,...][,F=Hz], sim:manual-example, sim:household, "
+    "sim:pv, sim:ev[?limit=6..32A&phases=1|3], sim:heat-pump, sim:office, "
     "csv:FILE, wave:FILE, http[?stale=DUR&timeout=DUR], mqtt://HOST:PORT/TOPIC[?format=NAME&...], "
     "modbus-client:tcp://HOST:PORT[?id=N&map=NAME&...], "
     "modbus-client:rtu:DEV[:BAUD[:PARITY]][?...]";
@@ -39,8 +40,10 @@ Result<OpenedSource> OpenSource(std::string_view spec, const SourceOptions& opti
     opened.records = std::make_unique<ConstantSource>(*record, kConstantStep);
     return opened;
   }
-  if (spec == "sim:household") {
-    opened.records = std::make_unique<HouseholdSource>(options.start, options.seed);
+  if (IsScenarioSpec(spec)) {  // docs/scenarios.md
+    auto scenario = OpenScenario(spec, options.start, options.seed);
+    if (!scenario.ok()) return scenario.status();
+    opened.records = std::move(*scenario);
     return opened;
   }
   if (spec.starts_with("csv:")) {

@@ -140,7 +140,18 @@ INSTANTIATE_TEST_SUITE_P(
                       BadRun{"UnknownSpecListsEveryKind",
                              {"--source", "mqtt", "--duration", "1h"},
                              "",
-                             "sim:manual-example, sim:household, csv:FILE"},
+                             "sim:manual-example, sim:household, sim:pv, "
+                             "sim:ev[?limit=6..32A&phases=1|3], sim:heat-pump, sim:office, "
+                             "csv:FILE"},
+                      BadRun{"ScenarioOptionOutOfRange",
+                             {"--source", "sim:ev?limit=40A", "--duration", "1h"},
+                             "",
+                             "source 'sim:ev?limit=40A': limit must be a whole number of "
+                             "amperes from 6 to 32 (e.g. limit=16A), not '40A'"},
+                      BadRun{"ScenarioWithoutOptions",
+                             {"--source", "sim:pv?kwp=5", "--duration", "1h"},
+                             "",
+                             "source 'sim:pv?kwp=5': sim:pv takes no options"},
                       BadRun{"DurationMissingForAScenario",
                              {"--source", "sim:household"},
                              "",
@@ -197,6 +208,41 @@ TEST(SourceCli, HouseholdDayIsDeterministicPerSeed) {
   }
   EXPECT_GT(a["quantities"]["forward_reactive_energy_kvarh"].get<double>(), 0);
   EXPECT_GT(a["quantities"]["reverse_reactive_energy_kvarh"].get<double>(), 0);
+}
+
+// sim:pv through the whole program (docs/scenarios.md): around a summer noon the meter's reverse
+// registers count the export; at night there is none.
+TEST(SourceCli, PvExportsAtASummerNoonAndNotAtNight) {
+  double noon_export = 0;
+  for (const char* seed : {"1", "2", "3", "4"}) {
+    const nlohmann::json noon =
+        SimulateJson({"--source", "sim:pv", "--start", "2026-06-21T11:00:00Z", "--duration", "2h",
+                      "--seed", seed});
+    ASSERT_TRUE(noon.is_object()) << seed;
+    noon_export += noon["quantities"]["reverse_active_energy_kwh"].get<double>();
+    const nlohmann::json night =
+        SimulateJson({"--source", "sim:pv", "--start", "2026-06-21T00:00:00Z", "--duration", "3h",
+                      "--seed", seed});
+    EXPECT_EQ(night["quantities"]["reverse_active_energy_kwh"].get<double>(), 0) << seed;
+    EXPECT_GT(night["quantities"]["forward_active_energy_kwh"].get<double>(), 0) << seed;
+  }
+  // 3–12 kWp systems for two hours around noon, less what the households use.
+  EXPECT_GT(noon_export, 4);
+}
+
+TEST(SourceCli, EveryScenarioRunsAndIsDeterministicPerSeed) {
+  for (const char* spec : {"sim:pv", "sim:ev?limit=10A&phases=1", "sim:heat-pump", "sim:office"}) {
+    const auto week = [spec](const char* seed) {
+      return SimulateJson({"--source", spec, "--start", "2026-01-05T00:00:00Z", "--duration", "7d",
+                           "--seed", seed});
+    };
+    const nlohmann::json a = week("5");
+    ASSERT_TRUE(a.is_object()) << spec;
+    EXPECT_EQ(a["quantities"], week("5")["quantities"]) << spec;
+    EXPECT_NE(a["quantities"]["active_energy_kwh"], week("6")["quantities"]["active_energy_kwh"])
+        << spec;
+    EXPECT_GT(a["quantities"]["forward_active_energy_kwh"].get<double>(), 1) << spec;
+  }
 }
 
 }  // namespace

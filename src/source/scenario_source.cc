@@ -1,0 +1,127 @@
+#include "source/scenario_source.h"
+
+#include <cmath>
+#include <limits>
+
+#include "source/random.h"
+
+namespace pro380::source {
+namespace {
+
+// Random stream of a seed. DO NOT RENUMBER (see household_plan.cc and grid_model.cc).
+constexpr uint64_t kNoiseStream = 30;
+
+constexpr double kPerTenBits = 1.0 / 1023;
+
+}  // namespace
+
+ScenarioSource::ScenarioSource(TimePoint start, uint64_t seed, bool smooth)
+    : seed_(seed),
+      noise_key_(StreamKey(seed, kNoiseStream)),
+      second_(FloorDiv(start.time_since_epoch().count(), 1'000'000'000)),
+      smooth_(smooth),
+      grid_(seed),
+      // Yesterday's plan too: its late programmes may still be running at the start.
+      steps_(FloorDiv(second_, kSecondsPerDay) - 1) {}
+
+void ScenarioSource::SetBaseLoad(int phase, int32_t active_mw, int32_t reactive_mvar) {
+  loads_.active_mw[phase] = active_mw;
+  loads_.reactive_mvar[phase] = reactive_mvar;
+}
+
+void ScenarioSource::PlanDay(int64_t /*day*/, std::vector<LoadStep>& /*steps*/) const {}
+
+void ScenarioSource::SmoothAt(int64_t /*second*/, SmoothLoads& /*loads*/) {}
+
+void ScenarioSource::Start(int64_t second) {
+  steps_.StartAt(second, Plan(), loads_);
+  ApplySteps(second - 1);  // nothing more is due: sets the loads to the sums
+  started_ = true;
+}
+
+void ScenarioSource::ApplySteps(int64_t second) {
+  steps_.AdvanceTo(second, Plan(), loads_);
+  for (int k = 0; k < 3; ++k) {
+    load_w_[k] = static_cast<double>(loads_.active_mw[k]) * 1e-3;
+    load_var_[k] = static_cast<double>(loads_.reactive_mvar[k]) * 1e-3;
+    load_va_[k] = std::sqrt(load_w_[k] * load_w_[k] + load_var_[k] * load_var_[k]);
+    signed_va_[k] = load_w_[k] < 0 ? -load_va_[k] : load_va_[k];
+  }
+}
+
+// The per-second load noise scales P, Q and S of a phase together, so S = √(P² + Q²) (to within
+// rounding) and current = S/U signed like P hold without a √ per record; the √ is taken only
+// when a load step changes the phase.
+void ScenarioSource::GenerateStepped(int64_t second, metering::Interval& record) const {
+  const uint64_t noise = HashAt(noise_key_, static_cast<uint64_t>(second));
+  const auto into_tick = static_cast<double>(second - grid_.tick_start());
+  for (int k = 0; k < 3; ++k) {
+    // 10 bits each: load ±0.4 %, voltage jitter ±0.1 V.
+    const double load_noise = static_cast<double>((noise >> (10 * k)) & 1023) * kPerTenBits - 0.5;
+    const double volt_noise =
+        static_cast<double>((noise >> (30 + 10 * k)) & 1023) * kPerTenBits - 0.5;
+    const double scale = 1 + 0.008 * load_noise;
+    const double s = load_va_[k] * scale;
+    const double u = grid_.Voltage(k, into_tick) + 0.2 * volt_noise - kSagVoltsPerVa * s;
+    metering::PhaseValues& phase = record.phase[k];
+    phase.voltage_v = u;
+    phase.current_a = signed_va_[k] * scale / u;
+    phase.active_w = load_w_[k] * scale;
+    phase.reactive_var = load_var_[k] * scale;
+    phase.apparent_va = s;
+  }
+  record.frequency_hz = grid_.Frequency(into_tick);
+  record.duration = kScenarioStep;
+}
+
+// As above, plus the smooth loads: current loads draw their current at the phase's voltage, and
+// the voltage moves with the phase's net load (sags with import, rises with export).
+void ScenarioSource::GenerateSmooth(int64_t second, metering::Interval& record) {
+  SmoothLoads smooth;
+  SmoothAt(second, smooth);
+  const uint64_t noise = HashAt(noise_key_, static_cast<uint64_t>(second));
+  const auto into_tick = static_cast<double>(second - grid_.tick_start());
+  for (int k = 0; k < 3; ++k) {
+    const double load_noise = static_cast<double>((noise >> (10 * k)) & 1023) * kPerTenBits - 0.5;
+    const double volt_noise =
+        static_cast<double>((noise >> (30 + 10 * k)) & 1023) * kPerTenBits - 0.5;
+    const double scale = 1 + 0.008 * load_noise;
+    const double p_fixed = load_w_[k] * scale + smooth.active_w[k];
+    const double q_fixed = load_var_[k] * scale + smooth.reactive_var[k];
+    const double p_per_volt = smooth.current_a[k] * smooth.cos_phi;
+    const double q_per_volt = smooth.current_a[k] * smooth.sin_phi;
+    const double p_nominal = p_fixed + p_per_volt * metering::kNominalVoltage;
+    const double q_nominal = q_fixed + q_per_volt * metering::kNominalVoltage;
+    const double s_nominal = std::sqrt(p_nominal * p_nominal + q_nominal * q_nominal);
+    const double u = grid_.Voltage(k, into_tick) + 0.2 * volt_noise -
+                     kSagVoltsPerVa * (p_nominal < 0 ? -s_nominal : s_nominal);
+    const double p = p_fixed + p_per_volt * u;
+    const double q = q_fixed + q_per_volt * u;
+    const double s = std::sqrt(p * p + q * q);
+    metering::PhaseValues& phase = record.phase[k];
+    phase.voltage_v = u;
+    phase.current_a = (p < 0 ? -s : s) / u;
+    phase.active_w = p;
+    phase.reactive_var = q;
+    phase.apparent_va = s;
+  }
+  record.frequency_hz = grid_.Frequency(into_tick);
+  record.duration = kScenarioStep;
+}
+
+Result<std::size_t> ScenarioSource::Read(std::span<metering::Interval> out) {
+  for (metering::Interval& record : out) {
+    const int64_t second = second_++;
+    if (!started_) Start(second);
+    if (second >= grid_.next_tick()) grid_.Tick(second);
+    if (steps_.next_due() <= second) ApplySteps(second);
+    if (smooth_) {
+      GenerateSmooth(second, record);
+    } else {
+      GenerateStepped(second, record);
+    }
+  }
+  return out.size();
+}
+
+}  // namespace pro380::source
