@@ -17,6 +17,7 @@ per meter) and against the reference server.
 
 Usage: run_fleet_bench.py [--build-dir build] [--count 10000] [--window 20] [--seconds 4]
                           [--generators 4] [--repetitions 3] [--save-interval 1s]
+                          [--source sim:household]
 Exit status: 0 when every step completed (whether or not the goals are met: a benchmark is not
 a test), 1 when a server or a run failed. Every process is stopped by its PID.
 """
@@ -58,11 +59,11 @@ def rss_kib(pid):
 class Fleet:
     """pro380 run with a fleet of `count` meters; `ports` [(port, first id, last id)]."""
 
-    def __init__(self, pro380, work, count, save_interval, lifetime_s):
+    def __init__(self, pro380, work, count, save_interval, lifetime_s, source):
         self.dir = tempfile.mkdtemp(prefix=f"fleet{count}-", dir=work)
         config = os.path.join(self.dir, "fleet.toml")
         with open(config, "w") as f:
-            f.write(f'[run]\nsave_interval = "{save_interval}"\n'
+            f.write(f'[run]\nsource = "{source}"\nsave_interval = "{save_interval}"\n'
                     f'stop_after = "{lifetime_s}s"\n[interfaces]\nhttp = "off"\n'
                     f'[[fleet]]\ncount = {count}\nserial_start = "30000001"\n'
                     f'modbus_tcp = "127.0.0.1:0"\n')
@@ -110,6 +111,8 @@ def main():
     parser.add_argument("--generators", type=int, default=4)
     parser.add_argument("--repetitions", type=int, default=3)
     parser.add_argument("--save-interval", default="1s")
+    parser.add_argument("--source", default="sim:household",
+                        help="every meter's source, e.g. const:P1=500 for the non-scenario cost")
     args = parser.parse_args()
     build = os.path.abspath(args.build_dir)
     pro380 = os.path.join(build, "pro380")
@@ -124,14 +127,15 @@ def main():
     with tempfile.TemporaryDirectory(prefix="pro380-fleet-bench-") as work:
         servers = []
         try:
-            base = Fleet(pro380, work, 1, args.save_interval, 60)
+            base = Fleet(pro380, work, 1, args.save_interval, 60, args.source)
             servers.append(base)
             time.sleep(2)
             base_rss = rss_kib(base.process.pid)
             base.stop()
             servers.remove(base)
 
-            fleet = Fleet(pro380, work, args.count, args.save_interval, lifetime_s)
+            fleet = Fleet(pro380, work, args.count, args.save_interval, lifetime_s,
+                          args.source)
             servers.append(fleet)
             time.sleep(3)  # past the first save and the start's page faults
             pid = fleet.process.pid
@@ -176,7 +180,7 @@ def main():
 
     load_avg = os.getloadavg()
     fleet_rate, ref_rate = statistics.median(fleet_rates), statistics.median(ref_rates)
-    print(f"\nfleet of {args.count} meters (sim:household, save every {args.save_interval}), "
+    print(f"\nfleet of {args.count} meters ({args.source}, save every {args.save_interval}), "
           f"{len(fleet.ports)} Modbus TCP ports; nproc {os.cpu_count()}, load average "
           f"{load_avg[0]:.2f}")
     print(f"start (to the last port's line)    {fleet.start_s:8.1f} s")

@@ -31,6 +31,8 @@ void PanelDriver::Release(device::Button button, TimePoint now) {
 }
 
 void PanelDriver::Advance(TimePoint now) {
+  const metering::MeterConfig& config = meter_.config();
+  if (!panel_.HasWork(now, config.ct_variant && config.ct_ratio == 0, settings_)) return;
   Apply(panel_.Advance(now, device::PanelInputsOf(meter_, settings_)));
 }
 

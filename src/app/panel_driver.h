@@ -32,7 +32,8 @@ class PanelDriver {
 
   void Press(device::Button button, TimePoint now);
   void Release(device::Button button, TimePoint now);
-  // Runs the panel's timers (scrolling, menus); call it on every tick of the run loop.
+  // Runs the panel's timers (scrolling, menus); call it on every tick of the run loop. Cheap
+  // when nothing is due (FrontPanel::HasWork): the meter is not read then.
   void Advance(TimePoint now);
 
   device::LcdView View(TimePoint now) const;

@@ -519,7 +519,8 @@ int RunRun(const RunArgs& args) {
       }
     }
     if (web) web->Publish(WallNow());
-    for (LiveMeter& m : meters) m.panel->Advance(panel_now());
+    const TimePoint panel_tick = panel_now();  // one clock read for the whole fleet
+    for (LiveMeter& m : meters) m.panel->Advance(panel_tick);
     if (gpio) gpio->Tick();
     if (terminal && now >= next_draw) {
       DrawTerminal(meters, panel_now(), drawn_lines);

@@ -147,9 +147,8 @@ std::vector<int> FrontPanel::ScrollPages(const PanelInputs& inputs) const {
   return pages;
 }
 
-Duration FrontPanel::ScrollPeriod(const PanelInputs& inputs) const {
-  const int seconds =
-      std::clamp(inputs.settings.lcd_cycle_time_s, kMinLcdCycleTimeS, kMaxLcdCycleTimeS);
+Duration FrontPanel::ScrollPeriod(const DeviceSettings& settings) const {
+  const int seconds = std::clamp(settings.lcd_cycle_time_s, kMinLcdCycleTimeS, kMaxLcdCycleTimeS);
   const double speed = options_.scroll_speed > 0 ? options_.scroll_speed : 1.0;
   return std::max(Duration(1), FromSeconds(seconds / speed));
 }
@@ -162,6 +161,13 @@ TimePoint FrontPanel::next_deadline() const {
     next = std::min(next, last_touch_ + kManualBrowseTime);
   }
   return next;
+}
+
+bool FrontPanel::HasWork(TimePoint now, bool ct_unset, const DeviceSettings& settings) const {
+  if (next_deadline() <= now) return true;
+  const bool ct_mode = mode_ == PanelMode::kSetCtWarning || mode_ == PanelMode::kCtSelecting;
+  if (ct_unset != ct_mode) return true;  // RunTimers enters or leaves the CT warning
+  return mode_ == PanelMode::kScrolling && now - page_since_ >= ScrollPeriod(settings);
 }
 
 int FrontPanel::MeterId(const DeviceSettings& settings) const {
@@ -236,8 +242,8 @@ void FrontPanel::RunTimers(TimePoint now, const PanelInputs& inputs,
       break;
     }
   }
-  if (mode_ == PanelMode::kScrolling && now - page_since_ >= ScrollPeriod(inputs)) {
-    const Duration period = ScrollPeriod(inputs);
+  if (mode_ == PanelMode::kScrolling && now - page_since_ >= ScrollPeriod(inputs.settings)) {
+    const Duration period = ScrollPeriod(inputs.settings);
     const int64_t steps = (now - page_since_) / period;
     page_since_ += steps * period;
     const std::vector<int> scroll = ScrollPages(inputs);

@@ -181,6 +181,13 @@ class FrontPanel {
   int MeterId(const DeviceSettings& settings) const;
   // The earliest time at which Advance has something to do.
   TimePoint next_deadline() const;
+  // Whether Advance(now, inputs) would change the panel's state, for inputs whose CT state is
+  // `ct_unset` (PanelInputs::ct_unset) and whose settings are `settings`: a timer is due, the
+  // CT warning starts or ends, or an automatic scroll step is due. When false, skipping that
+  // Advance leaves the panel exactly as calling it would (what it shows, its timers and the
+  // changes it returns later), so a caller may skip building the PanelInputs (the cost of a
+  // panel nobody looks at in a fleet; docs/performance.md, "The fleet").
+  bool HasWork(TimePoint now, bool ct_unset, const DeviceSettings& settings) const;
 
   // The pages that exist on this meter, in order, and those that scroll automatically.
   std::vector<int> AvailablePages(const PanelInputs& inputs) const;
@@ -196,7 +203,7 @@ class FrontPanel {
   void StepPage(int direction, const PanelInputs& inputs);
   void StepCandidate(int direction);
   void Touch(TimePoint now);
-  Duration ScrollPeriod(const PanelInputs& inputs) const;
+  Duration ScrollPeriod(const DeviceSettings& settings) const;
 
   FrontPanelOptions options_;
   PanelMode mode_ = PanelMode::kScrolling;

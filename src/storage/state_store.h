@@ -159,7 +159,8 @@ class StateStore {
   std::string path_;
   int lock_fd_;  // the held state.lock, or -1 (read-only)
   int schema_version_ = kSchemaVersion;
-  sqlite3_stmt* save_meter_ = nullptr;
+  sqlite3_stmt* save_meter_ = nullptr;    // INSERT of a meter new to the store
+  sqlite3_stmt* update_meter_ = nullptr;  // UPDATE of a saved meter's row
   sqlite3_stmt* append_event_ = nullptr;
   sqlite3_stmt* clear_settings_ = nullptr;
   sqlite3_stmt* save_setting_ = nullptr;

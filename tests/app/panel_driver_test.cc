@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -88,6 +91,95 @@ TEST_F(CtPanelDriverTest, TheCtRatioIsLockedAndTheMeterStartsRegistering) {
   EXPECT_EQ(reported_[0].setting, "ct_ratio");
   EXPECT_EQ(driver_.View(t_).page, 1);  // the pages, from the direction page on
   EXPECT_EQ(driver_.refused_changes(), 0);
+}
+
+// A panel nobody looks at is not advanced while nothing is due (PanelDriver::Advance skips it,
+// FrontPanel::HasWork). These compare it, tick by tick, with a FrontPanel of the same meter that
+// is advanced on every 100 ms tick as before, while buttons are pressed, menus time out, and the
+// settings the panel reads (scroll time, scroll groups, the CT ratio) change behind its back
+// like bus writes: what a viewer arriving at any tick would see must be the same.
+void ExpectSameView(const device::LcdView& got, const device::LcdView& want, TimePoint t) {
+  const auto at =
+      " at " +
+      std::to_string(
+          std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count()) +
+      " ms";
+  EXPECT_EQ(got.top, want.top) << at;
+  EXPECT_EQ(got.bottom, want.bottom) << at;
+  EXPECT_EQ(got.page, want.page) << at;
+  EXPECT_EQ(got.top_points, want.top_points) << at;
+  EXPECT_EQ(got.blinking, want.blinking) << at;
+  EXPECT_EQ(got.segments_on, want.segments_on) << at;
+  EXPECT_EQ(got.backlight_on, want.backlight_on) << at;
+}
+
+void CompareWithAlwaysAdvancedPanel(metering::MeterConfig config, uint32_t seed) {
+  metering::Meter meter(config);
+  device::DeviceSettings settings;
+  const device::FrontPanelOptions options{.scroll_speed = 3.0};
+  TimePoint t = TimePoint{} + std::chrono::hours(1);
+  PanelDriver driver(meter, settings, options, t, nullptr);
+  device::FrontPanel always(options, t);
+  always.Advance(t, device::PanelInputsOf(meter, settings));
+  std::mt19937 random(seed);
+  const auto chance = [&random](int per_mille) {
+    return std::uniform_int_distribution<int>(0, 999)(random) < per_mille;
+  };
+  std::array<bool, 2> held{};
+  for (int tick = 0; tick < 20'000; ++tick) {  // 2,000 s of panel time
+    t += 100ms;
+    if (chance(3)) settings.lcd_cycle_time_s = std::uniform_int_distribution<int>(1, 30)(random);
+    if (chance(2)) {
+      settings.lcd_scroll_groups = std::uniform_int_distribution<uint32_t>(0, 0xff)(random);
+    }
+    // A CT meter shows the SET CT warning untouched until a bus write sets the ratio; then the
+    // buttons are used as on any meter.
+    const bool untouched = config.ct_variant && tick < 3'000;
+    if (config.ct_variant && tick == 3'000) {
+      ASSERT_EQ(meter.SetCtRatio(100), metering::SettingOutcome::kApplied);
+    }
+    const int b = std::uniform_int_distribution<int>(0, 1)(random);
+    const auto button = static_cast<Button>(b);
+    if (!untouched && !held[b] && chance(held[1 - b] ? 30 : 4)) {
+      always.Press(button, t, device::PanelInputsOf(meter, settings));
+      driver.Press(button, t);  // applies what the panel chose; `always` sees it next
+      held[b] = true;
+    } else if (held[b] && chance(40)) {
+      always.Release(button, t, device::PanelInputsOf(meter, settings));
+      driver.Release(button, t);
+      held[b] = false;
+    } else {
+      always.Advance(t, device::PanelInputsOf(meter, settings));
+      driver.Advance(t);
+    }
+    ExpectSameView(driver.View(t), always.View(device::PanelInputsOf(meter, settings), t), t);
+    ASSERT_EQ(driver.panel().mode(), always.mode()) << "tick " << tick;
+    ASSERT_EQ(driver.panel().candidate(), always.candidate()) << "tick " << tick;
+    if (::testing::Test::HasFailure()) return;
+  }
+}
+
+TEST(UnviewedPanelTest, ShowsWhatAPanelAdvancedOnEveryTickShows) {
+  for (uint32_t seed = 1; seed <= 4; ++seed) CompareWithAlwaysAdvancedPanel({}, seed);
+}
+
+TEST(UnviewedPanelTest, CtMeterShowsWhatAPanelAdvancedOnEveryTickShows) {
+  for (uint32_t seed = 1; seed <= 4; ++seed) {
+    CompareWithAlwaysAdvancedPanel({.ct_variant = true}, seed);
+  }
+}
+
+// A viewer arriving after 95 s of automatic scrolling (10 s a page) sees the ninth scroll page
+// after the power-on page, also though the panel was not advanced in between.
+TEST_F(PanelDriverTest, AutoScrollPageIsRightWhenAViewerArrivesLate) {
+  const std::vector<int> scroll =
+      driver_.panel().ScrollPages(device::PanelInputsOf(meter_, settings_));
+  ASSERT_GT(scroll.size(), 9u);
+  const int first = driver_.View(t_).page;
+  EXPECT_EQ(first, 1);  // the direction page (manual §6.5)
+  const auto start = std::upper_bound(scroll.begin(), scroll.end(), first) - scroll.begin();
+  Wait(95s);
+  EXPECT_EQ(driver_.View(t_).page, scroll[(start + 8) % scroll.size()]);
 }
 
 }  // namespace

@@ -157,6 +157,29 @@ TEST(StateStore, ManyMetersInOneTransaction) {
   EXPECT_EQ(events->size(), 1u);
 }
 
+// A save updates the rows of meters the store has and inserts those it has not, in one
+// transaction; every meter keeps one row, with its latest state.
+TEST(StateStore, ASaveUpdatesSavedMetersAndInsertsNewOnes) {
+  const std::string dir = testing::MakeTempDir("store-update");
+  auto store = StateStore::Open(dir);
+  ASSERT_TRUE(store.ok());
+  std::vector<MeterRecord> records;
+  for (int i = 0; i < 3; ++i) records.push_back({std::to_string(20000000 + i), NonTrivialState(i)});
+  ASSERT_TRUE((*store)->Save(records, {}, At(1)).ok());
+  for (auto& r : records) r.state.power_down_count += 7;
+  records.push_back({"20000009", NonTrivialState(9)});
+  records.insert(records.begin(), {"19999999", NonTrivialState(5)});
+  ASSERT_TRUE((*store)->Save(records, {}, At(2)).ok());
+  for (const MeterRecord& r : records) {
+    auto loaded = (*store)->Load(r.key);
+    ASSERT_TRUE(loaded.ok() && loaded->has_value()) << r.key;
+    EXPECT_EQ(**loaded, r.state) << r.key;
+  }
+  auto keys = (*store)->Keys();
+  ASSERT_TRUE(keys.ok());
+  EXPECT_EQ(keys->size(), 5u);
+}
+
 TEST(StateStore, EventsComeBackInOrder) {
   const std::string dir = testing::MakeTempDir("store-events");
   std::vector<Event> appended;
