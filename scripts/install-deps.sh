@@ -19,6 +19,8 @@ packages=(
   libcpp-httplib-dev python3-prometheus-client
   # The MQTT live source (libmosquitto) and the broker and clients its tests start.
   libmosquitto-dev mosquitto mosquitto-clients
+  # The CA and broker certificates of the MQTT TLS test (tests/integration/mqtt_security_test.py).
+  openssl
   # The optional GPIO build (-DPRO380_WITH_GPIOD=ON; make check-sanitize builds it).
   libgpiod-dev
 )

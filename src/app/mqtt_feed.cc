@@ -1,24 +1,18 @@
 #include "app/mqtt_feed.h"
 
 #include <mosquitto.h>
-#include <unistd.h>
 
 #include <asio/post.hpp>
 #include <cstdio>
-#include <mutex>
 #include <utility>
+
+#include "app/mqtt_client.h"
 
 namespace pro380::app {
 namespace {
 
-constexpr int kKeepAliveS = 30;
 constexpr unsigned kFirstRetryS = 1;  // then doubling
 constexpr unsigned kLastRetryS = 10;  // a house feed should come back fast; a retry costs little
-
-void InitLibraryOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { mosquitto_lib_init(); });
-}
 
 }  // namespace
 
@@ -28,19 +22,25 @@ MqttFeed::MqttFeed(asio::io_context& io, const source::LiveSpec& spec, LiveSourc
 
 Result<std::unique_ptr<MqttFeed>> MqttFeed::Start(asio::io_context& io,
                                                   const source::LiveSpec& spec,
-                                                  LiveSourcePort& port, std::string log_prefix) {
-  InitLibraryOnce();
+                                                  const MqttClientSettings& settings,
+                                                  LiveSourcePort& port, std::string log_prefix,
+                                                  const std::string& id_suffix) {
+  InitMqttLibrary();
   std::unique_ptr<MqttFeed> feed(new MqttFeed(io, spec, port, std::move(log_prefix)));
   // A client id of its own per process and meter: a broker drops an older client of the same id.
-  static uint64_t next_client = 0;
-  const std::string id = "pro380-" + std::to_string(getpid()) + "-" + std::to_string(next_client++);
+  const std::string id = MqttClientId(settings, id_suffix);
   feed->client_ = mosquitto_new(id.c_str(), /*clean_session=*/true, feed.get());
   if (!feed->client_) return Status::IoError("MQTT: cannot make a client (out of memory)");
+  if (Status st = ApplyMqttClientSettings(feed->client_, settings, spec.tls); !st.ok()) {
+    return st.WithContext("source " + port.spec());
+  }
+  mosquitto_log_callback_set(feed->client_, &MqttFeed::OnLog);
   mosquitto_connect_callback_set(feed->client_, &MqttFeed::OnConnect);
   mosquitto_disconnect_callback_set(feed->client_, &MqttFeed::OnDisconnect);
   mosquitto_message_callback_set(feed->client_, &MqttFeed::OnMessage);
   mosquitto_reconnect_delay_set(feed->client_, kFirstRetryS, kLastRetryS, /*exponential=*/true);
-  const int rc = mosquitto_connect_async(feed->client_, spec.host.c_str(), spec.port, kKeepAliveS);
+  const int rc =
+      mosquitto_connect_async(feed->client_, spec.host.c_str(), spec.port, settings.keepalive_s);
   if (rc != MOSQ_ERR_SUCCESS) {
     // Not fatal: the client thread retries (the broker may start after us).
     feed->Log("cannot reach the broker yet (" + std::string(mosquitto_strerror(rc)) +
@@ -103,6 +103,12 @@ void MqttFeed::OnMessage(mosquitto*, void* self, const mosquitto_message* messag
   asio::post(feed->io_, [feed, topic = std::move(topic), payload = std::move(payload)] {
     feed->Take(topic, payload);
   });
+}
+
+void MqttFeed::OnLog(mosquitto*, void* self, int level, const char* text) {
+  if (!MqttLogLevelShown(level) || !text) return;
+  auto* feed = static_cast<MqttFeed*>(self);
+  asio::post(feed->io_, [feed, line = std::string(text)] { feed->Log("client: " + line); });
 }
 
 void MqttFeed::Take(const std::string& topic, const std::string& payload) {

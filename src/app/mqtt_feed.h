@@ -15,6 +15,7 @@
 #include <string>
 
 #include "app/live_source_port.h"
+#include "app/mqtt_settings.h"
 #include "base/status.h"
 #include "source/live_spec.h"
 
@@ -27,9 +28,13 @@ class MqttFeed {
  public:
   // Starts the client; a broker that is not there yet is retried (the meter answers meanwhile,
   // waiting for values). Errors only when the client cannot be made at all.
-  // `log_prefix` precedes its log lines ("00000002 " with several meters, else "").
+  // `log_prefix` precedes its log lines ("00000002 " with several meters, else ""); `settings`
+  // are the config's [mqtt] (credentials, TLS; app/mqtt_settings.h), `id_suffix` makes a
+  // configured client id unique per meter ("" with one meter). Errors: bad TLS files.
   static Result<std::unique_ptr<MqttFeed>> Start(asio::io_context& io, const source::LiveSpec& spec,
-                                                 LiveSourcePort& port, std::string log_prefix);
+                                                 const MqttClientSettings& settings,
+                                                 LiveSourcePort& port, std::string log_prefix,
+                                                 const std::string& id_suffix);
   ~MqttFeed();
   MqttFeed(const MqttFeed&) = delete;
   MqttFeed& operator=(const MqttFeed&) = delete;
@@ -41,6 +46,7 @@ class MqttFeed {
   static void OnConnect(mosquitto* client, void* self, int rc);
   static void OnDisconnect(mosquitto* client, void* self, int rc);
   static void OnMessage(mosquitto* client, void* self, const mosquitto_message* message);
+  static void OnLog(mosquitto* client, void* self, int level, const char* text);
   // On the loop thread.
   void Take(const std::string& topic, const std::string& payload);
   void Log(const std::string& line) const;

@@ -433,7 +433,8 @@ int RunRun(const RunArgs& args) {
   for (LiveMeter& m : meters) {
     if (!m.live || m.live->live_spec().kind != source::LiveKind::kMqtt) continue;
     auto feed =
-        MqttFeed::Start(io, m.live->live_spec(), *m.live, meters.size() > 1 ? m.serial + " " : "");
+        MqttFeed::Start(io, m.live->live_spec(), plan.mqtt, *m.live,
+                        meters.size() > 1 ? m.serial + " " : "", meters.size() > 1 ? m.serial : "");
     if (!feed.ok()) return Fail(feed.status());
     mqtt_feeds.push_back(std::move(*feed));
   }

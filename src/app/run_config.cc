@@ -52,7 +52,7 @@ constexpr std::array<MeterOptionKey, 9> kMeterOptionKeys = {{
     {"tariff", "tariff"},
     {"identity", "identity"},
 }};
-constexpr std::string_view kRootKeys = "run, interfaces, meter, fleet";
+constexpr std::string_view kRootKeys = "run, interfaces, meter, fleet, mqtt";
 constexpr std::string_view kInterfaceKeys =
     "modbus_tcp, modbus_rtu, rtu_over_tcp, mbus, mbus_tcp, iec, iec_tcp, http, http_token, "
     "response_delay, "
@@ -539,7 +539,7 @@ Status CheckFleetSerials(const Reporter& report, const toml::node& meters,
 Result<RunConfig> ParseDocument(const Reporter& report, const toml::table& root) {
   RunConfig config;
   for (const auto& [key, node] : root) {
-    if (key != "run" && key != "meter" && key != "interfaces" && key != "fleet") {
+    if (key != "run" && key != "meter" && key != "interfaces" && key != "fleet" && key != "mqtt") {
       return report.UnknownKey(key, "", kRootKeys);
     }
   }
@@ -549,6 +549,16 @@ Result<RunConfig> ParseDocument(const Reporter& report, const toml::table& root)
       return report.At(interfaces->source(), "interfaces must be a table: write [interfaces]");
     }
     if (Status st = ParseInterfacesTable(report, *table, config.interfaces); !st.ok()) return st;
+  }
+  if (const toml::node* mqtt = root.get("mqtt")) {
+    const auto* table = mqtt->as_table();
+    if (!table) return report.At(mqtt->source(), "mqtt must be a table: write [mqtt]");
+    auto settings =
+        ParseMqttTable([&report](const toml::source_region& where,
+                                 const std::string& text) { return report.At(where, text); },
+                       *table);
+    if (!settings.ok()) return settings.status();
+    config.mqtt = std::move(*settings);
   }
   if (const toml::node* run = root.get("run")) {
     const auto* table = run->as_table();

@@ -17,6 +17,7 @@
 #include "app/fleet_template.h"
 #include "app/interface_plan.h"
 #include "app/meter_options.h"
+#include "app/mqtt_settings.h"
 #include "base/status.h"
 #include "metering/quantity.h"
 
@@ -54,6 +55,7 @@ struct RunConfig {
   // [[fleet]] (app/fleet_template.h): serials unique with the meters'; without any [[meter]],
   // the fleets are all the meters.
   std::vector<FleetTemplate> fleets;
+  MqttClientSettings mqtt;  // [mqtt]: the mqtt:// sources' credentials and TLS (docs/config.md)
 };
 
 // Parses and validates `toml_text`; `file_name` is used in messages only.

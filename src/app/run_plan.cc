@@ -59,6 +59,7 @@ Result<RunPlan> ResolveRunPlan(const RunArgs& args, const std::optional<RunConfi
   const RunConfig file = config.value_or(RunConfig{});
   RunPlan plan;
   plan.source = Pick(args, "--source", args.source, file.source);
+  plan.mqtt = file.mqtt;
   plan.speed = Pick(args, "--speed", args.speed, file.speed);
   plan.seed = Pick(args, "--seed", args.seed, file.seed);
   if (!(plan.speed > 0 && plan.speed <= kMaxRunSpeed)) {

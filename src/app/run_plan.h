@@ -39,6 +39,7 @@ struct RunPlan {
   std::vector<PlannedMeter> meters;  // at least one; serials unique
   InterfacePlan interfaces;
   std::vector<transport::TcpEndpoint> fleet_ports;  // each a Modbus TCP bus of its fleet meters
+  MqttClientSettings mqtt;  // the mqtt:// sources' credentials and TLS ([mqtt])
 };
 
 // `config` is the loaded --config file, if any. `xdg_state_home`/`home` are the environment's

@@ -89,7 +89,7 @@ Status ParseOptions(std::string_view options, LiveSpec& spec) {
 
 bool IsLiveSpec(std::string_view spec) {
   return spec == "http" || spec.starts_with("http?") || spec.starts_with("mqtt://") ||
-         spec.starts_with("modbus-client:");
+         spec.starts_with("mqtts://") || spec.starts_with("modbus-client:");
 }
 
 Result<LiveSpec> ParseLiveSpec(std::string_view spec) {
@@ -103,15 +103,16 @@ Result<LiveSpec> ParseLiveSpec(std::string_view spec) {
   };
   if (head == "http") {
     live.kind = LiveKind::kHttp;
-  } else if (head.starts_with("mqtt://")) {
+  } else if (head.starts_with("mqtt://") || head.starts_with("mqtts://")) {
     live.kind = LiveKind::kMqtt;
-    const std::string_view rest = head.substr(7);
+    live.tls = head.starts_with("mqtts://");
+    const std::string_view rest = head.substr(live.tls ? 8 : 7);
     const size_t slash = rest.find('/');
     const std::string_view authority = rest.substr(0, slash);
     const size_t colon = authority.rfind(':');
     if (slash == std::string_view::npos || slash + 1 == rest.size() ||
         colon == std::string_view::npos || colon == 0) {
-      return fail("is not mqtt://HOST:PORT/TOPIC");
+      return fail(live.tls ? "is not mqtts://HOST:PORT/TOPIC" : "is not mqtt://HOST:PORT/TOPIC");
     }
     live.host = std::string(authority.substr(0, colon));
     const std::string_view port = authority.substr(colon + 1);

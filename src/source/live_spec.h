@@ -30,6 +30,7 @@ struct LiveSpec {
   std::string host;   // mqtt
   uint16_t port = 0;  // mqtt
   std::string topic;  // mqtt; may hold MQTT wildcards (+, #)
+  bool tls = false;   // mqtts://: the connection is TLS (the CA and client files: app/)
   PayloadFormat format = PayloadFormat::kCanonical;
   LiveTimeouts timeouts;
   // modbus-client only.
@@ -39,7 +40,8 @@ struct LiveSpec {
   Duration interval = std::chrono::seconds(1);
 };
 
-// True for the specs ParseLiveSpec takes (`http`, `http?…`, `mqtt://…`, `modbus-client:…`).
+// True for the specs ParseLiveSpec takes (`http`, `http?…`, `mqtt://…`, `mqtts://…`,
+// `modbus-client:…`).
 bool IsLiveSpec(std::string_view spec);
 
 // Errors name the spec part and what is allowed.

@@ -20,7 +20,8 @@ namespace {
 constexpr std::string_view kKinds =
     "const:P1=W,P2=W,P3=W[,Q1=var,...][,U1=V,...][,F=Hz], sim:manual-example, sim:household, "
     "sim:pv, sim:ev[?limit=6..32A&phases=1|3], sim:heat-pump, sim:office, "
-    "csv:FILE, wave:FILE, http[?stale=DUR&timeout=DUR], mqtt://HOST:PORT/TOPIC[?format=NAME&...], "
+    "csv:FILE, wave:FILE, http[?stale=DUR&timeout=DUR], "
+    "mqtt[s]://HOST:PORT/TOPIC[?format=NAME&...], "
     "modbus-client:tcp://HOST:PORT[?id=N&map=NAME&...], "
     "modbus-client:rtu:DEV[:BAUD[:PARITY]][?...]";
 

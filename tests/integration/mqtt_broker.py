@@ -1,7 +1,9 @@
 """A mosquitto broker for tests: /usr/sbin/mosquitto on a free loopback port with a generated
-config (listener PORT 127.0.0.1, allow_anonymous true), started and stopped by PID; publishing
-through mosquitto_pub (Debian mosquitto-clients)."""
+config (listener PORT 127.0.0.1, allow_anonymous true unless a password file is given; TLS when
+given a CA, certificate and key), started and stopped by PID; publishing through mosquitto_pub
+(Debian mosquitto-clients)."""
 import os
+import pwd
 import signal
 import socket
 import subprocess
@@ -18,12 +20,25 @@ def free_port():
 
 
 class Broker:
-    def __init__(self, work_dir, port=None):
+    def __init__(self, work_dir, port=None, password_file=None, tls=None):
+        """`password_file`: a mosquitto_passwd file (anonymous clients are refused then);
+        `tls`: (cafile, certfile, keyfile) of a TLS listener."""
         self.work_dir = work_dir
         self.port = port or free_port()
         self.config = os.path.join(work_dir, f"mosquitto-{self.port}.conf")
+        lines = [f"listener {self.port} 127.0.0.1", "persistence false"]
+        if tls:
+            lines += [f"cafile {tls[0]}", f"certfile {tls[1]}", f"keyfile {tls[2]}"]
+        if password_file:
+            lines += [f"password_file {password_file}", "allow_anonymous false"]
+        else:
+            lines.append("allow_anonymous true")
+        if password_file or tls:
+            # Run as whoever runs the tests: started as root, mosquitto would change to the
+            # user "mosquitto", which cannot read the test's private files.
+            lines.append(f"user {pwd.getpwuid(os.getuid()).pw_name}")
         with open(self.config, "w") as f:
-            f.write(f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\n")
+            f.write("\n".join(lines) + "\n")
         self.log_path = os.path.join(work_dir, f"mosquitto-{self.port}.log")
         self.process = None
         self.start()
@@ -57,6 +72,7 @@ class Broker:
                 self.process.wait(timeout=10)
         self.process = None
 
-    def publish(self, topic, payload):
+    def publish(self, topic, payload, client_args=()):
+        """`client_args`: mosquitto_pub's options for credentials or TLS (-u, -P, --cafile)."""
         subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(self.port), "-t", topic,
-                        "-m", payload], check=True, timeout=10, capture_output=True)
+                        "-m", payload, *client_args], check=True, timeout=10, capture_output=True)

@@ -25,12 +25,21 @@ TEST(ParseLiveSpec, TakesHttpAndMqttWithTheirOptions) {
   EXPECT_EQ(mqtt->timeouts.stale, milliseconds(500));
   EXPECT_EQ(mqtt->timeouts.timeout, seconds(120));
   EXPECT_EQ(mqtt->format, PayloadFormat::kCanonical);
+  EXPECT_FALSE(mqtt->tls);
+  auto mqtts = ParseLiveSpec("mqtts://broker.lan:8883/house/meter");
+  ASSERT_TRUE(mqtts.ok()) << mqtts.status().message();
+  EXPECT_TRUE(mqtts->tls);
+  EXPECT_EQ(mqtts->host, "broker.lan");
+  EXPECT_EQ(mqtts->port, 8883);
+  EXPECT_EQ(mqtts->topic, "house/meter");
+  EXPECT_TRUE(IsLiveSpec("mqtts://h:1/t"));
   EXPECT_TRUE(ParseLiveSpec("http?stale=2.5&timeout=3s").ok());
 }
 
 TEST(ParseLiveSpec, NamesWhatIsWrong) {
   for (const auto& [spec, message] : std::initializer_list<std::pair<const char*, const char*>>{
            {"mqtt://host/topic", "source 'mqtt://host/topic': is not mqtt://HOST:PORT/TOPIC"},
+           {"mqtts://host/t", "source 'mqtts://host/t': is not mqtts://HOST:PORT/TOPIC"},
            {"mqtt://host:0/t", "source 'mqtt://host:0/t': port '0' is not 1-65535"},
            {"mqtt://host:1883/", "source 'mqtt://host:1883/': is not mqtt://HOST:PORT/TOPIC"},
            {"http?stale=0s",
