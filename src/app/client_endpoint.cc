@@ -11,7 +11,8 @@ constexpr Duration kMaxTimeout = std::chrono::seconds(60);
 
 int BusOptionCount(const ClientEndpointArgs& args) {
   return int{args.modbus_tcp.has_value()} + int{args.modbus_rtu.has_value()} +
-         int{args.rtu_over_tcp.has_value()};
+         int{args.rtu_over_tcp.has_value()} + int{args.iec.device.has_value()} +
+         int{args.iec.tcp.has_value()};
 }
 
 Result<Duration> Timeout(const ClientEndpointArgs& args) {
@@ -50,14 +51,15 @@ std::string DescribeEndpoint(const ClientEndpointArgs& args) {
   if (args.modbus_tcp) return "--modbus-tcp " + *args.modbus_tcp;
   if (args.modbus_rtu) return "--modbus-rtu " + *args.modbus_rtu;
   if (args.rtu_over_tcp) return "--rtu-over-tcp " + *args.rtu_over_tcp;
-  return "";
+  return DescribeIecEndpoint(args.iec);
 }
 
 Status ValidateClientEndpoint(const ClientEndpointArgs& args) {
   if (BusOptionCount(args) != 1) {
     return Status::InvalidArgument(
         "give exactly one of --modbus-tcp ADDR:PORT, --modbus-rtu DEV[:BAUD[:PARITY]], "
-        "--rtu-over-tcp ADDR:PORT");
+        "--rtu-over-tcp ADDR:PORT, --iec DEV[:BAUD], --iec-tcp ADDR:PORT (--iec*: read, "
+        "write)");
   }
   if (args.id < 1 || args.id > 247) {
     return Status::InvalidArgument("--id " + std::to_string(args.id) + " must be 1..247");
@@ -66,6 +68,7 @@ Status ValidateClientEndpoint(const ClientEndpointArgs& args) {
     return Status::InvalidArgument("--retries " + std::to_string(args.retries) + " must be 0..10");
   }
   if (auto timeout = Timeout(args); !timeout.ok()) return timeout.status();
+  if (IecGiven(args.iec)) return ValidateIecEndpoint(args.iec);
   if (args.modbus_tcp || args.rtu_over_tcp) {
     const std::string option = args.modbus_tcp ? "--modbus-tcp" : "--rtu-over-tcp";
     auto endpoint =
@@ -83,6 +86,8 @@ Status ValidateClientEndpoint(const ClientEndpointArgs& args) {
   }
   return Status::Ok();
 }
+
+Duration ClientTimeout(const ClientEndpointArgs& args) { return *Timeout(args); }
 
 Result<std::unique_ptr<ModbusMaster>> OpenModbusMaster(const ClientEndpointArgs& args) {
   if (Status valid = ValidateClientEndpoint(args); !valid.ok()) return valid;

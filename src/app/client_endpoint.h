@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "app/iec_endpoint.h"
 #include "app/modbus_master.h"
 #include "base/status.h"
 
@@ -18,6 +19,7 @@ struct ClientEndpointArgs {
   std::optional<std::string> modbus_tcp;    // ADDR:PORT, MBAP
   std::optional<std::string> modbus_rtu;    // DEV[:BAUD[:PARITY]]
   std::optional<std::string> rtu_over_tcp;  // ADDR:PORT, RTU frames on a TCP stream
+  IecEndpointArgs iec;                      // the optical port (read, write: AddIecEndpointOptions)
   int id = 1;
   std::string timeout = "1s";  // per attempt
   int retries = 1;
@@ -35,8 +37,11 @@ std::string DescribeEndpoint(const ClientEndpointArgs& args);
 // (exit 1) when the endpoint cannot be reached.
 Result<std::unique_ptr<ModbusMaster>> OpenModbusMaster(const ClientEndpointArgs& args);
 
-// Checks everything OpenModbusMaster checks before it touches the bus.
+// Checks everything OpenModbusMaster (or OpenIecMaster) checks before it touches the bus.
 Status ValidateClientEndpoint(const ClientEndpointArgs& args);
+
+// --timeout as a duration. REQUIRES: ValidateClientEndpoint(args) is ok.
+Duration ClientTimeout(const ClientEndpointArgs& args);
 
 }  // namespace pro380::app
 

@@ -1,5 +1,6 @@
 #include "app/read_command.h"
 
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -8,6 +9,8 @@
 
 #include "app/duration_arg.h"
 #include "app/exit_status.h"
+#include "app/iec_reading.h"
+#include "app/reading_output.h"
 #include "device/modbus_readout.h"
 #include "device/register_names.h"
 #include "transport/monotonic_clock.h"
@@ -38,57 +41,35 @@ Result<std::vector<device::ReadoutValue>> ReadMeter(ModbusMaster& master, uint8_
   return values;
 }
 
-bool Integral(const device::ReadoutValue& v) {
-  if (!v.def->shows_quantity()) return v.def->encoding != device::Encoding::kFloat32;
-  const metering::QuantityKind kind = metering::QuantityInfo(v.def->quantity).kind;
-  return kind == metering::QuantityKind::kOutput ||
-         (kind == metering::QuantityKind::kDevice && *v.value == std::trunc(*v.value));
-}
-
-nlohmann::ordered_json ValueJson(const device::ReadoutValue& v) {
-  if (!v.text.empty()) return v.text;
-  if (!v.value) return nullptr;
-  if (Integral(v)) return static_cast<int64_t>(*v.value);
-  return *v.value;
-}
-
-nlohmann::ordered_json ReadingJson(const ReadArgs& args,
-                                   const std::vector<device::ReadoutValue>& values) {
-  nlohmann::ordered_json meter = nlohmann::ordered_json::object();
-  meter["endpoint"] = DescribeEndpoint(args.endpoint);
-  meter["id"] = args.endpoint.id;
-  nlohmann::ordered_json quantities = nlohmann::ordered_json::object();
-  for (const device::ReadoutValue& v : values) {
-    const std::string name(device::RegisterName(*v.def));
-    (v.def->shows_quantity() ? quantities : meter)[name] = ValueJson(v);
+ReadingEntry EntryOf(const device::ReadoutValue& v) {
+  ReadingEntry entry;
+  entry.name = std::string(device::RegisterName(*v.def));
+  entry.unit = std::string(v.def->unit);
+  entry.quantity = v.def->shows_quantity();
+  entry.decimals = v.def->decimals;
+  entry.value = v.value;
+  entry.text = v.text;
+  if (!v.def->shows_quantity()) {
+    entry.integral = v.def->encoding != device::Encoding::kFloat32;
+  } else if (v.value) {
+    const metering::QuantityKind kind = metering::QuantityInfo(v.def->quantity).kind;
+    entry.integral = kind == metering::QuantityKind::kOutput ||
+                     (kind == metering::QuantityKind::kDevice && *v.value == std::trunc(*v.value));
   }
-  return {{"meter", meter}, {"quantities", quantities}};
+  return entry;
 }
 
-std::string ValueText(const device::ReadoutValue& v) {
-  if (!v.text.empty()) return v.text;
-  if (!v.value) return "invalid";
-  char text[64];
-  if (Integral(v)) {
-    std::snprintf(text, sizeof text, "%lld", static_cast<long long>(*v.value));
-  } else if (v.def->decimals >= 0) {
-    std::snprintf(text, sizeof text, "%.*f", v.def->decimals, *v.value);
-  } else {
-    std::snprintf(text, sizeof text, "%g", *v.value);
-  }
-  return text;
-}
-
-void PrintTable(const ReadArgs& args, const std::vector<device::ReadoutValue>& values) {
-  std::printf("PRO380 ID %d at %s\n", args.endpoint.id, DescribeEndpoint(args.endpoint).c_str());
-  for (const device::ReadoutValue& v : values) {
-    std::string line = std::string(device::RegisterName(*v.def));
-    line.resize(36, ' ');
-    const std::string value = ValueText(v);
-    line += std::string(value.size() < 17 ? 17 - value.size() : 1, ' ') + value;
-    if (!v.def->unit.empty()) line += " " + std::string(v.def->unit);
-    std::printf("%s\n", line.c_str());
-  }
+// One Modbus reading in the output's terms.
+Result<Reading> ReadModbusMeter(ModbusMaster& master, const ReadArgs& args) {
+  auto values = ReadMeter(master, static_cast<uint8_t>(args.endpoint.id));
+  if (!values.ok()) return values.status();
+  Reading reading;
+  reading.title =
+      "PRO380 ID " + std::to_string(args.endpoint.id) + " at " + DescribeEndpoint(args.endpoint);
+  reading.meter["endpoint"] = DescribeEndpoint(args.endpoint);
+  reading.meter["id"] = args.endpoint.id;
+  for (const device::ReadoutValue& v : *values) reading.entries.push_back(EntryOf(v));
+  return reading;
 }
 
 Result<std::optional<Duration>> WatchPeriod(const ReadArgs& args) {
@@ -115,8 +96,10 @@ Result<std::optional<Duration>> WatchPeriod(const ReadArgs& args) {
 
 CLI::App* AddReadCommand(CLI::App& app, ReadArgs& args) {
   CLI::App* cmd = app.add_subcommand(
-      "read", "Read a PRO380 (real or virtual) over Modbus and print every quantity");
+      "read",
+      "Read a PRO380 (real or virtual) over Modbus or the optical port and print every quantity");
   AddClientEndpointOptions(*cmd, args.endpoint);
+  AddIecEndpointOptions(*cmd, args.endpoint.iec);
   cmd->add_flag("--json", args.json, "print JSON ({\"meter\": …, \"quantities\": …})");
   cmd->add_option("--watch", args.watch, "re-read every SECONDS (default 5) until Ctrl-C")
       ->expected(0, 1);
@@ -128,23 +111,36 @@ int RunRead(const ReadArgs& args) {
   if (Status valid = ValidateClientEndpoint(args.endpoint); !valid.ok()) return Fail(valid);
   auto period = WatchPeriod(args);
   if (!period.ok()) return Fail(period.status());
-  auto master = OpenModbusMaster(args.endpoint);
-  if (!master.ok()) return Fail(master.status());
-  const auto id = static_cast<uint8_t>(args.endpoint.id);
+  // One reading on the chosen bus.
+  std::unique_ptr<ModbusMaster> modbus;
+  std::unique_ptr<IecMaster> iec;
+  if (IecGiven(args.endpoint.iec)) {
+    auto master = OpenIecMaster(args.endpoint.iec, ClientTimeout(args.endpoint));
+    if (!master.ok()) return Fail(master.status());
+    iec = std::move(*master);
+  } else {
+    auto master = OpenModbusMaster(args.endpoint);
+    if (!master.ok()) return Fail(master.status());
+    modbus = std::move(*master);
+  }
+  const auto read_once = [&]() -> Result<Reading> {
+    if (iec) return ReadIecMeter(*iec, args.endpoint.iec, args.endpoint.retries);
+    return ReadModbusMeter(*modbus, args);
+  };
   if (*period) {
     std::signal(SIGINT, RequestStop);
     std::signal(SIGTERM, RequestStop);
   }
   for (int reading = 1; stop_requested == 0; ++reading) {
     const TimePoint started = transport::MonotonicNow();
-    auto values = ReadMeter(**master, id);
+    auto values = read_once();
     if (!values.ok()) return Fail(values.status());
     if (args.json) {
       // One object; in --watch mode one compact object per line (JSON Lines).
-      const nlohmann::ordered_json out = ReadingJson(args, *values);
+      const nlohmann::ordered_json out = ReadingJson(*values);
       std::cout << (*period ? out.dump() : out.dump(2)) << std::endl;
     } else {
-      PrintTable(args, *values);
+      PrintReadingTable(*values);
       std::fflush(stdout);
     }
     if (!*period || (args.count > 0 && reading >= args.count)) break;

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "app/exit_status.h"
+#include "app/iec_write.h"
 #include "device/device_settings.h"
 #include "device/modbus_readout.h"
 #include "device/register_names.h"
@@ -15,18 +16,12 @@ namespace {
 
 int Fail(const Status& status) { return ReportFailure("write", status); }
 
-struct Assignment {
-  const device::RegisterDef* def;
-  std::string text;  // the value as written
-  double value;
-};
-
-Result<std::vector<Assignment>> ParseAssignments(const std::vector<std::string>& texts) {
+Result<std::vector<SettingAssignment>> ParseAssignments(const std::vector<std::string>& texts) {
   if (texts.empty()) {
     return Status::InvalidArgument("give at least one SETTING=VALUE; writable: " +
                                    device::WritableSettingNames());
   }
-  std::vector<Assignment> parsed;
+  std::vector<SettingAssignment> parsed;
   for (const std::string& text : texts) {
     const std::size_t equals = text.find('=');
     if (equals == std::string::npos) {
@@ -59,19 +54,9 @@ std::string Show(std::optional<double> value) {
   return text;
 }
 
-// The read-back matches: equal, or for the day counter's reset at most one hundredth more (it
-// counts again from the moment of the reset).
-bool Matches(const device::RegisterDef& def, double expected, std::optional<double> got) {
-  if (!got) return false;
-  if (def.shows_quantity() && def.quantity == metering::QuantityId::kDayCounterKwh) {
-    return *got >= expected && *got <= expected + 0.01 + 1e-9;
-  }
-  return std::fabs(*got - expected) <= 1e-9 * std::max(1.0, std::fabs(expected));
-}
-
 // The serial settings the meter's line has after `a` was written, when `a` changes them and the
 // client is on a serial line itself (nullopt otherwise).
-std::optional<transport::SerialSettings> LineAfter(const Assignment& a,
+std::optional<transport::SerialSettings> LineAfter(const SettingAssignment& a,
                                                    const transport::ClientLink& link) {
   if (!link.serial_settings()) return std::nullopt;
   transport::SerialSettings line = *link.serial_settings();
@@ -99,9 +84,13 @@ std::optional<transport::SerialSettings> LineAfter(const Assignment& a,
 }  // namespace
 
 CLI::App* AddWriteCommand(CLI::App& app, WriteArgs& args) {
-  CLI::App* cmd = app.add_subcommand(
-      "write", "Change settings of a PRO380 over Modbus (FC10) and verify them by reading back");
+  CLI::App* cmd = app.add_subcommand("write",
+                                     "Change settings of a PRO380 over Modbus (FC10) or the "
+                                     "optical port (W1) and verify them by reading back");
   AddClientEndpointOptions(*cmd, args.endpoint);
+  AddIecEndpointOptions(*cmd, args.endpoint.iec);
+  cmd->add_option("--password", args.endpoint.iec.password,
+                  "optical port: the programming password (P1)");
   cmd->add_option("assignments", args.assignments,
                   "SETTING=VALUE ... (modbus_id, baud_rate, parity, lcd_cycle_time_s, s0_rate, "
                   "combined_code, power_down_count, tariff, day_counter_kwh)");
@@ -112,10 +101,18 @@ int RunWrite(const WriteArgs& args) {
   if (Status valid = ValidateClientEndpoint(args.endpoint); !valid.ok()) return Fail(valid);
   auto assignments = ParseAssignments(args.assignments);
   if (!assignments.ok()) return Fail(assignments.status());
+  if (IecGiven(args.endpoint.iec)) {
+    if (Status valid = ValidateIecWrite(args.endpoint.iec, *assignments); !valid.ok()) {
+      return Fail(valid);
+    }
+    const Status written =
+        WriteIecSettings(args.endpoint.iec, ClientTimeout(args.endpoint), *assignments);
+    return written.ok() ? kExitOk : Fail(written);
+  }
   auto master = OpenModbusMaster(args.endpoint);
   if (!master.ok()) return Fail(master.status());
   auto id = static_cast<uint8_t>(args.endpoint.id);
-  for (const Assignment& a : *assignments) {
+  for (const SettingAssignment& a : *assignments) {
     const std::string name(device::RegisterName(*a.def));
     auto before = ReadSetting(**master, id, *a.def);
     if (!before.ok()) return Fail(before.status());
@@ -136,7 +133,7 @@ int RunWrite(const WriteArgs& args) {
     auto after = ReadSetting(**master, id, *a.def);
     if (!after.ok()) return Fail(after.status().WithContext(name + "=" + a.text + " read-back"));
     const double expected = device::ExpectedReadBack(*a.def, a.value);
-    if (!Matches(*a.def, expected, *after)) {
+    if (!device::ReadBackMatches(*a.def, expected, *after)) {
       return Fail(Status::FailedPrecondition(name + "=" + a.text +
                                              ": the meter accepted it but reads back " +
                                              Show(*after) + ", not " + Show(expected)));

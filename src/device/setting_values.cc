@@ -120,4 +120,12 @@ double ExpectedReadBack(const RegisterDef& def, double written) {
   return written;
 }
 
+bool ReadBackMatches(const RegisterDef& def, double expected, std::optional<double> got) {
+  if (!got) return false;
+  if (def.shows_quantity() && def.quantity == QuantityId::kDayCounterKwh) {
+    return *got >= expected && *got <= expected + 0.01 + 1e-9;
+  }
+  return std::fabs(*got - expected) <= 1e-9 * std::max(1.0, std::fabs(expected));
+}
+
 }  // namespace pro380::device

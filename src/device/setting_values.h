@@ -32,6 +32,9 @@ Result<double> ParseSettingValue(const RegisterDef& def, std::string_view text);
 
 // What the meter shows after accepting `written` (tariff 11/12, "not saved", show as 1/2).
 double ExpectedReadBack(const RegisterDef& def, double written);
+// Whether a read-back `got` shows `expected`: equal, or for the day counter's reset at most one
+// hundredth more (it counts again from the moment of the reset).
+bool ReadBackMatches(const RegisterDef& def, double expected, std::optional<double> got);
 
 }  // namespace pro380::device
 

@@ -6,6 +6,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -99,6 +100,12 @@ Status ClientLink::SwitchSerialSettings(const SerialSettings& settings) {
   }
   serial_ = settings;
   return Status::Ok();
+}
+
+Status ClientLink::SetBaud(uint32_t baud) {
+  if (!is_serial_line()) return Status::Ok();
+  if (tcdrain(fd_) != 0) return Status::IoError(name_ + ": " + Errno("tcdrain"));
+  return SwitchSerialSettings(SerialSettings{baud, SerialParity::kNone, 1});
 }
 
 ClientLink::~ClientLink() { close(fd_); }

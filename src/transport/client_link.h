@@ -46,6 +46,12 @@ class ClientLink {
   // rate or parity). Ok and nothing for a TCP link: a gateway's serial side is not the client's
   // to change. Errors as OpenSerial's.
   Status SwitchSerialSettings(const SerialSettings& settings);
+  // A serial device other than a pty: a line with a rate (the optical port's rate change, 7E1
+  // carried as 8N1). False for TCP and a pty.
+  bool is_serial_line() const { return serial_.has_value() && !is_pty_; }
+  // Waits until every byte sent has left the line, then switches it to `baud`, 8N1 (the optical
+  // port's rate change). Does nothing on TCP or a pty.
+  Status SetBaud(uint32_t baud);
 
   // "127.0.0.1:1502" or the device path: for messages.
   const std::string& name() const { return name_; }
