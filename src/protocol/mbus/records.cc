@@ -126,7 +126,14 @@ bool SameRecord(const RecordHeader& readout, const RecordHeader& received) {
 }
 
 Result<std::vector<ParsedRecord>> ParseRecords(std::span<const uint8_t> data) {
-  std::vector<ParsedRecord> records;
+  auto parsed = ParseTelegramRecords(data);
+  if (!parsed.ok()) return parsed.status();
+  return std::move(parsed->records);
+}
+
+Result<ParsedTelegram> ParseTelegramRecords(std::span<const uint8_t> data) {
+  ParsedTelegram telegram;
+  std::vector<ParsedRecord>& records = telegram.records;
   std::size_t i = 0;
   while (i < data.size()) {
     const uint8_t dif = data[i];
@@ -134,7 +141,10 @@ Result<std::vector<ParsedRecord>> ParseRecords(std::span<const uint8_t> data) {
       ++i;
       continue;
     }
-    if (dif == kDifManufacturerData || dif == kDifMoreRecordsFollow) break;  // vendor data
+    if (dif == kDifManufacturerData || dif == kDifMoreRecordsFollow) {  // vendor data
+      telegram.tail_dif = dif;
+      break;
+    }
     ParsedRecord record;
     const std::size_t start = i;
     RecordHeader& h = record.header;
@@ -222,7 +232,8 @@ Result<std::vector<ParsedRecord>> ParseRecords(std::span<const uint8_t> data) {
     }
     records.push_back(record);
   }
-  return records;
+  telegram.records_size = i;
+  return telegram;
 }
 
 }  // namespace pro380::mbus

@@ -116,6 +116,16 @@ struct ParsedRecord {
 // returned as action VIFEs.
 Result<std::vector<ParsedRecord>> ParseRecords(std::span<const uint8_t> data);
 
+// The records of an RSP_UD's data and what ends them: nothing (tail_dif 0), DIF 0F
+// (manufacturer data to the end) or 1F (manufacturer data, and more records follow in the next
+// telegram). `records_size` is the bytes before that DIF. Errors as ParseRecords's.
+struct ParsedTelegram {
+  std::vector<ParsedRecord> records;
+  std::size_t records_size = 0;
+  uint8_t tail_dif = 0;
+};
+Result<ParsedTelegram> ParseTelegramRecords(std::span<const uint8_t> data);
+
 // True when a received header (plain text as sent, reversed) names `readout`'s record.
 bool SameRecord(const RecordHeader& readout, const RecordHeader& received);
 

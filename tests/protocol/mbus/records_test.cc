@@ -101,5 +101,27 @@ TEST(RecordsTest, TruncatedRecordsAreRefused) {
   }
 }
 
+// What ends a telegram's records: nothing, DIF 0F (manufacturer data) or 1F (more follow).
+TEST(RecordsTest, TelegramRecordsReportTheirTail) {
+  const Bytes records = {0x01, 0x7A, 0x05, 0x2F, 0x02, 0xFD, 0x1C, 0x80, 0x25};
+  auto plain = ParseTelegramRecords(records);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->tail_dif, 0);
+  EXPECT_EQ(plain->records_size, records.size());
+  EXPECT_EQ(plain->records.size(), 2u);
+  Bytes more = records;
+  more.push_back(kDifMoreRecordsFollow);
+  auto split = ParseTelegramRecords(more);
+  ASSERT_TRUE(split.ok());
+  EXPECT_EQ(split->tail_dif, kDifMoreRecordsFollow);
+  EXPECT_EQ(split->records_size, records.size());
+  Bytes vendor = {0x01, 0x7A, 0x05, kDifManufacturerData, 0x12, 0x34};
+  auto with_vendor = ParseTelegramRecords(vendor);
+  ASSERT_TRUE(with_vendor.ok());
+  EXPECT_EQ(with_vendor->tail_dif, kDifManufacturerData);
+  EXPECT_EQ(with_vendor->records_size, 3u);
+  EXPECT_EQ(with_vendor->records.size(), 1u);
+}
+
 }  // namespace
 }  // namespace pro380::mbus
