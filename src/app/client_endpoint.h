@@ -10,6 +10,7 @@
 #include <string>
 
 #include "app/iec_endpoint.h"
+#include "app/mbus_endpoint.h"
 #include "app/modbus_master.h"
 #include "base/status.h"
 
@@ -20,6 +21,7 @@ struct ClientEndpointArgs {
   std::optional<std::string> modbus_rtu;    // DEV[:BAUD[:PARITY]]
   std::optional<std::string> rtu_over_tcp;  // ADDR:PORT, RTU frames on a TCP stream
   IecEndpointArgs iec;                      // the optical port (read, write: AddIecEndpointOptions)
+  MbusEndpointArgs mbus;                    // --mbus, --mbus-tcp (app/mbus_endpoint.h)
   int id = 1;
   std::string timeout = "1s";  // per attempt
   int retries = 1;
@@ -37,7 +39,8 @@ std::string DescribeEndpoint(const ClientEndpointArgs& args);
 // (exit 1) when the endpoint cannot be reached.
 Result<std::unique_ptr<ModbusMaster>> OpenModbusMaster(const ClientEndpointArgs& args);
 
-// Checks everything OpenModbusMaster (or OpenIecMaster) checks before it touches the bus.
+// Checks everything OpenModbusMaster (or OpenIecMaster, OpenMbusMaster) checks before it touches
+// the bus.
 Status ValidateClientEndpoint(const ClientEndpointArgs& args);
 
 // --timeout as a duration. REQUIRES: ValidateClientEndpoint(args) is ok.

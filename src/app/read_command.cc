@@ -10,6 +10,7 @@
 #include "app/duration_arg.h"
 #include "app/exit_status.h"
 #include "app/iec_reading.h"
+#include "app/mbus_reading.h"
 #include "app/reading_output.h"
 #include "device/modbus_readout.h"
 #include "device/register_names.h"
@@ -97,7 +98,8 @@ Result<std::optional<Duration>> WatchPeriod(const ReadArgs& args) {
 CLI::App* AddReadCommand(CLI::App& app, ReadArgs& args) {
   CLI::App* cmd = app.add_subcommand(
       "read",
-      "Read a PRO380 (real or virtual) over Modbus or the optical port and print every quantity");
+      "Read a PRO380 (real or virtual) over Modbus, M-Bus or the optical port and print every "
+      "quantity");
   AddClientEndpointOptions(*cmd, args.endpoint);
   AddIecEndpointOptions(*cmd, args.endpoint.iec);
   cmd->add_flag("--json", args.json, "print JSON ({\"meter\": …, \"quantities\": …})");
@@ -114,10 +116,16 @@ int RunRead(const ReadArgs& args) {
   // One reading on the chosen bus.
   std::unique_ptr<ModbusMaster> modbus;
   std::unique_ptr<IecMaster> iec;
+  std::unique_ptr<MbusMaster> mbus;
   if (IecGiven(args.endpoint.iec)) {
     auto master = OpenIecMaster(args.endpoint.iec, ClientTimeout(args.endpoint));
     if (!master.ok()) return Fail(master.status());
     iec = std::move(*master);
+  } else if (MbusGiven(args.endpoint.mbus)) {
+    auto master =
+        OpenMbusMaster(args.endpoint.mbus, ClientTimeout(args.endpoint), args.endpoint.retries);
+    if (!master.ok()) return Fail(master.status());
+    mbus = std::move(*master);
   } else {
     auto master = OpenModbusMaster(args.endpoint);
     if (!master.ok()) return Fail(master.status());
@@ -125,6 +133,7 @@ int RunRead(const ReadArgs& args) {
   }
   const auto read_once = [&]() -> Result<Reading> {
     if (iec) return ReadIecMeter(*iec, args.endpoint.iec, args.endpoint.retries);
+    if (mbus) return ReadMbusMeter(*mbus, args.endpoint);
     return ReadModbusMeter(*modbus, args);
   };
   if (*period) {

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "app/exit_status.h"
+#include "app/mbus_scan.h"
 #include "device/modbus_readout.h"
 #include "device/register_names.h"
 
@@ -107,15 +108,19 @@ Result<std::vector<uint8_t>> ParseIdList(const std::string& text) {
 }
 
 CLI::App* AddScanCommand(CLI::App& app, ScanArgs& args) {
-  CLI::App* cmd = app.add_subcommand("scan", "Find the PRO380s on a Modbus bus by probing IDs");
+  CLI::App* cmd = app.add_subcommand("scan", "Find the PRO380s on a Modbus bus or an M-Bus");
   AddClientEndpointOptions(*cmd, args.endpoint, /*with_id=*/false);
   cmd->add_option("--ids", args.ids, "IDs to probe: 1-247 (default), 5, 1,3,10-12");
   cmd->add_flag("--json", args.json, "print JSON ({\"endpoint\": …, \"meters\": [...]})");
+  cmd->add_flag("--primary", args.primary,
+                "M-Bus: probe primary addresses 0..250 instead of the secondary address search");
   return cmd;
 }
 
 int RunScan(const ScanArgs& args) {
   if (Status valid = ValidateClientEndpoint(args.endpoint); !valid.ok()) return Fail(valid);
+  if (MbusGiven(args.endpoint.mbus)) return RunMbusScan(args.endpoint, args.primary, args.json);
+  if (args.primary) return Fail(Status::InvalidArgument("--primary needs --mbus or --mbus-tcp"));
   auto ids = ParseIdList(args.ids);
   if (!ids.ok()) return Fail(ids.status());
   auto master = OpenModbusMaster(args.endpoint);

@@ -1,5 +1,5 @@
-// `pro380 scan`: finds the PRO380s on a Modbus bus by probing IDs (docs/client.md, "pro380
-// scan").
+// `pro380 scan`: finds the PRO380s on a Modbus bus by probing IDs, or on an M-Bus by the
+// secondary address search or primary addresses (docs/client.md, "pro380 scan").
 #ifndef PRO380_APP_SCAN_COMMAND_H_
 #define PRO380_APP_SCAN_COMMAND_H_
 
@@ -22,6 +22,7 @@ struct ScanArgs {
   ClientEndpointArgs endpoint;
   std::string ids = "1-247";
   bool json = false;
+  bool primary = false;  // M-Bus: probe primary addresses 0..250, not the secondary search
 };
 
 CLI::App* AddScanCommand(CLI::App& app, ScanArgs& args);

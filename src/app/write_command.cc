@@ -6,6 +6,7 @@
 
 #include "app/exit_status.h"
 #include "app/iec_write.h"
+#include "app/mbus_write.h"
 #include "device/device_settings.h"
 #include "device/modbus_readout.h"
 #include "device/register_names.h"
@@ -84,21 +85,25 @@ std::optional<transport::SerialSettings> LineAfter(const SettingAssignment& a,
 }  // namespace
 
 CLI::App* AddWriteCommand(CLI::App& app, WriteArgs& args) {
-  CLI::App* cmd = app.add_subcommand("write",
-                                     "Change settings of a PRO380 over Modbus (FC10) or the "
-                                     "optical port (W1) and verify them by reading back");
+  CLI::App* cmd = app.add_subcommand(
+      "write",
+      "Change settings of a PRO380 over Modbus (FC10), M-Bus (SND_UD) or the optical port (W1) "
+      "and verify them by reading back");
   AddClientEndpointOptions(*cmd, args.endpoint);
   AddIecEndpointOptions(*cmd, args.endpoint.iec);
   cmd->add_option("--password", args.endpoint.iec.password,
                   "optical port: the programming password (P1)");
   cmd->add_option("assignments", args.assignments,
                   "SETTING=VALUE ... (modbus_id, baud_rate, parity, lcd_cycle_time_s, s0_rate, "
-                  "combined_code, power_down_count, tariff, day_counter_kwh)");
+                  "combined_code, power_down_count, tariff, day_counter_kwh; M-Bus: "
+                  "mbus_primary_address, mbus_secondary_address, mbus_baud_rate, s0_rate, "
+                  "day_counter_kwh)");
   return cmd;
 }
 
 int RunWrite(const WriteArgs& args) {
   if (Status valid = ValidateClientEndpoint(args.endpoint); !valid.ok()) return Fail(valid);
+  if (MbusGiven(args.endpoint.mbus)) return RunMbusWrite(args.endpoint, args.assignments);
   auto assignments = ParseAssignments(args.assignments);
   if (!assignments.ok()) return Fail(assignments.status());
   if (IecGiven(args.endpoint.iec)) {

@@ -1,0 +1,90 @@
+#include "app/mbus_endpoint.h"
+
+#include "transport/endpoint.h"
+
+namespace pro380::app {
+
+void AddMbusEndpointOptions(CLI::App& cmd, MbusEndpointArgs& args, bool with_secondary) {
+  cmd.add_option("--mbus", args.serial,
+                 "M-Bus level converter DEV[:BAUD[:PARITY]] (default 9600, E: the PRO380-Mb's)");
+  cmd.add_option("--mbus-tcp", args.tcp, "M-Bus frames over TCP ADDR:PORT (a gateway)");
+  if (with_secondary) {
+    cmd.add_option("--secondary", args.secondary,
+                   "M-Bus: select the meter by its 8-digit secondary address, then read at 253");
+  }
+  args.id_option = cmd.get_option_no_throw("--id");
+}
+
+bool MbusGiven(const MbusEndpointArgs& args) {
+  return args.serial.has_value() || args.tcp.has_value();
+}
+
+std::string DescribeMbusEndpoint(const MbusEndpointArgs& args) {
+  if (args.serial) return "--mbus " + *args.serial;
+  if (args.tcp) return "--mbus-tcp " + *args.tcp;
+  return "";
+}
+
+int MbusPrimaryAddress(const MbusEndpointArgs& args, int id) {
+  const bool given = args.id_option != nullptr && args.id_option->count() > 0;
+  return given ? id : kDefaultMbusPrimaryAddress;
+}
+
+Status ValidateMbusOptions(const MbusEndpointArgs& args, int id) {
+  if (args.serial && args.tcp) {
+    return Status::InvalidArgument("give one of --mbus DEV[:BAUD[:PARITY]], --mbus-tcp ADDR:PORT");
+  }
+  const int primary = MbusPrimaryAddress(args, id);
+  if (primary < 0 || primary > mbus::kMaxPrimaryAddress) {
+    return Status::InvalidArgument("--id " + std::to_string(primary) +
+                                   " must be an M-Bus primary address 0..250");
+  }
+  if (args.secondary) {
+    const bool id_given = args.id_option != nullptr && args.id_option->count() > 0;
+    if (id_given) return Status::InvalidArgument("give --id or --secondary, not both");
+    const std::string& text = *args.secondary;
+    if (text.size() != 8 || text.find_first_not_of("0123456789") != std::string::npos) {
+      return Status::InvalidArgument("--secondary '" + text + "' must be 8 digits");
+    }
+  }
+  if (args.tcp) {
+    auto endpoint = transport::ParseTcpEndpoint(*args.tcp);
+    if (!endpoint.ok()) return endpoint.status().WithContext("--mbus-tcp");
+    if (endpoint->port == 0) return Status::InvalidArgument("--mbus-tcp: port 0 is no endpoint");
+    return Status::Ok();
+  }
+  auto spec = transport::ParseSerialSpec(*args.serial);
+  if (!spec.ok()) return spec.status().WithContext("--mbus");
+  if (spec->pty) {
+    return Status::InvalidArgument(
+        "--mbus: a client opens an existing device path; give the pty's link path without "
+        "'pty:'");
+  }
+  return Status::Ok();
+}
+
+std::optional<mbus::SecondaryMask> MbusSecondary(const MbusEndpointArgs& args) {
+  if (!args.secondary) return std::nullopt;
+  return mbus::SecondaryMask::FromText(*args.secondary);
+}
+
+Result<std::unique_ptr<MbusMaster>> OpenMbusMaster(const MbusEndpointArgs& args, Duration timeout,
+                                                   int retries) {
+  mbus::ClientOptions options;
+  options.timeout = timeout;
+  options.retries = retries;
+  if (args.serial) {
+    const transport::SerialSpec spec = *transport::ParseSerialSpec(*args.serial);
+    transport::SerialSettings settings;  // the PRO380-Mb's 9600 8E1 (manual appendix 2)
+    if (spec.baud) settings.baud = *spec.baud;
+    if (spec.parity) settings.parity = *spec.parity;
+    auto link = transport::ClientLink::OpenSerial(spec.device, settings);
+    if (!link.ok()) return link.status();
+    return std::make_unique<MbusMaster>(std::move(*link), options);
+  }
+  auto link = transport::ClientLink::ConnectTcp(*transport::ParseTcpEndpoint(*args.tcp), timeout);
+  if (!link.ok()) return link.status();
+  return std::make_unique<MbusMaster>(std::move(*link), options);
+}
+
+}  // namespace pro380::app

@@ -1,0 +1,167 @@
+#include "app/mbus_scan.h"
+
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "app/exit_status.h"
+#include "app/mbus_master.h"
+
+namespace pro380::app {
+namespace {
+
+int Fail(const Status& status) { return ReportFailure("scan", status); }
+
+struct FoundMeter {
+  int probed_at = 0;  // the A field used: a primary address, or 253
+  mbus::Readout readout;
+};
+
+struct Problem {
+  std::string where;  // "primary address 5", "secondary address 12345678"
+  std::string what;
+};
+
+std::string Digits8(uint32_t value) {
+  std::string text = std::to_string(value);
+  return text.size() < 8 ? std::string(8 - text.size(), '0') + text : text;
+}
+
+Status Descend(const std::function<Result<SelectProbe>(const mbus::SecondaryMask&)>& probe,
+               const std::function<Status(const mbus::SecondaryMask&)>& found,
+               const std::function<void(const mbus::SecondaryMask&)>& duplicate,
+               mbus::SecondaryMask mask, std::size_t digit) {
+  auto result = probe(mask);
+  if (!result.ok()) return result.status();
+  switch (*result) {
+    case SelectProbe::kNone:
+      return Status::Ok();
+    case SelectProbe::kOne:
+      return found(mask);
+    case SelectProbe::kSeveral:
+      break;
+  }
+  if (digit == mask.digits.size()) {
+    duplicate(mask);
+    return Status::Ok();
+  }
+  for (uint8_t value = 0; value <= 9; ++value) {
+    mask.digits[digit] = value;
+    if (Status s = Descend(probe, found, duplicate, mask, digit + 1); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+nlohmann::ordered_json MeterJson(const FoundMeter& m) {
+  const mbus::FixedHeader& h = m.readout.header;
+  return {{"primary_address", m.readout.address},
+          {"secondary_address",
+           h.id_valid ? nlohmann::ordered_json(Digits8(h.id)) : nlohmann::ordered_json(nullptr)},
+          {"manufacturer", mbus::ManufacturerText(h.manufacturer)},
+          {"version", h.version},
+          {"medium", h.medium}};
+}
+
+}  // namespace
+
+Status SecondarySearch(const std::function<Result<SelectProbe>(const mbus::SecondaryMask&)>& probe,
+                       const std::function<Status(const mbus::SecondaryMask&)>& found,
+                       const std::function<void(const mbus::SecondaryMask&)>& duplicate) {
+  return Descend(probe, found, duplicate, mbus::SecondaryMask{}, 0);
+}
+
+int RunMbusScan(const ClientEndpointArgs& endpoint, bool primary, bool json) {
+  auto opened = OpenMbusMaster(endpoint.mbus, ClientTimeout(endpoint), endpoint.retries);
+  if (!opened.ok()) return Fail(opened.status());
+  MbusMaster& master = **opened;
+  std::vector<FoundMeter> meters;
+  std::vector<Problem> problems;
+  int probes = 0;
+  if (primary) {
+    for (int address = 0; address <= mbus::kMaxPrimaryAddress; ++address) {
+      ++probes;
+      const auto a = static_cast<uint8_t>(address);
+      Status reset = master.Reset(a, /*detect_collision=*/true);
+      if (!reset.ok()) {
+        const TransactionFailure failure = master.last_failure();
+        if (failure == TransactionFailure::kNoReply) continue;
+        if (failure == TransactionFailure::kLink) return Fail(reset);
+        problems.push_back({DescribeMbusAddress(a), std::string(reset.message())});
+        continue;
+      }
+      auto readout = master.ReadOut(a);
+      if (!readout.ok()) {
+        if (master.last_failure() == TransactionFailure::kLink) return Fail(readout.status());
+        problems.push_back({DescribeMbusAddress(a), std::string(readout.status().message())});
+        continue;
+      }
+      meters.push_back({address, std::move(*readout)});
+    }
+  } else {
+    const auto probe = [&](const mbus::SecondaryMask& mask) -> Result<SelectProbe> {
+      ++probes;
+      Status selected = master.Select(mask);
+      if (selected.ok()) return SelectProbe::kOne;
+      switch (master.last_failure()) {
+        case TransactionFailure::kNoReply:
+          return SelectProbe::kNone;
+        case TransactionFailure::kLink:
+          return selected;
+        default:
+          return SelectProbe::kSeveral;  // garbled or more than one E5: descend
+      }
+    };
+    const auto found = [&](const mbus::SecondaryMask& mask) -> Status {
+      auto readout = master.ReadOut(mbus::kAddressSecondary);
+      if (readout.ok()) {
+        meters.push_back({mbus::kAddressSecondary, std::move(*readout)});
+        return Status::Ok();
+      }
+      if (master.last_failure() == TransactionFailure::kLink) return readout.status();
+      problems.push_back(
+          {"secondary address " + mask.IdText(), std::string(readout.status().message())});
+      return Status::Ok();
+    };
+    const auto duplicate = [&](const mbus::SecondaryMask& mask) {
+      problems.push_back(
+          {"secondary address " + mask.IdText(), "several meters answer this one address"});
+    };
+    if (Status s = SecondarySearch(probe, found, duplicate); !s.ok()) return Fail(s);
+  }
+  const std::string where = DescribeEndpoint(endpoint);
+  const mbus::ClientCounters& c = master.counters();
+  if (json) {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const FoundMeter& m : meters) list.push_back(MeterJson(m));
+    nlohmann::ordered_json others = nlohmann::ordered_json::array();
+    for (const Problem& p : problems) others.push_back({{"where", p.where}, {"problem", p.what}});
+    const nlohmann::ordered_json out = {
+        {"endpoint", where}, {"search", primary ? "primary" : "secondary"},
+        {"probes", probes},  {"meters", list},
+        {"others", others},  {"collisions", c.collisions}};
+    std::cout << out.dump(2) << "\n";
+  } else {
+    std::printf("%-8s %-9s %-13s %-7s %s\n", "primary", "secondary", "manufacturer", "version",
+                "medium");
+    for (const FoundMeter& m : meters) {
+      const mbus::FixedHeader& h = m.readout.header;
+      std::printf("%-8d %-9s %-13s %-7d %d\n", m.readout.address,
+                  h.id_valid ? Digits8(h.id).c_str() : "invalid",
+                  mbus::ManufacturerText(h.manufacturer).c_str(), h.version, h.medium);
+    }
+    for (const Problem& p : problems) {
+      std::printf("(%s: %s)\n", p.where.c_str(), p.what.c_str());
+    }
+    std::printf("%zu meters found at %s by %s search (%d probes, %llu collisions)\n", meters.size(),
+                where.c_str(), primary ? "primary address" : "secondary address", probes,
+                static_cast<unsigned long long>(c.collisions));
+  }
+  if (meters.empty()) {
+    return Fail(Status::NotFound("no meter answered at " + where + " (" +
+                                 (primary ? "primary addresses 0..250" : "secondary search") +
+                                 ")"));
+  }
+  return kExitOk;
+}
+
+}  // namespace pro380::app

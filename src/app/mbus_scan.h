@@ -1,0 +1,36 @@
+// `pro380 scan --mbus | --mbus-tcp` (docs/client.md, "pro380 scan over M-Bus"): the secondary
+// address wildcard search (the standard tree search of EN 13757-3 §7.4 as libmbus does it) or,
+// with --primary, a probe of each primary address 0..250; lists the meters found.
+#ifndef PRO380_APP_MBUS_SCAN_H_
+#define PRO380_APP_MBUS_SCAN_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "app/client_endpoint.h"
+#include "base/status.h"
+#include "protocol/mbus/client.h"
+
+namespace pro380::app {
+
+// The outcome of one selection probe during the search.
+enum class SelectProbe : uint8_t { kNone, kOne, kSeveral };
+
+// The wildcard tree search over the 8 ID digits, most significant first: probe `FFFFFFFF`;
+// nobody → done; one E5 → one meter with that mask (`found` is called while it is selected);
+// several (a collision, garbled or more than one E5) → fix the next digit to 0..9 in turn and
+// probe each. A collision with every digit fixed (two meters with one secondary address) is
+// reported through `duplicate`. Bounded: at most 1 + 10 × 8 probes per meter. Errors from the
+// callbacks (a broken link) stop the search.
+Status SecondarySearch(const std::function<Result<SelectProbe>(const mbus::SecondaryMask&)>& probe,
+                       const std::function<Status(const mbus::SecondaryMask&)>& found,
+                       const std::function<void(const mbus::SecondaryMask&)>& duplicate);
+
+// The scan; returns the exit status (0 at least one meter, 1 none or a link failure).
+int RunMbusScan(const ClientEndpointArgs& endpoint, bool primary, bool json);
+
+}  // namespace pro380::app
+
+#endif  // PRO380_APP_MBUS_SCAN_H_

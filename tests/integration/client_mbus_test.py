@@ -1,0 +1,347 @@
+"""`pro380 read`, `write` and `scan` over M-Bus (docs/client.md) against the real `pro380 run`.
+
+Three PRO380-Mb meters on one M-Bus TCP port and one pty line (their serials share leading
+digits), the run's clock almost stopped (speed 1e-6) so every reader sees one state:
+- `read --mbus-tcp --id N --json` and `read --mbus PTY --secondary SERIAL --json` equal the
+  REST API's /api/v1/meters/{serial} quantities at each record's resolution;
+- node-mbus (libmbus, tests/node/mbus_master.js), an independent master, reads the same values;
+- the table names every quantity; --watch --count prints that many readings;
+- a primary address nobody has exits 1 naming the endpoint and the address; bad options exit 2
+  before the bus is touched;
+- `scan` finds all three by the secondary address search (descending through the collisions of
+  their shared leading digits) over TCP and the pty, and by primary address;
+- `write` changes the primary address (node-mbus then finds the meter there), the S0 rate and
+  the secondary address, each read back; a sealed meter's refusal exits 1; values and settings
+  M-Bus cannot write exit 2.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import unittest
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import mbus_e2e  # noqa: E402
+
+BINARY = mbus_e2e.BINARY
+RUN_TIMEOUT_S = 60
+SOURCE = "const:P1=2000,P2=-1500,P3=500,Q1=300,Q2=-200,Q3=100"
+# Serial, primary address. The serials share leading digits (a wildcard search must descend).
+METERS = [("12345601", 1), ("12345602", 2), ("12346601", 3)]
+PRESET = """[meter.preset]
+forward_active_energy_t1_kwh = 12345.67
+forward_active_energy_l1_kwh = 4000.0
+forward_active_energy_l2_kwh = 4100.0
+forward_active_energy_l3_kwh = 4245.67
+reverse_active_energy_t2_kwh = 321.09
+reverse_active_energy_l2_kwh = 321.09
+power_down_count = 7
+"""
+# How far a record may be from the REST value: the meter fills each record with what its Modbus
+# register shows (docs/protocols/mbus.md), so the coarser of the record's step and the
+# register's: energies 0.01 kWh (truncated), power 0.001 kW, voltage 0.1 V, current 0.01 A,
+# kvar and kVA 0.001, Hz and PF 0.01.
+RESOLUTION = [("_kwh", 0.01), ("_kvarh", 0.01), ("active_power", 0.001), ("_kvar", 0.001),
+              ("_kva", 0.001), ("_v", 0.1), ("_a", 0.01), ("_hz", 0.01),
+              ("power_factor", 0.01)]
+
+
+def resolution_of(name):
+    for part, step in RESOLUTION:
+        if name.endswith(part) or name.startswith(part):
+            return step
+    return None
+
+
+def config(work):
+    text = (f'[run]\nspeed = 0.000001\nsource = "{SOURCE}"\n[interfaces]\n'
+            f'http = "127.0.0.1:0"\nmodbus_tcp = "127.0.0.1:0"\nmbus_tcp = "127.0.0.1:0"\n'
+            f'mbus = "pty:{work}/mbus0"\n')
+    for serial, address in METERS:
+        text += f'[[meter]]\nvariant = "mb"\nserial = "{serial}"\nid = {address}\n' + PRESET
+    return text
+
+
+def pro380(*args, timeout=RUN_TIMEOUT_S):
+    return subprocess.run([BINARY, *args], capture_output=True, text=True, timeout=timeout)
+
+
+@unittest.skipUnless(mbus_e2e.node_available(), "node-mbus is not installed "
+                     "(scripts/install-deps.sh)")
+class MbusReadTest(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = mbus_e2e.new_work_dir("client-mbus-")
+        try:
+            cls.run_ = mbus_e2e.MbusRun(cls.work, config(cls.work), expect_mbus_tcp=1,
+                                        expect_lines=1)
+        except BaseException:
+            shutil.rmtree(cls.work, ignore_errors=True)
+            raise
+        web = [line for line in cls.run_.start_lines if line.startswith("Web page and REST")]
+        cls.web = web[0].split(" on ", 1)[1].strip() if web else None
+        cls.tcp = f"127.0.0.1:{cls.run_.mbus_ports[0]}"
+        cls.pty = cls.run_.lines[0]
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            code = cls.run_.stop()
+            if code != 0:
+                raise AssertionError(f"pro380 exited {code}:\n{cls.run_.output()}")
+        finally:
+            shutil.rmtree(cls.work, ignore_errors=True)
+
+    def rest(self, serial):
+        self.assertIsNotNone(self.web, self.run_.start_lines)
+        with urllib.request.urlopen(f"{self.web}api/v1/meters/{serial}", timeout=5) as reply:
+            return json.load(reply)
+
+    def read_json(self, *args):
+        done = pro380("read", *args, "--json")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        return json.loads(done.stdout)
+
+    def check_equals_rest(self, out, serial, address):
+        state = self.rest(serial)
+        meter = out["meter"]
+        self.assertEqual(meter["secondary_address"], serial)
+        self.assertEqual(meter["primary_address"], address)
+        self.assertEqual(meter["manufacturer"], "INM")
+        self.assertEqual(meter["medium"], 2)
+        self.assertEqual(meter["mbus_primary_address"], address)
+        self.assertEqual(meter["fabrication_number"], serial)
+        self.assertEqual(meter["mbus_secondary_address"], serial)
+        self.assertEqual(meter["unknown_records"], 0)
+        quantities = out["quantities"]
+        # Every quantity of the meter is an M-Bus record, pulse counters included.
+        self.assertEqual(set(quantities), set(state["quantities"]))
+        for name, value in quantities.items():
+            served = state["quantities"][name]
+            step = resolution_of(name)
+            if step is None:
+                self.assertEqual(value, served, name)
+            else:
+                self.assertAlmostEqual(value, served, delta=step * 1.01, msg=name)
+        self.assertAlmostEqual(quantities["forward_active_energy_t1_kwh"], 12345.67, delta=0.011)
+        self.assertGreaterEqual(quantities["power_down_count"], 7)  # the preset, plus the start
+
+    def test_read_by_primary_address_over_tcp_equals_rest(self):
+        for serial, address in METERS:
+            with self.subTest(serial=serial):
+                out = self.read_json("--mbus-tcp", self.tcp, "--id", str(address))
+                self.assertEqual(out["meter"]["endpoint"], f"--mbus-tcp {self.tcp}")
+                self.assertEqual(out["meter"]["telegrams"], 4)
+                self.check_equals_rest(out, serial, address)
+
+    def test_read_by_secondary_address_over_the_pty_equals_rest(self):
+        serial, address = METERS[1]
+        out = self.read_json("--mbus", self.pty, "--secondary", serial)
+        self.assertEqual(out["meter"]["address"], 253)
+        self.check_equals_rest(out, serial, address)
+
+    def test_node_mbus_reads_the_same(self):
+        serial, address = METERS[2]
+        ours = self.read_json("--mbus-tcp", self.tcp, "--id", str(address))["quantities"]
+        reply = mbus_e2e.node_master(("tcp", "127.0.0.1", self.run_.mbus_ports[0]), "get",
+                                     address)
+        self.assertTrue(reply["ok"], reply)
+        data = reply["data"]
+        self.assertEqual(data["SlaveInformation"]["Id"], int(serial))
+        records = {}
+        for r in data["DataRecord"]:
+            key = (r["Function"], r.get("StorageNumber"), r.get("Tariff", 0), r.get("Device", 0),
+                   r.get("Unit"))
+            records[key] = r["Value"]
+        inst = "Instantaneous value"
+        expected = {
+            (inst, 0, 0, 0, "Energy (10 Wh)"): ("active_energy_kwh", 100),
+            (inst, 0, 1, 1, "Energy (10 Wh)"): ("forward_active_energy_t1_kwh", 100),
+            ("Minimum value", 0, 2, 0, "Energy (10 Wh)"): ("reverse_active_energy_t2_kwh", 100),
+            (inst, 1, 0, 0, "1e-2  V"): ("voltage_l1_v", 100),
+            (inst, 2, 0, 0, "m A"): ("current_l2_a", 1000),
+            (inst, 0, 0, 0, "Power (1e-1 W)"): ("active_power_kw", 10000),
+            (inst, 3, 0, 0, "Power (1e-1 W)"): ("active_power_l3_kw", 10000),
+            (inst, 0, 0, 0, "power downs"): ("power_down_count", 1),
+        }
+        for key, (name, scale) in expected.items():
+            self.assertIn(key, records, key)
+            self.assertAlmostEqual(records[key] / scale, ours[name], delta=1e-9, msg=name)
+        self.assertAlmostEqual(records[(inst, 0, 0, 0, "Hz")], ours["frequency_hz"], delta=0.006)
+
+    def test_table_names_every_quantity(self):
+        done = pro380("read", "--mbus-tcp", self.tcp, "--id", "1")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        lines = done.stdout.splitlines()
+        self.assertEqual(lines[0], f"PRO380-Mb primary address 1 at --mbus-tcp {self.tcp}")
+        names = [line.split()[0] for line in lines[1:]]
+        self.assertIn("active_energy_kwh", names)
+        self.assertIn("s0_forward_pulses", names)
+        voltage = next(line for line in lines if line.startswith("voltage_l1_v"))
+        self.assertTrue(voltage.endswith(" V"), voltage)
+
+    def test_watch_prints_count_readings(self):
+        done = pro380("read", "--mbus-tcp", self.tcp, "--id", "2", "--json", "--watch", "0.2",
+                      "--count", "2")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        lines = done.stdout.splitlines()
+        self.assertEqual(len(lines), 2)
+        for line in lines:
+            self.assertEqual(json.loads(line)["meter"]["mbus_primary_address"], 2)
+
+    def test_nobody_at_the_address_exits_1_naming_endpoint_and_address(self):
+        done = pro380("read", "--mbus-tcp", self.tcp, "--id", "77", "--timeout", "200ms",
+                      "--retries", "0")
+        self.assertEqual(done.returncode, 1)
+        self.assertIn(f"primary address 77 at 127.0.0.1:{self.run_.mbus_ports[0]} did not answer",
+                      done.stderr)
+        done = pro380("read", "--mbus", self.pty, "--secondary", "99999999", "--timeout",
+                      "200ms")
+        self.assertEqual(done.returncode, 1)
+        self.assertIn("secondary address 99999999 at " + self.pty + " did not answer", done.stderr)
+
+
+    def scan(self, *args):
+        done = pro380("scan", *args, "--json", timeout=180)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        return json.loads(done.stdout)
+
+    def check_found(self, out):
+        found = {m["secondary_address"]: m for m in out["meters"]}
+        self.assertEqual(set(found), {serial for serial, _ in METERS}, out)
+        for serial, address in METERS:
+            self.assertEqual(found[serial]["primary_address"], address)
+            self.assertEqual(found[serial]["manufacturer"], "INM")
+            self.assertEqual(found[serial]["version"], 1)
+            self.assertEqual(found[serial]["medium"], 2)
+        self.assertEqual(out["others"], [])
+
+    def test_secondary_search_finds_every_meter_through_the_collisions(self):
+        out = self.scan("--mbus-tcp", self.tcp)
+        self.assertEqual(out["search"], "secondary")
+        self.check_found(out)
+        # FFFFFFFF, 1FFFFFFF, 12FFFFFF, ... collide: the search had to descend.
+        self.assertGreater(out["collisions"], 5)
+        self.assertGreater(out["probes"], 40)
+
+    def test_secondary_search_over_the_pty_as_a_table(self):
+        done = pro380("scan", "--mbus", self.pty, timeout=180)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        lines = done.stdout.splitlines()
+        self.assertEqual(lines[0].split(), ["primary", "secondary", "manufacturer", "version",
+                                            "medium"])
+        rows = sorted(line.split() for line in lines[1:4])
+        self.assertEqual(rows, [[str(a), s, "INM", "1", "2"] for s, a in sorted(METERS)])
+        self.assertTrue(lines[4].startswith(f"3 meters found at --mbus {self.pty}"), lines[4])
+
+    def test_primary_scan(self):
+        out = self.scan("--mbus-tcp", self.tcp, "--primary", "--timeout", "50ms")
+        self.assertEqual(out["search"], "primary")
+        self.assertEqual(out["probes"], 251)
+        self.check_found(out)
+
+
+@unittest.skipUnless(mbus_e2e.node_available(), "node-mbus is not installed "
+                     "(scripts/install-deps.sh)")
+class MbusWriteTest(unittest.TestCase):
+    """Writes to one meter (serial 23000001, primary address 1) and a sealed one (address 4)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = mbus_e2e.new_work_dir("client-mbus-write-")
+        text = (f'[run]\nspeed = 0.000001\nsource = "{SOURCE}"\n[interfaces]\n'
+                f'http = "127.0.0.1:0"\nmodbus_tcp = "127.0.0.1:0"\n'
+                f'mbus_tcp = "127.0.0.1:0"\n'
+                '[[meter]]\nvariant = "mb"\nserial = "23000001"\nid = 1\n'
+                '[[meter]]\nvariant = "mb"\nserial = "23000002"\nid = 4\nsealed = true\n')
+        try:
+            cls.run_ = mbus_e2e.MbusRun(cls.work, text, expect_mbus_tcp=1)
+        except BaseException:
+            shutil.rmtree(cls.work, ignore_errors=True)
+            raise
+        cls.port = cls.run_.mbus_ports[0]
+        cls.tcp = f"127.0.0.1:{cls.port}"
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            code = cls.run_.stop()
+            if code != 0:
+                raise AssertionError(f"pro380 exited {code}:\n{cls.run_.output()}")
+        finally:
+            shutil.rmtree(cls.work, ignore_errors=True)
+
+    def node_get(self, address):
+        return mbus_e2e.node_master(("tcp", "127.0.0.1", self.port), "get", address)
+
+    def test_writes_are_verified_and_seen_by_node_mbus(self):
+        done = pro380("write", "--mbus-tcp", self.tcp, "--id", "1", "s0_rate=100",
+                      "mbus_primary_address=9")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(done.stdout.splitlines(),
+                         ["s0_rate: 1000 -> 100 (verified)",
+                          "mbus_primary_address: 1 -> 9 (verified)"])
+        moved = self.node_get(9)
+        self.assertTrue(moved["ok"], moved)
+        self.assertEqual(moved["data"]["SlaveInformation"]["Id"], 23000001)
+        units = {r.get("Unit"): r["Value"] for r in moved["data"]["DataRecord"]}
+        self.assertEqual(units["imp/kWh"], 100)
+        self.assertFalse(self.node_get(1)["ok"])
+        # By secondary address: a new secondary address, then read by it.
+        done = pro380("write", "--mbus-tcp", self.tcp, "--secondary", "23000001",
+                      "mbus_secondary_address=87654321")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(done.stdout, "mbus_secondary_address: 23000001 -> 87654321 (verified)\n")
+        done = pro380("read", "--mbus-tcp", self.tcp, "--secondary", "87654321", "--json")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(json.loads(done.stdout)["meter"]["mbus_primary_address"], 9)
+
+    def test_a_sealed_meter_refuses_exit_1(self):
+        done = pro380("write", "--mbus-tcp", self.tcp, "--id", "4", "mbus_primary_address=5")
+        self.assertEqual(done.returncode, 1, done.stdout)
+        self.assertIn("mbus_primary_address=5: the meter refused it", done.stderr)
+        still = self.node_get(4)
+        self.assertTrue(still["ok"], still)
+
+    def test_bad_assignments_exit_2_before_the_bus(self):
+        cases = [("combined_code=1", "Modbus writes it"), ("s0_rate=7", "10000"),
+                 ("mbus_primary_address=251", "0..250"), ("mbus_baud_rate=19200", "9600"),
+                 ("mbus_secondary_address=12", "8 digits"), ("colour=red", "M-Bus writes"),
+                 ("s0_rate", "SETTING=VALUE")]
+        for assignment, expected in cases:
+            with self.subTest(assignment=assignment):
+                done = pro380("write", "--mbus-tcp", "127.0.0.1:9", assignment)
+                self.assertEqual(done.returncode, 2, done.stderr)
+                self.assertIn(expected, done.stderr)
+
+
+class MbusReadOptionsTest(unittest.TestCase):
+    """Bad options exit 2 before anything touches the bus (the endpoints do not exist)."""
+
+    def check(self, args, expected):
+        done = pro380("read", *args)
+        self.assertEqual(done.returncode, 2, done.stderr)
+        self.assertIn(expected, done.stderr)
+
+    def test_bad_options_exit_2(self):
+        self.check(["--mbus-tcp", "127.0.0.1:9", "--id", "251"], "0..250")
+        self.check(["--mbus-tcp", "127.0.0.1:9", "--secondary", "1234"], "8 digits")
+        self.check(["--mbus-tcp", "127.0.0.1:9", "--secondary", "1234FFFF"], "8 digits")
+        self.check(["--mbus-tcp", "127.0.0.1:9", "--id", "3", "--secondary", "12345678"],
+                   "not both")
+        self.check(["--mbus", "pty:/tmp/nothing"], "link path")
+        self.check(["--mbus-tcp", "127.0.0.1:0"], "port 0")
+        self.check(["--mbus-tcp", "127.0.0.1:9", "--modbus-tcp", "127.0.0.1:9"], "exactly one")
+        self.check(["--modbus-tcp", "127.0.0.1:9", "--secondary", "12345678"], "--secondary")
+
+    def test_unreachable_endpoint_exits_1(self):
+        done = pro380("read", "--mbus", "/nonexistent/ttyUSB9")
+        self.assertEqual(done.returncode, 1, done.stderr)
+        self.assertIn("/nonexistent/ttyUSB9", done.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
