@@ -7,17 +7,22 @@ Status AddFleetMeters(const std::vector<FleetTemplate>& fleets, bool sealed_by_c
   for (const FleetTemplate& fleet : fleets) {
     const std::size_t first_port = plan.fleet_ports.size();
     for (int p = 0; p < fleet.ports(); ++p) {
-      transport::TcpEndpoint endpoint = fleet.modbus_tcp;
-      if (endpoint.port != 0) endpoint.port = static_cast<uint16_t>(endpoint.port + p);
-      plan.fleet_ports.push_back(endpoint);
+      InterfacePlan& bus = plan.fleet_ports.emplace_back();
+      if (fleet.modbus_tcp) {
+        transport::TcpEndpoint endpoint = *fleet.modbus_tcp;
+        if (endpoint.port != 0) endpoint.port = static_cast<uint16_t>(endpoint.port + p);
+        bus.modbus_tcp = {endpoint};
+      }
+      if (!fleet.modbus_rtu.empty()) bus.modbus_rtu = {fleet.modbus_rtu[static_cast<size_t>(p)]};
     }
     plan.meters.reserve(plan.meters.size() + static_cast<std::size_t>(fleet.count));
     for (int j = 0; j < fleet.count; ++j) {
       PlannedMeter& m = plan.meters.emplace_back();
-      m.options.variant = Variant::kMod;
+      m.options = fleet.meter;
       m.options.serial = fleet.Serial(j);
       m.options.id = fleet.Id(j);
       m.given = {"--serial", "--id"};
+      m.given.insert(m.given.end(), fleet.given.begin(), fleet.given.end());
       m.sealed = fleet.sealed || sealed_by_command_line;
       m.fleet_port = first_port + static_cast<std::size_t>(fleet.Port(j));
       if (fleet.seed_start) m.seed = *fleet.seed_start + static_cast<uint64_t>(j);

@@ -1,6 +1,6 @@
-// FleetPorts: the Modbus TCP ports of the config's fleets (app/fleet_plan.h), each a bus of its
-// own over its meters (up to 247 unit IDs a port), unlike [interfaces], where every Modbus meter
-// is on every interface.
+// FleetPorts: the buses of the config's fleets (app/fleet_plan.h), each a Modbus TCP port and/or
+// an RTU line of its own over its meters (up to 247 unit IDs a bus), unlike [interfaces], where
+// every Modbus meter is on every interface.
 #ifndef PRO380_APP_FLEET_PORTS_H_
 #define PRO380_APP_FLEET_PORTS_H_
 
@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/interface_plan.h"
 #include "app/modbus_bus.h"
 #include "app/modbus_service.h"
 #include "base/status.h"
@@ -21,16 +22,19 @@ namespace pro380::app {
 
 class FleetPorts {
  public:
-  // Listens on every port of `ports` for the units of the same index in `units`. Errors: the
-  // transport's (a port in use), with the port named.
+  // Opens every bus of `buses` (its TCP port, its RTU line) for the units of the same index in
+  // `units`. Errors: the transport's (a port in use, a device missing), with it named.
   static Result<std::unique_ptr<FleetPorts>> Open(asio::io_context& io,
-                                                  const std::vector<transport::TcpEndpoint>& ports,
+                                                  const std::vector<InterfacePlan>& buses,
                                                   const std::vector<std::vector<ModbusUnit>>& units,
                                                   transport::TrafficTap* tap);
 
-  // One line per port, e.g. "fleet: Modbus TCP on 127.0.0.1:15000, IDs 1-247, serials
-  // 30000001-30000247".
+  // One line per port and line, e.g. "fleet: Modbus TCP on 127.0.0.1:15000, IDs 1-247, serials
+  // 30000001-30000247", "fleet: Modbus RTU on /tmp/fleet0 at 9600 8E1, IDs 1-3, serials ...".
   std::vector<std::string> Describe() const;
+
+  // The RTU lines of one-meter buses switch to their meter's line settings (written elsewhere).
+  void FollowMeters();
 
  private:
   std::vector<std::unique_ptr<ModbusService>> services_;

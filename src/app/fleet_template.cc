@@ -1,7 +1,10 @@
 #include "app/fleet_template.h"
 
+#include <algorithm>
+#include <array>
 #include <cstdio>
 #include <limits>
+#include <utility>
 
 #include "app/fleet_config.h"
 
@@ -16,8 +19,113 @@ std::string FleetTemplate::Serial(int j) const {
 namespace {
 
 constexpr std::string_view kFleetKeys =
-    "count, serial_start, id_start, ids_per_port, modbus_tcp, seed_start, sealed";
+    "count, serial_start, id_start, ids_per_port, modbus_tcp, modbus_rtu, seed_start, sealed, ct, "
+    "combined_code, s0_rate, wiring, tariff, identity";
 constexpr uint32_t kLastSerial = 99'999'999;
+
+// The [[meter]] keys a fleet takes for all its meters, with their command-line names (whose
+// checks, in ValidateMeterArgs, decide what is allowed). Not variant (fleets are PRO380-Mod),
+// serial and id (the template numbers them).
+constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kFleetMeterKeys = {{
+    {"ct", "ct"},
+    {"combined_code", "combined-code"},
+    {"s0_rate", "s0-rate"},
+    {"wiring", "wiring"},
+    {"tariff", "tariff"},
+    {"identity", "identity"},
+}};
+
+// A value as written, for "KEY = VALUE is not allowed".
+std::string ValueText(const toml::node& node) {
+  if (const auto* s = node.as_string()) return "\"" + s->get() + "\"";
+  if (const auto* i = node.as_integer()) return std::to_string(i->get());
+  if (const auto* f = node.as_floating_point()) return std::to_string(f->get());
+  if (const auto* b = node.as_boolean()) return b->get() ? "true" : "false";
+  return node.is_table() ? "a table" : node.is_array() ? "an array" : "a date or time";
+}
+
+// Stores a fleet meter key's value as the text the command line would give MeterArgs.
+Status SetMeterArg(const ConfigReport& report, std::string_view key, const toml::node& node,
+                   const std::string& key_path, MeterArgs& args) {
+  if (key == "wiring" || key == "identity") {
+    const auto* s = node.as_string();
+    if (!s) return report(node.source(), key_path + " must be a string");
+    (key == "wiring" ? args.wiring : args.identity) = s->get();
+  } else if (key == "s0_rate") {
+    if (const auto* f = node.as_floating_point()) {
+      args.s0_rate = std::to_string(f->get());
+    } else if (const auto* i = node.as_integer()) {
+      args.s0_rate = std::to_string(i->get());
+    } else {
+      return report(node.source(), key_path + " must be a number");
+    }
+  } else {  // ct, combined_code, tariff
+    const auto* i = node.as_integer();
+    if (!i) return report(node.source(), key_path + " must be an integer");
+    (key == "ct"              ? args.ct.emplace()
+     : key == "combined_code" ? args.combined_code
+                              : args.tariff) = std::to_string(i->get());
+  }
+  return Status::Ok();
+}
+
+// The fleet's RTU lines, one per bus: a string with %d (the bus number from 0; a string without
+// it only for a fleet of one bus) or an array of one string per bus, each DEV[:BAUD[:PARITY]] or
+// pty:PATH[:BAUD[:PARITY]] as in [interfaces], all on different devices.
+Result<std::vector<transport::SerialSpec>> ParseFleetLines(const ConfigReport& report,
+                                                           const toml::node& node,
+                                                           const std::string& key_path, int buses) {
+  const std::string allowed =
+      "one line per bus (this fleet has " + std::to_string(buses) +
+      "): a string with %d for the bus number from 0, e.g. \"pty:/tmp/fleet%d\" or "
+      "\"/dev/ttyUSB%d:9600:E\", or an array of " +
+      std::to_string(buses) + " such lines";
+  std::vector<std::string> texts;
+  if (const auto* s = node.as_string()) {
+    const std::string& pattern = s->get();
+    if (pattern.find("%d") == std::string::npos && buses > 1) {
+      return report(node.source(), key_path + " = " + ValueText(node) +
+                                       " is not allowed; allowed values: " + allowed);
+    }
+    for (int k = 0; k < buses; ++k) {
+      std::string text = pattern;
+      for (std::size_t at = text.find("%d"); at != std::string::npos; at = text.find("%d", at)) {
+        text.replace(at, 2, std::to_string(k));
+      }
+      texts.push_back(std::move(text));
+    }
+  } else if (const auto* array = node.as_array()) {
+    if (array->size() != static_cast<std::size_t>(buses)) {
+      return report(node.source(), key_path + " has " + std::to_string(array->size()) +
+                                       " line(s); allowed values: " + allowed);
+    }
+    for (const toml::node& element : *array) {
+      const auto* s = element.as_string();
+      if (!s) return report(element.source(), key_path + " must hold strings; " + allowed);
+      texts.push_back(s->get());
+    }
+  } else {
+    return report(node.source(), key_path + " must be a string or an array of strings; " +
+                                     "allowed values: " + allowed);
+  }
+  std::vector<transport::SerialSpec> lines;
+  for (const std::string& text : texts) {
+    auto spec = transport::ParseSerialSpec(text);
+    if (!spec.ok()) {
+      return report(node.source(),
+                    key_path + " = \"" + text + "\" is not allowed: " + spec.status().message());
+    }
+    for (const transport::SerialSpec& other : lines) {
+      if (other.device == spec->device) {
+        return report(node.source(), key_path + ": two buses on " + spec->device +
+                                         " is not allowed; allowed values: " + allowed +
+                                         ", each on its own device");
+      }
+    }
+    lines.push_back(std::move(*spec));
+  }
+  return lines;
+}
 
 }  // namespace
 
@@ -41,8 +149,10 @@ Result<FleetTemplate> ParseFleetTable(const ConfigReport& report, const toml::ta
     }
     return i->get();
   };
-  bool has_count = false, has_serial = false, has_port = false;
+  bool has_count = false, has_serial = false;
   const toml::node* id_start_node = nullptr;
+  const toml::node* rtu_node = nullptr;
+  MeterArgs meter_args;
   for (const auto& [key, node] : table) {
     const std::string key_path = path + "." + std::string(key.str());
     if (key == "count") {
@@ -81,7 +191,8 @@ Result<FleetTemplate> ParseFleetTable(const ConfigReport& report, const toml::ta
                            "localhost, port 0..65535 (0 = every port any free port)");
       }
       fleet.modbus_tcp = *endpoint;
-      has_port = true;
+    } else if (key == "modbus_rtu") {
+      rtu_node = &node;  // expanded below, when the number of buses is known
     } else if (key == "seed_start") {
       auto v = integer(node, key_path, 0, std::numeric_limits<int64_t>::max());
       if (!v.ok()) return v.status();
@@ -91,8 +202,15 @@ Result<FleetTemplate> ParseFleetTable(const ConfigReport& report, const toml::ta
       if (!b) return report(node.source(), key_path + " must be true or false");
       fleet.sealed = b->get();
     } else {
-      return report(key.source(),
-                    key_path + " is not a known key; known keys: " + std::string(kFleetKeys));
+      const std::string_view name = key.str();
+      const auto* meter_key = std::find_if(kFleetMeterKeys.begin(), kFleetMeterKeys.end(),
+                                           [name](const auto& k) { return k.first == name; });
+      if (meter_key == kFleetMeterKeys.end()) {
+        return report(key.source(),
+                      key_path + " is not a known key; known keys: " + std::string(kFleetKeys));
+      }
+      if (Status st = SetMeterArg(report, name, node, key_path, meter_args); !st.ok()) return st;
+      fleet.given.push_back("--" + std::string(meter_key->second));
     }
   }
   const auto missing = [&](std::string_view key, std::string_view allowed) {
@@ -101,7 +219,10 @@ Result<FleetTemplate> ParseFleetTable(const ConfigReport& report, const toml::ta
   };
   if (!has_count) return missing("count", "the number of meters, 1..100000");
   if (!has_serial) return missing("serial_start", "the first serial, 8 digits");
-  if (!has_port) return missing("modbus_tcp", "\"ADDR:PORT\", the first port");
+  if (!fleet.modbus_tcp && rtu_node == nullptr) {
+    return missing("modbus_tcp or modbus_rtu",
+                   "\"ADDR:PORT\", the first port, or the RTU lines, e.g. \"pty:/tmp/fleet%d\"");
+  }
   // The ID range of a port stays within 1..247.
   if (fleet.id_start + fleet.ids_per_port - 1 > kMaxModbusId) {
     return report(id_start_node ? id_start_node->source() : table.source(),
@@ -117,13 +238,36 @@ Result<FleetTemplate> ParseFleetTable(const ConfigReport& report, const toml::ta
                                       " is not allowed; allowed values: at most 99999999 (8 "
                                       "digits)");
   }
-  if (fleet.modbus_tcp.port != 0 && fleet.modbus_tcp.port + fleet.ports() - 1 > 65535) {
+  if (fleet.modbus_tcp && fleet.modbus_tcp->port != 0 &&
+      fleet.modbus_tcp->port + fleet.ports() - 1 > 65535) {
     return report(table.source(), path + ".modbus_tcp: the fleet needs " +
                                       std::to_string(fleet.ports()) + " ports from " +
-                                      std::to_string(fleet.modbus_tcp.port) +
+                                      std::to_string(fleet.modbus_tcp->port) +
                                       "; allowed values: a first port of at most " +
                                       std::to_string(65536 - fleet.ports()));
   }
+  if (rtu_node != nullptr) {
+    auto lines = ParseFleetLines(report, *rtu_node, path + ".modbus_rtu", fleet.ports());
+    if (!lines.ok()) return lines.status();
+    fleet.modbus_rtu = std::move(*lines);
+  }
+  // The meter keys, checked by the command line's rules for a meter of the fleet.
+  meter_args.serial = fleet.Serial(0);
+  meter_args.id = fleet.id_start;
+  const auto refusal = [&](std::string_view option, std::string_view value,
+                           std::string_view allowed) {
+    for (const auto& [key, key_option] : kFleetMeterKeys) {
+      if (key_option != option) continue;
+      if (const toml::node* node = table.get(key)) {
+        return not_allowed(*node, path + "." + std::string(key), ValueText(*node), allowed);
+      }
+    }
+    return report(table.source(), path + ": --" + std::string(option) + " \"" + std::string(value) +
+                                      "\" is not allowed; allowed values: " + std::string(allowed));
+  };
+  auto options = ValidateMeterArgs(meter_args, refusal);
+  if (!options.ok()) return options.status();
+  fleet.meter = std::move(*options);
   return fleet;
 }
 

@@ -59,7 +59,14 @@ std::vector<std::string> DescribeCheckedPlan(const RunPlan& plan) {
   AddTcp(interfaces, "M-Bus TCP", i.mbus_tcp);
   AddSerial(interfaces, "optical port", i.iec);
   AddTcp(interfaces, "optical port TCP", i.iec_tcp);
-  AddTcp(interfaces, "fleet Modbus TCP", plan.fleet_ports);
+  std::vector<transport::TcpEndpoint> fleet_tcp;
+  std::vector<transport::SerialSpec> fleet_rtu;
+  for (const InterfacePlan& bus : plan.fleet_ports) {
+    fleet_tcp.insert(fleet_tcp.end(), bus.modbus_tcp.begin(), bus.modbus_tcp.end());
+    fleet_rtu.insert(fleet_rtu.end(), bus.modbus_rtu.begin(), bus.modbus_rtu.end());
+  }
+  AddTcp(interfaces, "fleet Modbus TCP", fleet_tcp);
+  AddSerial(interfaces, "fleet Modbus RTU", fleet_rtu);
   if (i.http)
     interfaces += std::string(interfaces.empty() ? "" : ", ") + "web " + ToString(*i.http);
   lines.push_back("interfaces: " + (interfaces.empty() ? std::string("none") : interfaces));

@@ -269,7 +269,9 @@ int RunRun(const RunArgs& args) {
     if (m.variant == Variant::kMb) {
       ApplyMbusLineSpecs(plan.interfaces, *m.meter, m.serial, *m.settings, started->events);
     } else {
-      ApplyLineSpecs(plan.interfaces, *m.meter, m.serial, *m.settings, started->events);
+      // A fleet meter hears its fleet bus's RTU line, every other Modbus meter [interfaces]'.
+      ApplyLineSpecs(planned.fleet_port ? plan.fleet_ports[*planned.fleet_port] : plan.interfaces,
+                     *m.meter, m.serial, *m.settings, started->events);
     }
     // The identity is the firmware's, chosen by the option at every start (not a saved setting).
     m.settings->meter_code = std::nullopt;
@@ -379,9 +381,11 @@ int RunRun(const RunArgs& args) {
   if (!iec.ok()) return Fail(iec.status());
   // Line settings written from elsewhere than a line (REST, the optical port) switch the lines
   // that follow their meter at once: they have no reply of their own to wait for.
-  const auto follow_meters = [service = modbus->get(), mbus_service = mbus->get()] {
+  const auto follow_meters = [service = modbus->get(), mbus_service = mbus->get(),
+                              fleet_buses = fleet->get()] {
     for (const auto& line : service->rtu_lines()) line->FollowMeter();
     for (const auto& line : mbus_service->lines()) line->FollowMeter();
+    fleet_buses->FollowMeters();
   };
   iec_provider.set_change_sink(
       [&io, follow_meters, sink = change_sink(meters.front().serial, meters.front().meter.get())](

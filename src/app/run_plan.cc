@@ -112,6 +112,7 @@ Result<RunPlan> ResolveRunPlan(const RunArgs& args, const std::optional<RunConfi
   auto interfaces = ResolveInterfaces(args.interfaces, file.interfaces);
   if (!interfaces.ok()) return interfaces.status();
   plan.interfaces = std::move(*interfaces);
+  for (InterfacePlan& bus : plan.fleet_ports) bus.response_delay = plan.interfaces.response_delay;
   bool any_mbus_meter = false;
   for (const PlannedMeter& m : plan.meters) any_mbus_meter |= m.options.variant == Variant::kMb;
   if (Status st = RequireMbusMeter(plan.interfaces, any_mbus_meter); !st.ok()) return st;

@@ -38,7 +38,9 @@ struct RunPlan {
   std::optional<Duration> stop_after;
   std::vector<PlannedMeter> meters;  // at least one; serials unique
   InterfacePlan interfaces;
-  std::vector<transport::TcpEndpoint> fleet_ports;  // each a Modbus TCP bus of its fleet meters
+  // Each fleet bus: a Modbus TCP port and/or an RTU line of its fleet meters (modbus_tcp and
+  // modbus_rtu with at most one entry each; response_delay as [interfaces]').
+  std::vector<InterfacePlan> fleet_ports;
   MqttClientSettings mqtt;  // the mqtt:// sources' credentials and TLS ([mqtt])
 };
 

@@ -43,9 +43,10 @@ TEST(FleetTemplateTest, ExpandsSerialsIdsPortsAndSeeds) {
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   ASSERT_EQ(plan->meters.size(), 500u);
   ASSERT_EQ(plan->fleet_ports.size(), 3u);
-  EXPECT_EQ(plan->fleet_ports[0].port, 15000);
-  EXPECT_EQ(plan->fleet_ports[2].port, 15002);
-  EXPECT_EQ(plan->fleet_ports[1].address, "127.0.0.1");
+  EXPECT_EQ(plan->fleet_ports[0].modbus_tcp.at(0).port, 15000);
+  EXPECT_EQ(plan->fleet_ports[2].modbus_tcp.at(0).port, 15002);
+  EXPECT_EQ(plan->fleet_ports[1].modbus_tcp.at(0).address, "127.0.0.1");
+  EXPECT_TRUE(plan->fleet_ports[1].modbus_rtu.empty());
   // Meter j: serial 30000001 + j, ID 5 + j % 200 on port j / 200, seed 1000 + j.
   for (const int j : {0, 1, 199, 200, 201, 399, 400, 499}) {
     const PlannedMeter& m = plan->meters[static_cast<std::size_t>(j)];
@@ -93,8 +94,8 @@ modbus_tcp = "localhost:0"
   auto plan =
       ResolveRunPlan(RunArgs{}, std::optional<RunConfig>(*config), nullptr, "/home/someone");
   ASSERT_TRUE(plan.ok()) << plan.status().message();
-  EXPECT_EQ(plan->fleet_ports[0].port, 0);  // every port any free port
-  EXPECT_EQ(plan->fleet_ports[1].port, 0);
+  EXPECT_EQ(plan->fleet_ports[0].modbus_tcp.at(0).port, 0);  // every port any free port
+  EXPECT_EQ(plan->fleet_ports[1].modbus_tcp.at(0).port, 0);
 }
 
 TEST(FleetTemplateTest, BadValuesNameTheKeyAndTheAllowedValues) {
@@ -128,7 +129,9 @@ TEST(FleetTemplateTest, BadValuesNameTheKeyAndTheAllowedValues) {
                         "values: a first port of at most 65531"));
   EXPECT_THAT(ErrorOf(head + "count = 10\ncolour = 1\n" + rest),
               HasSubstr("site.toml:3: fleet[1].colour is not a known key; known keys: count, "
-                        "serial_start, id_start, ids_per_port, modbus_tcp, seed_start, sealed"));
+                        "serial_start, id_start, ids_per_port, modbus_tcp, modbus_rtu, "
+                        "seed_start, sealed, ct, combined_code, s0_rate, wiring, tariff, "
+                        "identity"));
   EXPECT_THAT(ErrorOf(head + rest),
               HasSubstr("site.toml:1: fleet[1] needs count (the number of meters, 1..100000)"));
   EXPECT_THAT(ErrorOf("fleet = 3\n"),
@@ -160,6 +163,123 @@ TEST(FleetTemplateTest, MeterOptionsOnTheCommandLineAreAmbiguousWithAFleet) {
   auto plan = ResolveRunPlan(args, std::optional<RunConfig>(*config), nullptr, "/home/someone");
   ASSERT_FALSE(plan.ok());
   EXPECT_THAT(plan.status().message(), HasSubstr("0 [[meter]] tables and 1 [[fleet]]"));
+}
+
+// --- RTU lines and meter keys (docs/config.md, "[[fleet]]") -----------------------------------
+
+TEST(FleetTemplateTest, RtuLinesFromAPatternOnePerBusWithoutTcp) {
+  auto config = ParseRunConfig(R"([[fleet]]
+count = 5
+serial_start = "40000001"
+ids_per_port = 3
+modbus_rtu = "pty:/tmp/fleet%d:4800:N"
+)",
+                               "site.toml");
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  auto plan =
+      ResolveRunPlan(RunArgs{}, std::optional<RunConfig>(*config), nullptr, "/home/someone");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  ASSERT_EQ(plan->fleet_ports.size(), 2u);
+  for (std::size_t k = 0; k < 2; ++k) {
+    const InterfacePlan& bus = plan->fleet_ports[k];
+    EXPECT_TRUE(bus.modbus_tcp.empty());
+    ASSERT_EQ(bus.modbus_rtu.size(), 1u);
+    EXPECT_EQ(bus.modbus_rtu[0].device, "/tmp/fleet" + std::to_string(k));
+    EXPECT_TRUE(bus.modbus_rtu[0].pty);
+    EXPECT_EQ(bus.modbus_rtu[0].baud, 4800u);
+    EXPECT_EQ(bus.modbus_rtu[0].parity, transport::SerialParity::kNone);
+  }
+  EXPECT_EQ(plan->meters[4].fleet_port, 1u);
+  EXPECT_EQ(plan->meters[4].options.id, 2);
+}
+
+TEST(FleetTemplateTest, RtuLinesFromAnArrayBesideTcpPorts) {
+  auto config = ParseRunConfig(R"([[fleet]]
+count = 3
+serial_start = "40000001"
+ids_per_port = 2
+modbus_tcp = "127.0.0.1:15000"
+modbus_rtu = ["/dev/ttyUSB0:9600:E", "pty:/tmp/second"]
+)",
+                               "site.toml");
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  auto plan =
+      ResolveRunPlan(RunArgs{}, std::optional<RunConfig>(*config), nullptr, "/home/someone");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  ASSERT_EQ(plan->fleet_ports.size(), 2u);
+  EXPECT_EQ(plan->fleet_ports[1].modbus_tcp.at(0).port, 15001);
+  EXPECT_EQ(plan->fleet_ports[0].modbus_rtu.at(0).device, "/dev/ttyUSB0");
+  EXPECT_FALSE(plan->fleet_ports[0].modbus_rtu.at(0).pty);
+  EXPECT_EQ(plan->fleet_ports[1].modbus_rtu.at(0).device, "/tmp/second");
+  EXPECT_FALSE(plan->fleet_ports[1].modbus_rtu.at(0).baud);  // the meters' own setting
+}
+
+std::string FleetError(std::string_view keys) {
+  return ErrorOf(std::string("[[fleet]]\ncount = 5\nserial_start = \"40000001\"\n"
+                             "ids_per_port = 3\n") +
+                 std::string(keys));
+}
+
+TEST(FleetTemplateTest, BadRtuLinesExitNamingTheKeyAndTheAllowedValues) {
+  EXPECT_THAT(FleetError("modbus_rtu = \"pty:/tmp/one\"\n"),
+              AllOf(HasSubstr("site.toml:5: fleet[1].modbus_rtu = \"pty:/tmp/one\" is not "
+                              "allowed; allowed values: one line per bus (this fleet has 2)"),
+                    HasSubstr("%d")));
+  EXPECT_THAT(FleetError("modbus_rtu = [\"pty:/tmp/one\"]\n"),
+              HasSubstr("fleet[1].modbus_rtu has 1 line(s); allowed values: one line per bus"));
+  EXPECT_THAT(FleetError("modbus_rtu = [\"pty:/tmp/a\", \"pty:/tmp/a\"]\n"),
+              HasSubstr("fleet[1].modbus_rtu: two buses on /tmp/a is not allowed"));
+  EXPECT_THAT(FleetError("modbus_rtu = [\"pty:/tmp/a\", 7]\n"),
+              HasSubstr("fleet[1].modbus_rtu must hold strings"));
+  EXPECT_THAT(FleetError("modbus_rtu = 7\n"),
+              HasSubstr("fleet[1].modbus_rtu must be a string or an array of strings"));
+  EXPECT_THAT(FleetError("modbus_rtu = \"pty:/tmp/f%d:12345\"\n"),
+              AllOf(HasSubstr("fleet[1].modbus_rtu = \"pty:/tmp/f0:12345\" is not allowed"),
+                    HasSubstr("is not a baud rate")));
+  EXPECT_THAT(FleetError(""), HasSubstr("fleet[1] needs modbus_tcp or modbus_rtu"));
+}
+
+TEST(FleetTemplateTest, MeterKeysApplyToEveryMeterOfTheFleet) {
+  auto config = ParseRunConfig(R"([[fleet]]
+count = 2
+serial_start = "40000001"
+modbus_tcp = "127.0.0.1:0"
+ct = 100
+combined_code = 4
+s0_rate = 100
+wiring = "3p3w"
+tariff = 2
+identity = "solar-log"
+)",
+                               "site.toml");
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  auto plan =
+      ResolveRunPlan(RunArgs{}, std::optional<RunConfig>(*config), nullptr, "/home/someone");
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  for (const PlannedMeter& m : plan->meters) {
+    EXPECT_TRUE(m.options.meter.ct_variant);
+    EXPECT_EQ(m.options.meter.ct_ratio, 100);
+    EXPECT_EQ(m.options.meter.wiring, metering::Wiring::k3P3W);
+    EXPECT_EQ(m.options.meter.tariff, metering::Tariff::kT2);
+    EXPECT_EQ(m.options.identity, Identity::kSolarLog);
+    EXPECT_EQ(m.options.variant, Variant::kMod);
+    EXPECT_THAT(m.given,
+                ::testing::IsSupersetOf({"--serial", "--id", "--ct", "--combined-code", "--s0-rate",
+                                         "--wiring", "--tariff", "--identity"}));
+  }
+  EXPECT_EQ(plan->meters[1].options.serial, "40000002");
+  EXPECT_EQ(plan->meters[1].options.id, 2);
+}
+
+TEST(FleetTemplateTest, BadMeterKeysExitNamingTheFleetKey) {
+  EXPECT_THAT(FleetError("modbus_tcp = \"127.0.0.1:0\"\nct = 7\n"),
+              HasSubstr("site.toml:6: fleet[1].ct = 7 is not allowed; allowed values: "));
+  EXPECT_THAT(FleetError("modbus_tcp = \"127.0.0.1:0\"\nwiring = \"star\"\n"),
+              HasSubstr("fleet[1].wiring = \"star\" is not allowed; allowed values: 3p4w, 3p3w"));
+  EXPECT_THAT(FleetError("modbus_tcp = \"127.0.0.1:0\"\nwiring = 3\n"),
+              HasSubstr("fleet[1].wiring must be a string"));
+  EXPECT_THAT(FleetError("modbus_tcp = \"127.0.0.1:0\"\nvariant = \"mb\"\n"),
+              HasSubstr("fleet[1].variant is not a known key"));
 }
 
 }  // namespace
