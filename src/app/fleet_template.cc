@@ -100,9 +100,9 @@ Result<std::vector<transport::SerialSpec>> ParseFleetLines(const ConfigReport& r
                                        " line(s); allowed values: " + allowed);
     }
     for (const toml::node& element : *array) {
-      const auto* s = element.as_string();
-      if (!s) return report(element.source(), key_path + " must hold strings; " + allowed);
-      texts.push_back(s->get());
+      const auto* line = element.as_string();
+      if (!line) return report(element.source(), key_path + " must hold strings; " + allowed);
+      texts.push_back(line->get());
     }
   } else {
     return report(node.source(), key_path + " must be a string or an array of strings; " +
