@@ -88,12 +88,7 @@ class MbusReadTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            code = cls.run_.stop()
-            if code != 0:
-                raise AssertionError(f"pro380 exited {code}:\n{cls.run_.output()}")
-        finally:
-            shutil.rmtree(cls.work, ignore_errors=True)
+        mbus_e2e.stop_all_and_remove([cls.run_], cls.work)
 
     def rest(self, serial):
         self.assertIsNotNone(self.web, self.run_.start_lines)
@@ -267,12 +262,7 @@ class MbusWriteTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            code = cls.run_.stop()
-            if code != 0:
-                raise AssertionError(f"pro380 exited {code}:\n{cls.run_.output()}")
-        finally:
-            shutil.rmtree(cls.work, ignore_errors=True)
+        mbus_e2e.stop_all_and_remove([cls.run_], cls.work)
 
     def node_get(self, address):
         return mbus_e2e.node_master(("tcp", "127.0.0.1", self.port), "get", address)
