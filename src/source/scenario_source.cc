@@ -13,6 +13,19 @@ constexpr uint64_t kNoiseStream = 30;
 
 constexpr double kPerTenBits = 1.0 / 1023;
 
+// Phase k's share of a second's noise word (10 bits each): its load scale (±0.4 %) and its
+// voltage jitter (-0.5..0.5, times 0.2 V).
+struct PhaseNoise {
+  double scale;
+  double volt_noise;
+};
+PhaseNoise NoiseOfPhase(uint64_t noise, int k) {
+  const double load_noise = static_cast<double>((noise >> (10 * k)) & 1023) * kPerTenBits - 0.5;
+  const double volt_noise =
+      static_cast<double>((noise >> (30 + 10 * k)) & 1023) * kPerTenBits - 0.5;
+  return {1 + 0.008 * load_noise, volt_noise};
+}
+
 }  // namespace
 
 ScenarioSource::ScenarioSource(TimePoint start, uint64_t seed, bool smooth)
@@ -56,11 +69,7 @@ void ScenarioSource::GenerateStepped(int64_t second, metering::Interval& record)
   const uint64_t noise = HashAt(noise_key_, static_cast<uint64_t>(second));
   const auto into_tick = static_cast<double>(second - grid_.tick_start());
   for (int k = 0; k < 3; ++k) {
-    // 10 bits each: load ±0.4 %, voltage jitter ±0.1 V.
-    const double load_noise = static_cast<double>((noise >> (10 * k)) & 1023) * kPerTenBits - 0.5;
-    const double volt_noise =
-        static_cast<double>((noise >> (30 + 10 * k)) & 1023) * kPerTenBits - 0.5;
-    const double scale = 1 + 0.008 * load_noise;
+    const auto [scale, volt_noise] = NoiseOfPhase(noise, k);
     const double s = load_va_[k] * scale;
     const double u = grid_.Voltage(k, into_tick) + 0.2 * volt_noise - kSagVoltsPerVa * s;
     metering::PhaseValues& phase = record.phase[k];
@@ -82,10 +91,7 @@ void ScenarioSource::GenerateSmooth(int64_t second, metering::Interval& record) 
   const uint64_t noise = HashAt(noise_key_, static_cast<uint64_t>(second));
   const auto into_tick = static_cast<double>(second - grid_.tick_start());
   for (int k = 0; k < 3; ++k) {
-    const double load_noise = static_cast<double>((noise >> (10 * k)) & 1023) * kPerTenBits - 0.5;
-    const double volt_noise =
-        static_cast<double>((noise >> (30 + 10 * k)) & 1023) * kPerTenBits - 0.5;
-    const double scale = 1 + 0.008 * load_noise;
+    const auto [scale, volt_noise] = NoiseOfPhase(noise, k);
     const double p_fixed = load_w_[k] * scale + smooth.active_w[k];
     const double q_fixed = load_var_[k] * scale + smooth.reactive_var[k];
     const double p_per_volt = smooth.current_a[k] * smooth.cos_phi;
