@@ -257,12 +257,14 @@ std::optional<ClientStep> MbusClient::TakeTelegram(Frame frame, TimePoint now) {
 }
 
 std::optional<ClientStep> MbusClient::TakeFrame(Frame frame, TimePoint now) {
+  // Any frame after the E5, even one shaped like a request, is a second sender on the line; the
+  // echo of our own request comes before the E5, never after it.
+  if (phase_ == Phase::kSettling) {
+    return Fail(ClientErrorKind::kCollision, "more than one reply");
+  }
   if (frame.kind != FrameKind::kSingle && (frame.control & kMasterBit) != 0) {
     ++counters_.ignored;  // an echo of a request or another master's: not a reply
     return std::nullopt;
-  }
-  if (phase_ == Phase::kSettling) {
-    return Fail(ClientErrorKind::kCollision, "more than one reply");
   }
   const bool wants_data = operation_.kind == OperationKind::kReadout;
   if (frame.kind == FrameKind::kLong && wants_data &&
