@@ -531,6 +531,12 @@ int RunRun(const RunArgs& args) {
       DrawTerminal(meters, panel_now(), drawn_lines);
       next_draw = now + kDrawPeriod;
     }
+    // Saved before printed: a line on the output is never more than one save interval ahead of
+    // the store, however late a starved process wakes (the crash test's bound).
+    if (now >= next_save) {
+      saver.Save(std::exchange(changes, {}));  // a failure is reported and retried next interval
+      next_save = now + plan.save_interval;
+    }
     if (now >= next_print && terminal) {
       for (LiveMeter& m : meters) m.printed_at = m.meter->now();
       next_print += std::chrono::seconds(1);
@@ -541,10 +547,6 @@ int RunRun(const RunArgs& args) {
         m.printed_at = m.meter->now();
       }
       next_print += std::chrono::seconds(1);
-    }
-    if (now >= next_save) {
-      saver.Save(std::exchange(changes, {}));  // a failure is reported and retried next interval
-      next_save = now + plan.save_interval;
     }
     if (!running || (plan.stop_after && now - wall_zero >= *plan.stop_after)) {
       io.stop();
