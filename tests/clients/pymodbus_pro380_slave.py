@@ -13,16 +13,12 @@ IDs get no reply (ignore_missing_slaves). Exit status 2 for a bad command line.
 
 Needs python3-pymodbus 3.0 (Debian's; under another interpreter, run it with /usr/bin/python3).
 """
-import asyncio
 import json
-import logging
 import sys
 
-from pymodbus.datastore import (ModbusServerContext, ModbusSlaveContext,
-                                ModbusSparseDataBlock)
-from pymodbus.framer.rtu_framer import ModbusRtuFramer
-from pymodbus.framer.socket_framer import ModbusSocketFramer
-from pymodbus.server.async_io import ModbusTcpServer
+from pymodbus.datastore import ModbusSlaveContext, ModbusSparseDataBlock
+
+import pymodbus_serving
 
 USAGE = "usage: pymodbus_pro380_slave.py tcp|rtu-tcp UNIT WORDS.json"
 
@@ -41,26 +37,15 @@ def load_words(path):
     return registers
 
 
-async def serve(framing, unit, registers):
+def serve(framing, unit, registers):
     # pymodbus's sparse block takes addresses as the PDU carries them; ModbusSlaveContext adds 1
     # unless zero_mode is set.
     store = ModbusSlaveContext(hr=ModbusSparseDataBlock(registers), zero_mode=True)
-    context = ModbusServerContext(slaves={unit: store}, single=False)
-    framer = ModbusSocketFramer if framing == "tcp" else ModbusRtuFramer
-    server = ModbusTcpServer(context, framer=framer, address=("127.0.0.1", 0),
-                             ignore_missing_slaves=True)
-    task = asyncio.create_task(server.serve_forever())
-    await server.serving
-    port = server.server.sockets[0].getsockname()[1]
-    print(f"listening on 127.0.0.1:{port}", flush=True)
-    loop = asyncio.get_running_loop()
-    # Runs until stdin closes (the test ends) or SIGTERM.
-    await loop.run_in_executor(None, sys.stdin.read)
-    task.cancel()
+    return pymodbus_serving.serve(unit, store, framing)
 
 
 def main(argv):
-    if len(argv) != 4 or argv[1] not in ("tcp", "rtu-tcp"):
+    if len(argv) != 4 or argv[1] not in pymodbus_serving.FRAMINGS:
         print(USAGE, file=sys.stderr)
         return 2
     try:
@@ -69,12 +54,7 @@ def main(argv):
     except (ValueError, OSError) as error:
         print(f"pymodbus_pro380_slave: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.CRITICAL)
-    try:
-        asyncio.run(serve(argv[1], unit, registers))
-    except KeyboardInterrupt:
-        pass
-    return 0
+    return pymodbus_serving.run(serve(argv[1], unit, registers))
 
 
 if __name__ == "__main__":

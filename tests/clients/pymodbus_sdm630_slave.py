@@ -15,16 +15,13 @@ Other unit IDs get no reply. Exit status 2 for a bad command line.
 
 Needs python3-pymodbus 3.0 (Debian's; under another interpreter, run it with /usr/bin/python3).
 """
-import asyncio
 import json
-import logging
 import struct
 import sys
 
-from pymodbus.datastore import (ModbusServerContext, ModbusSlaveContext,
-                                ModbusSparseDataBlock)
-from pymodbus.framer.socket_framer import ModbusSocketFramer
-from pymodbus.server.async_io import ModbusTcpServer
+from pymodbus.datastore import ModbusSlaveContext, ModbusSparseDataBlock
+
+import pymodbus_serving
 
 USAGE = "usage: pymodbus_sdm630_slave.py UNIT VALUES.json"
 
@@ -41,27 +38,18 @@ def words_of(values):
     return registers
 
 
-async def serve(unit, values):
+def serve(unit, values):
     registers = {address: 0 for address in range(0x100)}
     registers.update(words_of(values))
     block = ModbusSparseDataBlock(registers)
-    store = ModbusSlaveContext(ir=block, zero_mode=True)
-    context = ModbusServerContext(slaves={unit: store}, single=False)
-    server = ModbusTcpServer(context, framer=ModbusSocketFramer, address=("127.0.0.1", 0),
-                             ignore_missing_slaves=True)
-    task = asyncio.create_task(server.serve_forever())
-    await server.serving
-    port = server.server.sockets[0].getsockname()[1]
-    print(f"listening on 127.0.0.1:{port}", flush=True)
-    loop = asyncio.get_running_loop()
-    while True:
-        line = await loop.run_in_executor(None, sys.stdin.readline)
-        if not line:
-            break
+
+    def update(line):
         for address, word in words_of(json.loads(line)).items():
             block.setValues(address, [word])
         print("updated", flush=True)
-    task.cancel()
+
+    store = ModbusSlaveContext(ir=block, zero_mode=True)
+    return pymodbus_serving.serve(unit, store, "tcp", update)
 
 
 def main(argv):
@@ -76,12 +64,7 @@ def main(argv):
     except (ValueError, OSError) as error:
         print(f"pymodbus_sdm630_slave: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.CRITICAL)
-    try:
-        asyncio.run(serve(unit, values))
-    except KeyboardInterrupt:
-        pass
-    return 0
+    return pymodbus_serving.run(serve(unit, values))
 
 
 if __name__ == "__main__":

@@ -17,25 +17,21 @@ Environment: PRO380_BINARY, PYMODBUS_PYTHON (an interpreter with pymodbus 3.0: D
 """
 import json
 import os
-import re
-import shutil
 import socket
 import struct
 import subprocess
 import sys
-import tempfile
-import threading
 import unittest
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import modbus_e2e as e2e  # noqa: E402
+from pymodbus_server import PymodbusServer  # noqa: E402
 from scripted_server import ScriptedServer  # noqa: E402
 
 BINARY = e2e.BINARY
 HERE = os.path.dirname(os.path.abspath(__file__))
 CLIENTS = os.path.join(HERE, "..", "clients")
-SLAVE = os.path.join(CLIENTS, "pymodbus_pro380_slave.py")
 DUMP = os.path.join(CLIENTS, "pro380_reference_dump.json")
 PYMODBUS_READ = os.path.join(CLIENTS, "pymodbus_read.py")
 PYMODBUS_PYTHON = os.environ.get("PYMODBUS_PYTHON", "/usr/bin/python3")
@@ -96,36 +92,9 @@ def read(*args, timeout=RUN_TIMEOUT_S):
                           timeout=timeout)
 
 
-class Slave:
-    """pymodbus_pro380_slave.py serving the reference dump; stopped by closing its stdin."""
-
-    def __init__(self, framing):
-        self.process = subprocess.Popen([PYMODBUS_PYTHON, SLAVE, framing, "1", DUMP],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, text=True)
-        line = self._first_line()
-        found = re.match(r"listening on 127\.0\.0\.1:(\d+)", line)
-        if not found:
-            self.stop()
-            raise AssertionError(f"the pymodbus slave did not start: {line!r}")
-        self.port = int(found.group(1))
-
-    def _first_line(self):
-        result = []
-        reader = threading.Thread(target=lambda: result.append(self.process.stdout.readline()))
-        reader.start()
-        reader.join(20)
-        return result[0] if result else ""
-
-    def stop(self):
-        self.process.stdin.close()
-        self.process.stdout.close()
-        self.process.stderr.close()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+def Slave(framing):
+    """pymodbus_pro380_slave.py serving the reference dump as unit 1."""
+    return PymodbusServer("pymodbus_pro380_slave.py", framing, "1", DUMP)
 
 
 class ReferenceDumpTest(unittest.TestCase):

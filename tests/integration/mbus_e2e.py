@@ -1,7 +1,7 @@
 """Shared helpers of the M-Bus end-to-end tests (mbus_clients_test.py, mbus_bad_input_test.py).
 
-- MbusRun: one `pro380 run` process with a config file (started with subprocess, stopped with
-  SIGTERM by its PID); its ports and pty paths are read from its start lines ("M-Bus TCP on
+- MbusRun: one `pro380 run` process with a config file (pro380_process.Pro380Process: stopped
+  with SIGTERM by its PID); its ports and pty paths are read from its start lines ("M-Bus TCP on
   127.0.0.1:PORT", "M-Bus on PATH at 9600 8E1", "Modbus TCP on 127.0.0.1:PORT").
 - node_master(): tests/node/mbus_master.js, node-mbus (libmbus) as the independent master.
 - short_frame / long_frame / MbusTcp / MbusPty: raw M-Bus bytes, every wait bounded.
@@ -18,13 +18,12 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from modbus_e2e import Closed, NoReply, RtuPty, _tcp_connect, hexs  # noqa: E402,F401
 from modbus_e2e import stop_all_and_remove  # noqa: E402,F401
+from pro380_process import START_TIMEOUT_S, Pro380Process  # noqa: E402
 
 BINARY = os.environ.get("PRO380_BINARY", "")
 SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NODE_DIR = os.path.join(SOURCE_DIR, "tests", "node")
 NODE_MASTER = os.path.join(NODE_DIR, "mbus_master.js")
-START_TIMEOUT_S = 10.0
-STOP_TIMEOUT_S = 10.0
 # libmbus waits this long for a reply, and once more after each frame (mbus_purge_frames).
 LIBMBUS_TIMEOUT_S = 0.3
 
@@ -65,8 +64,9 @@ def split_frames(data):
     return frames
 
 
-class MbusRun:
-    """`pro380 run --config FILE` in `work_dir`; `config` is the TOML text."""
+class MbusRun(Pro380Process):
+    """`pro380 run --config FILE` in `work_dir`; `config` is the TOML text. Started when it
+    printed the expected M-Bus TCP, M-Bus line and Modbus TCP start lines."""
 
     MBUS_TCP = re.compile(r"^M-Bus TCP on ([0-9.]+):(\d+), ")
     MBUS_LINE = re.compile(r"^M-Bus on (\S+) at (\d+) 8E1, ")
@@ -79,52 +79,22 @@ class MbusRun:
         self.config_path = os.path.join(work_dir, f"site-{time.monotonic_ns()}.toml")
         with open(self.config_path, "w") as f:
             f.write(config)
-        self.log_path = os.path.join(work_dir, f"pro380-{time.monotonic_ns()}.log")
-        self.log = open(self.log_path, "w+")
         cmd = [BINARY, "run", "--config", self.config_path, "--state", self.state_dir,
                "--stop-after", "120s"] + list(args)
-        self.process = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            lines = self.output().splitlines()
+
+        def ready(lines):
             tcp = [m for m in map(self.MBUS_TCP.match, lines) if m]
             pty = [m for m in map(self.MBUS_LINE.match, lines) if m]
             modbus = [m for m in map(self.MODBUS_TCP.match, lines) if m]
-            if (len(tcp) >= expect_mbus_tcp and len(pty) >= expect_lines and
-                    len(modbus) >= expect_modbus_tcp):
-                self.mbus_ports = [int(m.group(2)) for m in tcp]
-                self.lines = [m.group(1) for m in pty]
-                self.modbus_ports = [int(m.group(2)) for m in modbus]
-                self.start_lines = lines
-                return
-            if self.process.poll() is not None:
-                raise AssertionError(f"pro380 run exited with {self.process.returncode}:\n"
-                                     f"{self.output()}")
-            if time.monotonic() > deadline:
-                self.stop()
-                raise AssertionError(f"pro380 run did not start:\n{self.output()}")
-            time.sleep(0.02)
+            if (len(tcp) < expect_mbus_tcp or len(pty) < expect_lines or
+                    len(modbus) < expect_modbus_tcp):
+                return False
+            self.mbus_ports = [int(m.group(2)) for m in tcp]
+            self.lines = [m.group(1) for m in pty]
+            self.modbus_ports = [int(m.group(2)) for m in modbus]
+            return True
 
-    def output(self):
-        if not self.log.closed:
-            self.log.flush()
-        with open(self.log_path) as f:
-            return f.read()
-
-    def stop(self):
-        """SIGTERM by PID, then (bounded) the exit; kill only if it ignores SIGTERM."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=STOP_TIMEOUT_S)
-                raise AssertionError(f"pro380 ignored SIGTERM for {STOP_TIMEOUT_S} s")
-        if not self.log.closed:
-            self.log.close()
-        return self.process.returncode
+        super().__init__(work_dir, cmd, ready, start_timeout=START_TIMEOUT_S)
 
     def state_export(self):
         out = subprocess.run([BINARY, "state", "export", "--state", self.state_dir],

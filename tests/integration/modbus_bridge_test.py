@@ -18,19 +18,18 @@ Every wait is bounded; processes are stopped by their PID.
 """
 import json
 import os
-import re
 import shutil
 import socket
 import struct
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import modbus_e2e as e2e  # noqa: E402
+from pymodbus_server import PymodbusServer  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CLIENTS = os.path.join(HERE, "..", "clients")
@@ -68,42 +67,6 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-class PymodbusUpstream:
-    """A pymodbus server script (tests/clients) on a free port; stopped by closing its stdin."""
-
-    def __init__(self, script, *args):
-        self.process = subprocess.Popen([PYMODBUS_PYTHON, os.path.join(CLIENTS, script), *args],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, text=True)
-        line = self.read_line()
-        found = re.match(r"listening on 127\.0\.0\.1:(\d+)", line)
-        if not found:
-            self.stop()
-            raise AssertionError(f"{script} did not start: {line!r}")
-        self.port = int(found.group(1))
-
-    def read_line(self):
-        result = []
-        reader = threading.Thread(target=lambda: result.append(self.process.stdout.readline()))
-        reader.start()
-        reader.join(20)
-        return result[0] if result else ""
-
-    def send(self, values):
-        self.process.stdin.write(json.dumps(values) + "\n")
-        self.process.stdin.flush()
-        assert self.read_line().strip() == "updated"
-
-    def stop(self):
-        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
-            stream.close()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
 
 
 class BridgeTest(unittest.TestCase):
@@ -197,7 +160,7 @@ class BridgeTest(unittest.TestCase):
                 self.processes.remove(bridge)
 
     def test_independent_pro380_server(self):
-        upstream = PymodbusUpstream("pymodbus_pro380_slave.py", "tcp", "1",
+        upstream = PymodbusServer("pymodbus_pro380_slave.py", "tcp", "1",
                                     os.path.join(CLIENTS, "pro380_reference_dump.json"))
         try:
             bridge = self.start_pro380(
@@ -223,7 +186,7 @@ class BridgeTest(unittest.TestCase):
                        "0x000C": 2300.0, "0x000E": -1100.0, "0x0010": 0.0,
                        "0x0018": 150.0, "0x001A": 0.0, "0x001C": 0.0,
                        "0x0046": 49.95}, f)
-        upstream = PymodbusUpstream("pymodbus_sdm630_slave.py", "3", values_path)
+        upstream = PymodbusServer("pymodbus_sdm630_slave.py", "3", values_path)
         try:
             bridge = self.start_pro380(
                 f"modbus-client:tcp://127.0.0.1:{upstream.port}?map=sdm630&id=3&{OPTIONS}")

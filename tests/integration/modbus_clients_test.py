@@ -32,7 +32,6 @@ Exit status 77 (ctest: skipped) when the binary has no option for the transport 
 import math
 import os
 import shutil
-import signal
 import socket
 import struct
 import subprocess
@@ -40,6 +39,9 @@ import sys
 import tempfile
 import time
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pro380_process import Pro380Process  # noqa: E402
 
 BINARY = os.environ.get("PRO380_BINARY", "")
 MODBUS_READ = os.environ.get("MODBUS_READ", "")
@@ -52,7 +54,6 @@ SOURCE = "const:P1=5000,P2=5000,P3=-12000"
 BAUD, PARITY = 9600, "E"
 START_TIMEOUT_S = 10.0
 CLIENT_TIMEOUT_S = 30.0
-STOP_TIMEOUT_S = 10.0
 BLOCKS = ((0x4000, 32), (0x5000, 50), (0x6000, 75))
 STATIC_BLOCKS = ((0x4000, 32), (0x5000, 50))  # the energies in 0x6000.. grow during the test
 NO_RESPONSE = "no response"
@@ -82,14 +83,13 @@ def to_float(hi, lo):
     return struct.unpack(">f", struct.pack(">HH", hi, lo))[0]
 
 
-class Meter:
-    """One server process started for a test; stopped with SIGTERM by its PID."""
+class Meter(Pro380Process):
+    """One server process started for a test; ready when its port accepts or its pty exists."""
 
     def __init__(self, work_dir, state_dir, transport):
         self.transport = transport
         self.port = None
         self.path = None
-        self.log = open(os.path.join(work_dir, f"server-{time.monotonic_ns()}.log"), "w+")
         if REFERENCE_SERVER:
             cmd = [REFERENCE_SERVER, "127.0.0.1", "0", "60"]
         else:
@@ -104,47 +104,20 @@ class Meter:
             else:
                 self.path = os.path.join(work_dir, f"meter-{time.monotonic_ns()}.tty")
                 cmd += ["--modbus-rtu", f"pty:{self.path}:{BAUD}:{PARITY}"]
-        self.process = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL)
-        self._wait_ready()
+        super().__init__(work_dir, cmd, self._ready, name="server", start_timeout=START_TIMEOUT_S)
 
-    def output(self):
-        self.log.flush()
-        self.log.seek(0)
-        return self.log.read()
-
-    def _wait_ready(self):
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"server exited with {self.process.returncode}:\n"
-                                     f"{self.output()}")
-            if REFERENCE_SERVER and self.port is None:
-                for line in self.output().splitlines():
-                    if line.startswith("listening "):
-                        self.port = int(line.split()[2])
-            if self.path is not None and os.path.exists(self.path):
-                return
-            if self.port is not None:
-                with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-                    s.settimeout(0.5)
-                    if s.connect_ex(("127.0.0.1", self.port)) == 0:
-                        return
-            time.sleep(0.05)
-        self.stop()
-        raise AssertionError(f"server not ready after {START_TIMEOUT_S} s:\n{self.output()}")
-
-    def stop(self):
-        """SIGTERM, then up to STOP_TIMEOUT_S for the exit; returns the exit status."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                self.process.kill()  # our own child, by its PID
-                self.process.wait(timeout=STOP_TIMEOUT_S)
-                raise AssertionError(f"server ignored SIGTERM for {STOP_TIMEOUT_S} s")
-        return self.process.returncode
+    def _ready(self, lines):
+        if REFERENCE_SERVER and self.port is None:
+            for line in lines:
+                if line.startswith("listening "):
+                    self.port = int(line.split()[2])
+        if self.path is not None:
+            return os.path.exists(self.path)
+        if self.port is None:
+            return False
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.settimeout(0.5)
+            return s.connect_ex(("127.0.0.1", self.port)) == 0
 
 
 class Clients:
@@ -232,10 +205,7 @@ class ModbusClientsTest(unittest.TestCase):
     def tearDown(self):
         try:
             for meter in self.meters:
-                try:
-                    meter.stop()
-                finally:
-                    meter.log.close()
+                meter.stop()
         finally:
             self.work.cleanup()
 

@@ -5,7 +5,7 @@ Modbus to the real `pro380 run` byte by byte, without any Modbus library, so tha
 wire is exactly what the test wrote.
 
 - crc16 / rtu_frame: CRC-16/Modbus (reflected 0xA001, init 0xFFFF, low byte first).
-- Pro380: one `pro380 run` process (started with subprocess, stopped with SIGTERM by its PID);
+- Pro380: one `pro380 run` process (pro380_process.Pro380Process: stopped with SIGTERM by its PID);
   the TCP ports and pty paths are read from its start lines ("Modbus TCP on 127.0.0.1:PORT").
 - TcpModbus (MBAP), RtuPty (RTU over the pty link) and RtuOverTcp (RTU frames on a TCP stream):
   one request, its whole reply, every framing byte checked (transaction id, protocol id, length,
@@ -17,18 +17,16 @@ wire is exactly what the test wrote.
 import os
 import re
 import select
-import signal
 import shutil
 import socket
 import struct
-import subprocess
 import tempfile
 import time
 
+from pro380_process import START_TIMEOUT_S, Pro380Process  # noqa: F401 (e2e.START_TIMEOUT_S)
+
 BINARY = os.environ.get("PRO380_BINARY", "")
 SOURCE = "const:P1=5000,P2=5000,P3=-12000"
-START_TIMEOUT_S = 10.0
-STOP_TIMEOUT_S = 10.0
 REPLY_TIMEOUT_S = 1.0
 
 
@@ -131,8 +129,9 @@ def rtu_reply_length(head):
 
 # --- The process ------------------------------------------------------------------------------
 
-class Pro380:
-    """`pro380 run` with the const source; `args` adds interfaces and meter options."""
+class Pro380(Pro380Process):
+    """`pro380 run` with the const source; `args` adds interfaces and meter options. Started when
+    it printed the expected interface lines (and the web page's, unless `http` is "off")."""
 
     TCP_LINE = re.compile(r"^Modbus TCP on ([0-9.]+):(\d+), (IDs? [0-9,]+)")
     RTU_TCP_LINE = re.compile(r"^Modbus RTU over TCP on ([0-9.]+):(\d+), (IDs? [0-9,]+)")
@@ -145,63 +144,25 @@ class Pro380:
         self.state_dir = state_dir or tempfile.mkdtemp(prefix="state-", dir=work_dir)
         self.args = list(args)
         self.http = http
-        self.log_path = os.path.join(work_dir, f"pro380-{time.monotonic_ns()}.log")
-        self.log = open(self.log_path, "w+")
         cmd = [BINARY, "run", "--state", self.state_dir, "--http", http, "--source", source,
                "--stop-after", stop_after] + self.args
-        self.process = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL)
-        self.tcp_ports, self.rtu_tcp_ports, self.rtu_lines = [], [], []
-        self.start_lines = []
-        self.web_url = None  # set when --http is not off: "http://127.0.0.1:PORT/"
-        self._wait_started(expect_tcp, expect_rtu_tcp, expect_rtu)
 
-    def output(self):
-        if not self.log.closed:
-            self.log.flush()
-        with open(self.log_path) as f:
-            return f.read()
-
-    def _wait_started(self, n_tcp, n_rtu_tcp, n_rtu):
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            lines = self.output().splitlines()
+        def ready(lines):
             tcp = [m for m in map(self.TCP_LINE.match, lines) if m]
             rtu_tcp = [m for m in map(self.RTU_TCP_LINE.match, lines) if m]
             rtu = [m for m in map(self.RTU_LINE.match, lines) if m]
             web = [m for m in map(self.WEB_LINE.match, lines) if m]
-            if (len(tcp) >= n_tcp and len(rtu_tcp) >= n_rtu_tcp and len(rtu) >= n_rtu
-                    and (self.http == "off" or web)):
-                self.web_url = web[0].group(1) if web else None
-                self.tcp_ports = [int(m.group(2)) for m in tcp]
-                self.rtu_tcp_ports = [int(m.group(2)) for m in rtu_tcp]
-                self.rtu_lines = [m.group(0) for m in rtu]
-                self.rtu_paths = [m.group(1) for m in rtu]
-                self.start_lines = lines
-                return
-            if self.process.poll() is not None:
-                raise AssertionError(f"pro380 run exited with {self.process.returncode}:\n"
-                                     f"{self.output()}")
-            time.sleep(0.02)
-        self.stop()
-        raise AssertionError(f"pro380 run did not print its interfaces within {START_TIMEOUT_S} "
-                             f"s:\n{self.output()}")
+            if (len(tcp) < expect_tcp or len(rtu_tcp) < expect_rtu_tcp or len(rtu) < expect_rtu
+                    or (http != "off" and not web)):
+                return False
+            self.web_url = web[0].group(1) if web else None  # "http://127.0.0.1:PORT/"
+            self.tcp_ports = [int(m.group(2)) for m in tcp]
+            self.rtu_tcp_ports = [int(m.group(2)) for m in rtu_tcp]
+            self.rtu_lines = [m.group(0) for m in rtu]
+            self.rtu_paths = [m.group(1) for m in rtu]
+            return True
 
-    def alive(self):
-        return self.process.poll() is None
-
-    def stop(self):
-        """SIGTERM by PID, then (bounded) the exit; kill only if it ignores SIGTERM."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=STOP_TIMEOUT_S)
-                raise AssertionError(f"pro380 ignored SIGTERM for {STOP_TIMEOUT_S} s")
-        self.log.close()
-        return self.process.returncode
+        super().__init__(work_dir, cmd, ready, start_timeout=START_TIMEOUT_S)
 
 
 def start_in_new_dir(prefix, make_args, **expect):
