@@ -23,22 +23,24 @@ constexpr uint64_t kFreezerStream = 4;
 // Appends the steps of one day; times are seconds after the day's midnight (may pass 86 400).
 class DayBuilder {
  public:
-  DayBuilder(int64_t day, std::vector<LoadStep>& steps)
-      : day_start_(day * kSecondsPerDay), steps_(steps) {}
+  DayBuilder(int64_t day, StepSink& steps) : day_start_(day * kSecondsPerDay), steps_(steps) {}
 
   // A load of `watts`/`vars` on `phase` from `from` to `to` (at least one second long).
   void On(int phase, double from, double to, double watts, double vars) {
     const int64_t begin = Second(from);
     const int64_t end = std::max(Second(to), begin + 1);
-    const auto mw = static_cast<int32_t>(std::lround(watts * 1000));
-    const auto mvar = static_cast<int32_t>(std::lround(vars * 1000));
-    steps_.push_back({begin, phase, mw, mvar});
-    steps_.push_back({end, phase, -mw, -mvar});
+    if (!steps_.Wants(begin) && !steps_.Wants(end)) return;
+    const auto mw = static_cast<int32_t>(RoundHalfAway(watts * 1000));
+    const auto mvar = static_cast<int32_t>(RoundHalfAway(vars * 1000));
+    steps_.Add({begin, phase, mw, mvar});
+    steps_.Add({end, phase, -mw, -mvar});
   }
 
   // A thermostat or programme that switches a load on for `duty` of every `period`.
   void Cycling(int phase, double from, double to, double watts, double vars, double period,
                double duty) {
+    // Every step lies in [Second(from), Second(to) + 1]: nothing to do if the sink wants none.
+    if (!steps_.Overlaps(Second(from), Second(to) + 1)) return;
     for (double t = from; t < to; t += period) {
       On(phase, t, std::min(t + duty * period, to), watts, vars);
     }
@@ -51,10 +53,10 @@ class DayBuilder {
   }
 
  private:
-  int64_t Second(double t) const { return day_start_ + std::max<int64_t>(0, std::llround(t)); }
+  int64_t Second(double t) const { return day_start_ + std::max<int64_t>(0, RoundHalfAway(t)); }
 
   int64_t day_start_;
-  std::vector<LoadStep>& steps_;
+  StepSink& steps_;
 };
 
 struct Day {
@@ -86,13 +88,15 @@ Day DescribeDay(int64_t index) {
 // Compressor cycles whose period starts within the day. Cycle n of the appliance covers
 // [n·T, (n+1)·T) of meter time, so the pattern is the same for every start time.
 void PlanCompressor(int phase, int32_t watts_mw, int64_t period_s, double duty, uint64_t stream_key,
-                    const Day& day, std::vector<LoadStep>& steps) {
+                    const Day& day, StepSink& steps) {
   const int64_t day_start = day.index * kSecondsPerDay;
   const int64_t first = (day_start + period_s - 1) / period_s;
   const double watts = watts_mw * 1e-3;
   // Warmer kitchens in summer: ±15 % running time.
   const double seasonal_duty = duty * (1 + 0.15 * day.season);
   for (int64_t n = first; n * period_s < day_start + kSecondsPerDay; ++n) {
+    // Cycle n's steps lie in [n·T, (n+1)·T + 1] (the start current's second at most one past).
+    if (!steps.Overlaps(n * period_s, (n + 1) * period_s + 1)) continue;
     const uint64_t bits = HashAt(stream_key, static_cast<uint64_t>(n));
     const double on = static_cast<double>(period_s) * seasonal_duty * (0.85 + 0.3 * ToUnit(bits));
     const double offset = (static_cast<double>(period_s) - on) * 0.5 * ToUnit(Mix64(bits));
@@ -303,8 +307,7 @@ void PlanHeatingPump(DayBuilder& b, const Day& day) {
 
 }  // namespace
 
-void PlanDay(const HouseholdTraits& traits, uint64_t seed, int64_t day_index,
-             std::vector<LoadStep>& steps) {
+void PlanDay(const HouseholdTraits& traits, uint64_t seed, int64_t day_index, StepSink& steps) {
   const Day day = DescribeDay(day_index);
   SplitMix64 rng(HashAt(StreamKey(seed, kDayStream), static_cast<uint64_t>(day_index)));
   DayBuilder b(day_index, steps);

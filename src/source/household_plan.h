@@ -8,21 +8,10 @@
 
 #include <array>
 #include <cstdint>
-#include <vector>
+
+#include "source/step_sink.h"
 
 namespace pro380::source {
-
-inline constexpr int64_t kSecondsPerDay = 86'400;
-
-// A step change of one phase's load at a whole second of meter time. Powers are integer mW and
-// mvar so that the running sums of steps are exact: after an appliance's on and off steps the
-// load is exactly what it was before.
-struct LoadStep {
-  int64_t second;  // seconds since 1970-01-01T00:00:00 of meter time
-  int32_t phase;   // 0, 1, 2 = L1, L2, L3
-  int32_t active_mw;
-  int32_t reactive_mvar;
-};
 
 // What stays the same for one household (one seed) all year.
 struct HouseholdTraits {
@@ -42,11 +31,10 @@ struct HouseholdTraits {
 
 HouseholdTraits TraitsForSeed(uint64_t seed);
 
-// Appends the steps of everything switched on during calendar day `day` (days since
+// Gives `steps` the steps of everything switched on during calendar day `day` (days since
 // 1970-01-01). Every step lies at or after the day's first second; programmes started late may
 // end after midnight. The base load is not included (it never steps).
-void PlanDay(const HouseholdTraits& traits, uint64_t seed, int64_t day,
-             std::vector<LoadStep>& steps);
+void PlanDay(const HouseholdTraits& traits, uint64_t seed, int64_t day, StepSink& steps);
 
 }  // namespace pro380::source
 

@@ -10,7 +10,7 @@ HouseholdSource::HouseholdSource(TimePoint start, uint64_t seed, bool smooth)
   for (int k = 0; k < 3; ++k) SetBaseLoad(k, traits_.base_mw[k], traits_.base_mvar[k]);
 }
 
-void HouseholdSource::PlanDay(int64_t day, std::vector<LoadStep>& steps) const {
+void HouseholdSource::PlanDay(int64_t day, StepSink& steps) const {
   source::PlanDay(traits_, seed(), day, steps);
 }
 

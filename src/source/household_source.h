@@ -15,7 +15,6 @@
 #define PRO380_SOURCE_HOUSEHOLD_SOURCE_H_
 
 #include <cstdint>
-#include <vector>
 
 #include "base/time.h"
 #include "source/household_plan.h"
@@ -37,7 +36,7 @@ class HouseholdSource : public ScenarioSource {
   // For scenarios built on the household (sim:pv): the same household with smooth loads added.
   HouseholdSource(TimePoint start, uint64_t seed, bool smooth);
 
-  void PlanDay(int64_t day, std::vector<LoadStep>& steps) const override;
+  void PlanDay(int64_t day, StepSink& steps) const override;
 
  private:
   HouseholdTraits traits_;

@@ -25,15 +25,16 @@ constexpr double kBaseShare[3] = {0.4, 0.3, 0.3};
 // Appends on/off steps of day `day` (times in seconds after its midnight).
 class Steps {
  public:
-  Steps(int64_t day, std::vector<LoadStep>& steps) : start_(day * kSecondsPerDay), steps_(steps) {}
+  Steps(int64_t day, StepSink& steps) : start_(day * kSecondsPerDay), steps_(steps) {}
 
   void On(int phase, double from, double to, double watts, double vars) {
-    const int64_t begin = start_ + std::max<int64_t>(0, std::llround(from));
-    const int64_t end = std::max<int64_t>(start_ + std::llround(to), begin + 1);
-    const auto mw = static_cast<int32_t>(std::lround(watts * 1000));
-    const auto mvar = static_cast<int32_t>(std::lround(vars * 1000));
-    steps_.push_back({begin, phase, mw, mvar});
-    steps_.push_back({end, phase, -mw, -mvar});
+    const int64_t begin = start_ + std::max<int64_t>(0, RoundHalfAway(from));
+    const int64_t end = std::max<int64_t>(start_ + RoundHalfAway(to), begin + 1);
+    if (!steps_.Wants(begin) && !steps_.Wants(end)) return;
+    const auto mw = static_cast<int32_t>(RoundHalfAway(watts * 1000));
+    const auto mvar = static_cast<int32_t>(RoundHalfAway(vars * 1000));
+    steps_.Add({begin, phase, mw, mvar});
+    steps_.Add({end, phase, -mw, -mvar});
   }
   // Split evenly over the three phases (three-phase equipment).
   void OnAll(double from, double to, double watts, double vars) {
@@ -42,7 +43,7 @@ class Steps {
 
  private:
   int64_t start_;
-  std::vector<LoadStep>& steps_;
+  StepSink& steps_;
 };
 
 // PCs and screens with power supplies that correct their power factor: slightly capacitive.
@@ -133,7 +134,7 @@ OfficeSource::OfficeSource(TimePoint start, uint64_t seed)
   }
 }
 
-void OfficeSource::PlanDay(int64_t day, std::vector<LoadStep>& steps) const {
+void OfficeSource::PlanDay(int64_t day, StepSink& steps) const {
   const CalendarDay calendar = DescribeCalendarDay(day);
   SplitMix64 rng(HashAt(StreamKey(seed(), kOfficeDayStream), static_cast<uint64_t>(day)));
   Steps b(day, steps);

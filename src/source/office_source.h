@@ -9,7 +9,6 @@
 #define PRO380_SOURCE_OFFICE_SOURCE_H_
 
 #include <cstdint>
-#include <vector>
 
 #include "base/time.h"
 #include "source/scenario_source.h"
@@ -37,7 +36,7 @@ class OfficeSource : public ScenarioSource {
   const OfficeTraits& traits() const { return traits_; }
 
  protected:
-  void PlanDay(int64_t day, std::vector<LoadStep>& steps) const override;
+  void PlanDay(int64_t day, StepSink& steps) const override;
 
  private:
   OfficeTraits traits_;

@@ -42,7 +42,7 @@ void ScenarioSource::SetBaseLoad(int phase, int32_t active_mw, int32_t reactive_
   loads_.reactive_mvar[phase] = reactive_mvar;
 }
 
-void ScenarioSource::PlanDay(int64_t /*day*/, std::vector<LoadStep>& /*steps*/) const {}
+void ScenarioSource::PlanDay(int64_t /*day*/, StepSink& /*steps*/) const {}
 
 void ScenarioSource::SmoothAt(int64_t /*second*/, SmoothLoads& /*loads*/) {}
 

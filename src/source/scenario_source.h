@@ -24,7 +24,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <vector>
 
 #include "base/status.h"
 #include "base/time.h"
@@ -62,7 +61,7 @@ class ScenarioSource : public RecordSource {
 
   // The steps of everything switched on during calendar day `day`; none by default. The same
   // contract as StepCursor's plan: a pure function of the day.
-  virtual void PlanDay(int64_t day, std::vector<LoadStep>& steps) const;
+  virtual void PlanDay(int64_t day, StepSink& steps) const;
   // The smooth loads at `second` (whole seconds in increasing order; `loads` is zeroed first).
   virtual void SmoothAt(int64_t second, SmoothLoads& loads);
 
@@ -74,7 +73,7 @@ class ScenarioSource : public RecordSource {
   void GenerateStepped(int64_t second, metering::Interval& record) const;
   void GenerateSmooth(int64_t second, metering::Interval& record);
   auto Plan() const {
-    return [this](int64_t day, std::vector<LoadStep>& steps) { PlanDay(day, steps); };
+    return [this](int64_t day, StepSink& steps) { PlanDay(day, steps); };
   }
 
   uint64_t seed_;
