@@ -21,17 +21,22 @@ Status PeriodicSaver::Save(std::vector<storage::Event> events) {
            "saves failed " + std::to_string(failed_saves_) + " time(s) until now: " + failure_});
     }
   }
-  std::vector<storage::MeterRecord> records;
-  records.reserve(meters_.size());
+  // Each meter's record is made when the store asks for it, in one scratch record: a save holds
+  // one MeterRecord, not a copy of every meter (≈ 5.8 MB a save for 10,000 meters,
+  // docs/performance.md, "The fleet").
   saved_settings_.resize(meters_.size());
-  for (size_t k = 0; k < meters_.size(); ++k) {
+  storage::MeterRecord scratch;
+  const auto record_at = [&](size_t k) -> const storage::MeterRecord& {
     const SavedMeter& m = meters_[k];
-    storage::MeterRecord& r = records.emplace_back(storage::MeterRecord{m.key, m.meter->state()});
+    scratch.key = m.key;
+    scratch.state = m.meter->state();
+    scratch.device_settings.reset();
     if (m.settings != nullptr && saved_settings_[k] != *m.settings) {
-      r.device_settings = DeviceSettingsToNamed(*m.settings);
+      scratch.device_settings = DeviceSettingsToNamed(*m.settings);
     }
-  }
-  Status st = store_.Save(records, written, wall);
+    return scratch;
+  };
+  Status st = store_.Save(meters_.size(), record_at, written, wall);
   if (st.ok()) {
     for (size_t k = 0; k < meters_.size(); ++k) {
       if (meters_[k].settings != nullptr) saved_settings_[k] = *meters_[k].settings;

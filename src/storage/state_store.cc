@@ -396,44 +396,66 @@ bool BindMeterRow(sqlite3_stmt* s, const MeterRecord& m, TimePoint wall_time) {
   return rc == SQLITE_OK;
 }
 
+// A record Save refuses: InvalidArgument naming the meter, else Ok.
+Status CheckRecord(const MeterRecord& m) {
+  if (Status st = metering::ValidateMeterState(m.state); !st.ok()) {
+    return st.WithContext("not saving meter " + m.key);
+  }
+  if (!m.device_settings) return Status::Ok();
+  for (size_t i = 0; i < m.device_settings->size(); ++i) {
+    const std::string& name = (*m.device_settings)[i].name;
+    if (name.empty()) {
+      return Status::InvalidArgument("not saving meter " + m.key +
+                                     ": a device setting has no name");
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if ((*m.device_settings)[j].name == name) {
+        return Status::InvalidArgument("not saving meter " + m.key + ": device setting " + name +
+                                       " is given twice");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status StateStore::Save(std::span<const MeterRecord> meters, std::span<const Event> events,
                         TimePoint wall_time) {
+  // Checked before the transaction too, so that a refused batch never touches the file.
   for (const MeterRecord& m : meters) {
-    if (Status st = metering::ValidateMeterState(m.state); !st.ok()) {
-      return st.WithContext("not saving meter " + m.key);
-    }
-    if (!m.device_settings) continue;
-    for (size_t i = 0; i < m.device_settings->size(); ++i) {
-      const std::string& name = (*m.device_settings)[i].name;
-      if (name.empty()) {
-        return Status::InvalidArgument("not saving meter " + m.key +
-                                       ": a device setting has no name");
-      }
-      for (size_t j = 0; j < i; ++j) {
-        if ((*m.device_settings)[j].name == name) {
-          return Status::InvalidArgument("not saving meter " + m.key + ": device setting " + name +
-                                         " is given twice");
-        }
-      }
-    }
+    if (Status st = CheckRecord(m); !st.ok()) return st;
   }
+  return Save(
+      meters.size(), [meters](size_t i) -> const MeterRecord& { return meters[i]; }, events,
+      wall_time);
+}
+
+Status StateStore::Save(size_t count, const RecordAt& record, std::span<const Event> events,
+                        TimePoint wall_time) {
   if (save_meter_ == nullptr) {
     return Status::FailedPrecondition("state file " + path_ + " is open read-only");
   }
   if (Status st = Exec("BEGIN IMMEDIATE"); !st.ok()) return st.WithContext("save");
-  const auto fail = [this](std::string_view what) {
-    Status st = Error(what);
+  const auto reset_all = [this] {
     sqlite3_reset(save_meter_);
     sqlite3_reset(update_meter_);
     sqlite3_reset(append_event_);
     sqlite3_reset(clear_settings_);
     sqlite3_reset(save_setting_);
     Exec("ROLLBACK");
+  };
+  const auto fail = [this, &reset_all](std::string_view what) {
+    Status st = Error(what);
+    reset_all();
     return st;
   };
-  for (const MeterRecord& m : meters) {
+  for (size_t index = 0; index < count; ++index) {
+    const MeterRecord& m = record(index);
+    if (Status st = CheckRecord(m); !st.ok()) {
+      reset_all();
+      return st;
+    }
     // The update first: the store has the meter's row at every save but its first.
     if (!BindMeterRow(update_meter_, m, wall_time) || sqlite3_step(update_meter_) != SQLITE_DONE) {
       return fail("saving meter " + m.key);

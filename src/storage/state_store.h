@@ -21,6 +21,7 @@
 #define PRO380_STORAGE_STATE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -122,6 +123,14 @@ class StateStore {
   // passes ValidateMeterState and each record's setting names are non-empty and distinct (else
   // InvalidArgument and nothing is written). `wall_time` is stored as the time of the save.
   Status Save(std::span<const MeterRecord> meters, std::span<const Event> events,
+              TimePoint wall_time);
+  // The same save with the records produced one at a time: `record(i)` for i in [0, count) is
+  // called once each, in order, inside the transaction, and its result is written before the
+  // next call (so a caller may return the same scratch record every time: a process saving
+  // 10,000 meters need not copy them all into one array first). A record that fails the checks
+  // above rolls the whole save back: nothing is written.
+  using RecordAt = std::function<const MeterRecord&(size_t index)>;
+  Status Save(size_t count, const RecordAt& record, std::span<const Event> events,
               TimePoint wall_time);
   Status AppendEvent(const Event& event) { return Save({}, {&event, 1}, event.wall_time); }
 

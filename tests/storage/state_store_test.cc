@@ -462,6 +462,53 @@ TEST(StateStore, ASettingNamedTwiceIsRefusedAndNothingIsWritten) {
   EXPECT_TRUE((*store)->LoadDeviceSettings("00000001")->empty());
 }
 
+// The streaming Save (records made one at a time, as PeriodicSaver makes them in one scratch
+// record): every record is written as given, and one refused in the middle of the stream rolls the
+// whole save back, the rows written before it and the events included.
+TEST(StateStore, AStreamedSaveWritesEachRecordOrNothing) {
+  const std::string dir = testing::MakeTempDir("store-streamed");
+  auto store = StateStore::Open(dir);
+  ASSERT_TRUE(store.ok());
+  MeterRecord scratch;
+  size_t calls = 0;
+  const auto record_at = [&](int shift, int bad_index) {
+    return [&, shift, bad_index](size_t i) -> const MeterRecord& {
+      EXPECT_EQ(i, calls++);  // once each, in order
+      scratch.key = std::to_string(40000000 + i);
+      scratch.state = NonTrivialState(static_cast<int>(i) + shift);
+      if (static_cast<int>(i) == bad_index) scratch.state.day_counter_uwh = -1;
+      scratch.device_settings.reset();
+      if (i % 2 == 0) {
+        scratch.device_settings =
+            shift == 0 ? kSettings : std::vector<NamedSetting>{{"display_time", shift}};
+      }
+      return scratch;
+    };
+  };
+  const Event up{At(1), At(2), "40000000", EventKind::kPowerUp, "app", "", "start"};
+  ASSERT_TRUE((*store)->Save(50, record_at(0, -1), {&up, 1}, At(1)).ok());
+  EXPECT_EQ(calls, 50u);
+  calls = 0;
+  const Status refused = (*store)->Save(50, record_at(100, 37), {&up, 1}, At(2));
+  EXPECT_EQ(refused.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(refused.message().find("not saving meter 40000037"), std::string::npos)
+      << refused.message();
+  EXPECT_EQ(calls, 38u);  // stopped at the refused record
+  for (int i = 0; i < 50; ++i) {
+    const std::string key = std::to_string(40000000 + i);
+    auto loaded = (*store)->Load(key);
+    ASSERT_TRUE(loaded.ok() && loaded->has_value()) << key;
+    EXPECT_EQ(**loaded, NonTrivialState(i)) << key;  // the first save's, also before index 37
+    EXPECT_EQ(*(*store)->LoadDeviceSettings(key),
+              i % 2 == 0 ? kSettings : std::vector<NamedSetting>{})
+        << key;
+  }
+  EXPECT_EQ((*store)->ReadEvents()->size(), 1u);
+  calls = 0;
+  ASSERT_TRUE((*store)->Save(50, record_at(100, -1), {}, At(3)).ok());
+  EXPECT_EQ(**(*store)->Load("40000049"), NonTrivialState(149));
+}
+
 // A store as schema version 1 wrote it: its DDL (state_store.cc, SchemaV1, frozen), built here
 // from the frozen column list, WAL mode, and rows written as version 1 wrote them.
 void WriteVersionOneStore(const std::string& dir, const std::vector<MeterRecord>& meters,
