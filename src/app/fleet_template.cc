@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "app/fleet_config.h"
+#include "app/meter_option_keys.h"
 
 namespace pro380::app {
 
@@ -18,22 +19,22 @@ std::string FleetTemplate::Serial(int j) const {
 
 namespace {
 
-constexpr std::string_view kFleetKeys =
-    "count, serial_start, id_start, ids_per_port, modbus_tcp, modbus_rtu, seed_start, sealed, ct, "
-    "combined_code, s0_rate, wiring, tariff, identity";
+// The keys of the template itself; the meter keys (kFleetMeterKeys) follow them.
+constexpr std::string_view kFleetOwnKeys =
+    "count, serial_start, id_start, ids_per_port, modbus_tcp, modbus_rtu, seed_start, sealed";
 constexpr uint32_t kLastSerial = 99'999'999;
 
-// The [[meter]] keys a fleet takes for all its meters, with their command-line names (whose
-// checks, in ValidateMeterArgs, decide what is allowed). Not variant (fleets are PRO380-Mod),
-// serial and id (the template numbers them).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kFleetMeterKeys = {{
-    {"ct", "ct"},
-    {"combined_code", "combined-code"},
-    {"s0_rate", "s0-rate"},
-    {"wiring", "wiring"},
-    {"tariff", "tariff"},
-    {"identity", "identity"},
-}};
+// Every key a [[fleet]] knows, for "is not a known key": its own, then the meter keys.
+std::string FleetKnownKeys() {
+  std::string keys(kFleetOwnKeys);
+  for (const MeterOptionKey& k : kFleetMeterKeys) keys += ", " + std::string(k.key);
+  return keys;
+}
+
+// The variants a fleet may be of: its buses are Modbus TCP ports and RTU lines, which answer
+// PRO380-Mod meters only (an M-Bus or a bus-less PRO380-S fleet would need buses of its own).
+constexpr std::string_view kFleetVariants =
+    "mod (a fleet's buses are Modbus TCP ports and RTU lines)";
 
 // A value as written, for "KEY = VALUE is not allowed".
 std::string ValueText(const toml::node& node) {
@@ -47,10 +48,10 @@ std::string ValueText(const toml::node& node) {
 // Stores a fleet meter key's value as the text the command line would give MeterArgs.
 Status SetMeterArg(const ConfigReport& report, std::string_view key, const toml::node& node,
                    const std::string& key_path, MeterArgs& args) {
-  if (key == "wiring" || key == "identity") {
+  if (key == "variant" || key == "wiring" || key == "identity") {
     const auto* s = node.as_string();
     if (!s) return report(node.source(), key_path + " must be a string");
-    (key == "wiring" ? args.wiring : args.identity) = s->get();
+    (key == "variant" ? args.variant : key == "wiring" ? args.wiring : args.identity) = s->get();
   } else if (key == "s0_rate") {
     if (const auto* f = node.as_floating_point()) {
       args.s0_rate = std::to_string(f->get());
@@ -59,12 +60,14 @@ Status SetMeterArg(const ConfigReport& report, std::string_view key, const toml:
     } else {
       return report(node.source(), key_path + " must be a number");
     }
-  } else {  // ct, combined_code, tariff
+  } else if (key == "ct" || key == "combined_code" || key == "tariff") {
     const auto* i = node.as_integer();
     if (!i) return report(node.source(), key_path + " must be an integer");
     (key == "ct"              ? args.ct.emplace()
      : key == "combined_code" ? args.combined_code
                               : args.tariff) = std::to_string(i->get());
+  } else {  // a [[meter]] key added to kMeterOptionKeys without a way to read it here
+    return report(node.source(), key_path + " cannot be given to a fleet yet");
   }
   return Status::Ok();
 }
@@ -203,14 +206,15 @@ Result<FleetTemplate> ParseFleetTable(const ConfigReport& report, const toml::ta
       fleet.sealed = b->get();
     } else {
       const std::string_view name = key.str();
-      const auto* meter_key = std::find_if(kFleetMeterKeys.begin(), kFleetMeterKeys.end(),
-                                           [name](const auto& k) { return k.first == name; });
+      const auto* meter_key =
+          std::find_if(kFleetMeterKeys.begin(), kFleetMeterKeys.end(),
+                       [name](const MeterOptionKey& k) { return k.key == name; });
       if (meter_key == kFleetMeterKeys.end()) {
         return report(key.source(),
-                      key_path + " is not a known key; known keys: " + std::string(kFleetKeys));
+                      key_path + " is not a known key; known keys: " + FleetKnownKeys());
       }
       if (Status st = SetMeterArg(report, name, node, key_path, meter_args); !st.ok()) return st;
-      fleet.given.push_back("--" + std::string(meter_key->second));
+      fleet.given.push_back("--" + std::string(meter_key->option));
     }
   }
   const auto missing = [&](std::string_view key, std::string_view allowed) {
@@ -252,14 +256,17 @@ Result<FleetTemplate> ParseFleetTable(const ConfigReport& report, const toml::ta
     fleet.modbus_rtu = std::move(*lines);
   }
   // The meter keys, checked by the command line's rules for a meter of the fleet.
+  if (const toml::node* variant = table.get("variant"); variant && meter_args.variant != "mod") {
+    return not_allowed(*variant, path + ".variant", ValueText(*variant), kFleetVariants);
+  }
   meter_args.serial = fleet.Serial(0);
   meter_args.id = fleet.id_start;
   const auto refusal = [&](std::string_view option, std::string_view value,
                            std::string_view allowed) {
-    for (const auto& [key, key_option] : kFleetMeterKeys) {
-      if (key_option != option) continue;
-      if (const toml::node* node = table.get(key)) {
-        return not_allowed(*node, path + "." + std::string(key), ValueText(*node), allowed);
+    for (const MeterOptionKey& k : kFleetMeterKeys) {
+      if (k.option != option) continue;
+      if (const toml::node* node = table.get(k.key)) {
+        return not_allowed(*node, path + "." + std::string(k.key), ValueText(*node), allowed);
       }
     }
     return report(table.source(), path + ": --" + std::string(option) + " \"" + std::string(value) +

@@ -3,8 +3,8 @@
 // `ids_per_port` unit IDs each; bus k is the fleet's Modbus TCP port number k and/or its RTU line
 // number k. Meter j of a fleet (from 0) has serial serial_start + j, unit ID id_start + j %
 // ids_per_port on bus j / ids_per_port, and scenario seed seed_start + j. Every meter of a fleet
-// has the fleet's meter options (the [[meter]] keys ct, combined_code, s0_rate, wiring, tariff,
-// identity).
+// has the fleet's meter options: every [[meter]] key but serial and id (app/meter_option_keys.h,
+// kFleetMeterKeys); its variant is PRO380-Mod, the only one its Modbus buses answer for.
 //
 // Thread safety: plain values and functions.
 #ifndef PRO380_APP_FLEET_TEMPLATE_H_

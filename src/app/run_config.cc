@@ -29,29 +29,14 @@
 
 #include "app/duration_arg.h"
 #include "app/fleet_config.h"
+#include "app/meter_option_keys.h"
 #include "app/preset_keys.h"
 
 namespace pro380::app {
 namespace {
 
-// The meter options a [[meter]] table may set: config key and command-line name (without "--").
-// This table drives the known keys, MeterEntry::given and the wording of ValidateMeterArgs'
-// errors; the allowed values themselves live in app/meter_options.cc only.
-struct MeterOptionKey {
-  std::string_view key;
-  std::string_view option;
-};
-constexpr std::array<MeterOptionKey, 9> kMeterOptionKeys = {{
-    {"variant", "variant"},
-    {"serial", "serial"},
-    {"id", "id"},
-    {"ct", "ct"},
-    {"combined_code", "combined-code"},
-    {"s0_rate", "s0-rate"},
-    {"wiring", "wiring"},
-    {"tariff", "tariff"},
-    {"identity", "identity"},
-}};
+// The meter options a [[meter]] table may set: kMeterOptionKeys (app/meter_option_keys.h). That
+// table drives the known keys, MeterEntry::given and the wording of ValidateMeterArgs' errors.
 constexpr std::string_view kRootKeys = "run, interfaces, meter, fleet, mqtt";
 constexpr std::string_view kInterfaceKeys =
     "modbus_tcp, modbus_rtu, rtu_over_tcp, mbus, mbus_tcp, iec, iec_tcp, http, http_token, "

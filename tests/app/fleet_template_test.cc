@@ -3,8 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
+#include <vector>
 
+#include "app/meter_option_keys.h"
 #include "app/run_config.h"
 #include "app/run_plan.h"
 
@@ -130,8 +133,8 @@ TEST(FleetTemplateTest, BadValuesNameTheKeyAndTheAllowedValues) {
   EXPECT_THAT(ErrorOf(head + "count = 10\ncolour = 1\n" + rest),
               HasSubstr("site.toml:3: fleet[1].colour is not a known key; known keys: count, "
                         "serial_start, id_start, ids_per_port, modbus_tcp, modbus_rtu, "
-                        "seed_start, sealed, ct, combined_code, s0_rate, wiring, tariff, "
-                        "identity"));
+                        "seed_start, sealed, variant, ct, combined_code, s0_rate, wiring, "
+                        "tariff, identity"));
   EXPECT_THAT(ErrorOf(head + rest),
               HasSubstr("site.toml:1: fleet[1] needs count (the number of meters, 1..100000)"));
   EXPECT_THAT(ErrorOf("fleet = 3\n"),
@@ -279,7 +282,44 @@ TEST(FleetTemplateTest, BadMeterKeysExitNamingTheFleetKey) {
   EXPECT_THAT(FleetError("modbus_tcp = \"127.0.0.1:0\"\nwiring = 3\n"),
               HasSubstr("fleet[1].wiring must be a string"));
   EXPECT_THAT(FleetError("modbus_tcp = \"127.0.0.1:0\"\nvariant = \"mb\"\n"),
-              HasSubstr("fleet[1].variant is not a known key"));
+              HasSubstr("site.toml:6: fleet[1].variant = \"mb\" is not allowed; allowed values: "
+                        "mod (a fleet's buses are Modbus TCP ports and RTU lines)"));
+  EXPECT_THAT(FleetError("modbus_tcp = \"127.0.0.1:0\"\nvariant = \"s\"\n"),
+              HasSubstr("fleet[1].variant = \"s\" is not allowed; allowed values: mod"));
+  EXPECT_THAT(FleetError("modbus_tcp = \"127.0.0.1:0\"\nvariant = \"x\"\n"),
+              HasSubstr("fleet[1].variant = \"x\" is not allowed; allowed values: mod (a fleet's"));
+  EXPECT_THAT(FleetError("modbus_tcp = \"127.0.0.1:0\"\nvariant = 1\n"),
+              HasSubstr("fleet[1].variant must be a string"));
+  EXPECT_THAT(FleetError("modbus_tcp = \"127.0.0.1:0\"\nserial = \"30000001\"\n"),
+              HasSubstr("fleet[1].serial is not a known key"));
+  EXPECT_THAT(FleetError("modbus_tcp = \"127.0.0.1:0\"\nid = 3\n"),
+              HasSubstr("fleet[1].id is not a known key"));
+}
+
+// The fleet's meter keys are the [[meter]] keys but serial and id (app/meter_option_keys.h): a key
+// added to kMeterOptionKeys must be read by a fleet too, or named as one a fleet cannot take. A
+// new key without a sample value here fails this test.
+TEST(FleetTemplateTest, EveryMeterKeyButSerialAndIdIsAFleetKey) {
+  const std::map<std::string_view, std::string_view> samples = {
+      {"variant", "\"mod\""}, {"ct", "100"},   {"combined_code", "4"},       {"s0_rate", "100"},
+      {"wiring", "\"3p3w\""}, {"tariff", "2"}, {"identity", "\"solar-log\""}};
+  std::vector<std::string_view> fleet_keys;
+  for (const MeterOptionKey& k : kMeterOptionKeys) {
+    if (k.key == "serial" || k.key == "id") continue;
+    fleet_keys.push_back(k.key);
+    ASSERT_TRUE(samples.contains(k.key)) << "no sample value for the meter key " << k.key;
+    const std::string text =
+        "[[fleet]]\ncount = 2\nserial_start = \"40000001\"\n"
+        "modbus_tcp = \"127.0.0.1:0\"\n" +
+        std::string(k.key) + " = " + std::string(samples.at(k.key)) + "\n";
+    auto config = ParseRunConfig(text, "site.toml");
+    ASSERT_TRUE(config.ok()) << k.key << ": " << config.status().message();
+    ASSERT_EQ(config->fleets.size(), 1u);
+    EXPECT_THAT(config->fleets[0].given, ::testing::Contains("--" + std::string(k.option)));
+  }
+  std::vector<std::string_view> derived;
+  for (const MeterOptionKey& k : kFleetMeterKeys) derived.push_back(k.key);
+  EXPECT_EQ(derived, fleet_keys);
 }
 
 }  // namespace
