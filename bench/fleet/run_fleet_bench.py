@@ -25,7 +25,6 @@ import argparse
 import math
 import os
 import re
-import signal
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,9 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "modbus_tcp"))
 from run_bench import Server, load  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from bench_process import BenchProcess  # noqa: E402
 
 START_TIMEOUT_S = 60.0
 GOAL_CPU_SHARE = 0.10
@@ -56,7 +58,7 @@ def rss_kib(pid):
     raise RuntimeError("no VmRSS")
 
 
-class Fleet:
+class Fleet(BenchProcess):
     """pro380 run with a fleet of `count` meters; `ports` [(port, first id, last id)]."""
 
     def __init__(self, pro380, work, count, save_interval, lifetime_s, source):
@@ -67,39 +69,21 @@ class Fleet:
                     f'stop_after = "{lifetime_s}s"\n[interfaces]\nhttp = "off"\n'
                     f'[[fleet]]\ncount = {count}\nserial_start = "30000001"\n'
                     f'modbus_tcp = "127.0.0.1:0"\n')
-        self.log_path = os.path.join(self.dir, "pro380.log")
-        self.log = open(self.log_path, "w")
         started = time.monotonic()
-        self.process = subprocess.Popen(
-            [pro380, "run", "--config", config, "--state", os.path.join(self.dir, "state")],
-            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        super().__init__(f"pro380 (fleet of {count})",
+                         [pro380, "run", "--config", config, "--state",
+                          os.path.join(self.dir, "state")],
+                         os.path.join(self.dir, "pro380.log"), stop_timeout_s=60)
         want = math.ceil(count / 247)
-        deadline = started + START_TIMEOUT_S
-        while time.monotonic() < deadline:
+        self.ports = []
+
+        def all_ports_open():
             self.ports = [(int(m[1]), int(m[2]), int(m[3]))
                           for m in FLEET_LINE.finditer(self.output())]
-            if len(self.ports) >= want:
-                self.start_s = time.monotonic() - started
-                return
-            if self.process.poll() is not None:
-                raise RuntimeError(f"pro380 exited {self.process.returncode}: {self.output()}")
-            time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"the fleet did not start within {START_TIMEOUT_S} s")
+            return len(self.ports) >= want
 
-    def output(self):
-        with open(self.log_path) as f:
-            return f.read()
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()  # our own child, by its PID
-                self.process.wait(timeout=10)
-        self.log.close()
+        self.wait_until(all_ports_open, START_TIMEOUT_S)
+        self.start_s = time.monotonic() - started
 
 
 def main():

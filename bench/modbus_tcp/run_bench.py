@@ -21,13 +21,15 @@ test), 1 when a server or a run failed. Both servers are stopped with SIGTERM by
 import argparse
 import json
 import os
-import signal
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from bench_process import BenchProcess  # noqa: E402
 
 SOURCE = "const:P1=5000,P2=5000,P3=-12000"
 START_TIMEOUT_S = 10.0
@@ -42,46 +44,24 @@ def free_port():
         return s.getsockname()[1]
 
 
-class Server:
+class Server(BenchProcess):
     """A server process of this run; `port` is set once it accepts connections."""
 
     def __init__(self, name, cmd, port, log_dir):
-        self.name = name
+        super().__init__(name, cmd, os.path.join(log_dir, f"{name}.log"), STOP_TIMEOUT_S)
         self.port = port
-        self.log = open(os.path.join(log_dir, f"{name}.log"), "w+")
-        self.process = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{name} exited with {self.process.returncode}: {self.output()}")
-            if self.port is None:  # the reference server names its port
-                for line in self.output().splitlines():
-                    if line.startswith("listening "):
-                        self.port = int(line.split()[2])
-            if self.port is not None:
-                with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-                    s.settimeout(0.5)
-                    if s.connect_ex(("127.0.0.1", self.port)) == 0:
-                        return
-            time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"{name} not listening after {START_TIMEOUT_S} s: {self.output()}")
+        self.wait_until(self.listening, START_TIMEOUT_S)
 
-    def output(self):
-        self.log.flush()
-        self.log.seek(0)
-        return self.log.read()
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                self.process.kill()  # our own child, by its PID
-                self.process.wait(timeout=STOP_TIMEOUT_S)
-        self.log.close()
+    def listening(self):
+        if self.port is None:  # the reference server names its port
+            for line in self.output().splitlines():
+                if line.startswith("listening "):
+                    self.port = int(line.split()[2])
+        if self.port is None:
+            return False
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.settimeout(0.5)
+            return s.connect_ex(("127.0.0.1", self.port)) == 0
 
 
 def cpu_ns(pid):

@@ -10,17 +10,13 @@ Environment: PRO380_BINARY. Needs mbpoll (Debian package); exits 77 (skipped) wi
 """
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fleet_e2e  # noqa: E402
 import modbus_e2e as e2e  # noqa: E402
 
-MBPOLL = shutil.which("mbpoll")
-CLIENT_TIMEOUT_S = 10
 FLEET_LINE = re.compile(r"^fleet: Modbus TCP on 127\.0\.0\.1:(\d+), IDs (\d+)-(\d+), "
                         r"serials (\d{8})-(\d{8})$", re.M)
 CONFIG = """
@@ -40,32 +36,18 @@ modbus_tcp = "127.0.0.1:0"
 
 
 def mbpoll_words(port, unit, addr, count):
-    """The holding registers as hex words, or None without a reply."""
-    cmd = [MBPOLL, "-m", "tcp", "-p", str(port), "-a", str(unit), "-0", "-r", str(addr), "-c",
-           str(count), "-t", "4:hex", "-1", "-o", "1", "127.0.0.1"]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=CLIENT_TIMEOUT_S,
-                          check=False)
-    words = [line.split("0x")[1].strip().upper() for line in done.stdout.splitlines()
-             if line.startswith("[") and "0x" in line]
-    return words or None
+    return fleet_e2e.mbpoll_words(["-m", "tcp", "-p", str(port), "127.0.0.1"], unit, addr, count)
 
 
 class FleetTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.work = tempfile.mkdtemp(prefix="pro380-fleet-")
-        config = os.path.join(cls.work, "fleet.toml")
-        with open(config, "w") as f:
-            f.write(CONFIG)
-        try:
-            cls.meter = e2e.Pro380(cls.work, ["--config", config], expect_tcp=1)
-        except BaseException:
-            shutil.rmtree(cls.work, ignore_errors=True)
-            raise
+        cls.fleet = fleet_e2e.FleetRun("pro380-fleet-", CONFIG, expect_tcp=1)
+        cls.meter = cls.fleet.meter
 
     @classmethod
     def tearDownClass(cls):
-        e2e.stop_and_remove(cls.meter, cls.work)
+        cls.fleet.stop()
 
     def ports(self):
         return [(int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4), m.group(5))
@@ -106,7 +88,7 @@ class FleetTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    if not MBPOLL or not e2e.BINARY:
+    if not fleet_e2e.MBPOLL or not e2e.BINARY:
         print("skipped: needs mbpoll and PRO380_BINARY")
         sys.exit(77)
     unittest.main()

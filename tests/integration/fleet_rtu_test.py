@@ -19,10 +19,9 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fleet_e2e  # noqa: E402
 import modbus_e2e as e2e  # noqa: E402
 
-MBPOLL = shutil.which("mbpoll")
-CLIENT_TIMEOUT_S = 10
 LINE = re.compile(r"^fleet: Modbus RTU on (\S+) at 4800 8N1, IDs (\d+)-(\d+), "
                   r"serials (\d{8})-(\d{8})$", re.M)
 CONFIG = """
@@ -37,46 +36,21 @@ combined_code = 4
 
 
 def mbpoll_words(path, unit, addr, count):
-    """The holding registers as hex words, or None without a reply."""
-    cmd = [MBPOLL, "-m", "rtu", "-b", "4800", "-P", "none", "-a", str(unit), "-0", "-r",
-           str(addr), "-c", str(count), "-t", "4:hex", "-1", "-o", "1", path]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=CLIENT_TIMEOUT_S,
-                          check=False)
-    words = [line.split("0x")[1].strip().upper() for line in done.stdout.splitlines()
-             if line.startswith("[") and "0x" in line]
-    return words or None
+    return fleet_e2e.mbpoll_words(["-m", "rtu", "-b", "4800", "-P", "none", path], unit, addr,
+                                  count)
 
 
 class FleetRtuTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.work = tempfile.mkdtemp(prefix="pro380-fleet-rtu-")
-        cls.config = os.path.join(cls.work, "fleet.toml")
-        with open(cls.config, "w") as f:
-            f.write(CONFIG.format(work=cls.work))
-        try:
-            cls.meter = e2e.Pro380(cls.work, ["--config", cls.config])
-            cls.lines = cls.wait_lines()
-        except BaseException:
-            if getattr(cls, "meter", None):
-                cls.meter.stop()
-            shutil.rmtree(cls.work, ignore_errors=True)
-            raise
-
-    @classmethod
-    def wait_lines(cls):
-        deadline = e2e.time.monotonic() + e2e.START_TIMEOUT_S
-        while e2e.time.monotonic() < deadline:
-            found = [(m.group(1), int(m.group(2)), int(m.group(3)), m.group(4), m.group(5))
-                     for m in LINE.finditer(cls.meter.output())]
-            if len(found) == 2:
-                return found
-            e2e.time.sleep(0.05)
-        raise AssertionError("no two fleet RTU lines:\n" + cls.meter.output())
+        cls.fleet = fleet_e2e.FleetRun("pro380-fleet-rtu-", CONFIG)
+        cls.work = cls.fleet.work
+        cls.lines = [(m.group(1), int(m.group(2)), int(m.group(3)), m.group(4), m.group(5))
+                     for m in cls.fleet.start_lines(LINE, 2)]
 
     @classmethod
     def tearDownClass(cls):
-        e2e.stop_and_remove(cls.meter, cls.work)
+        cls.fleet.stop()
 
     def test_start_lines_name_both_lines_with_their_ids_and_serials(self):
         self.assertEqual(self.lines, [
@@ -107,7 +81,7 @@ class FleetRtuConfigTest(unittest.TestCase):
         try:
             config = os.path.join(work, "fleet.toml")
             with open(config, "w") as f:
-                f.write(CONFIG.format(work=work).replace("line%d", "line"))
+                f.write(CONFIG.replace("{work}", work).replace("line%d", "line"))
             done = subprocess.run([e2e.BINARY, "run", "--config", config, "--state",
                                    os.path.join(work, "state"), "--stop-after", "1s"],
                                   capture_output=True, text=True, timeout=30, check=False)
@@ -120,7 +94,7 @@ class FleetRtuConfigTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    if not MBPOLL or not e2e.BINARY:
+    if not fleet_e2e.MBPOLL or not e2e.BINARY:
         print("skipped: needs mbpoll and PRO380_BINARY")
         sys.exit(77)
     unittest.main()
