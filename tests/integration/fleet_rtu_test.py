@@ -6,7 +6,9 @@
 4800 8N1 with their IDs and serials; mbpoll, over each pty, reads the info block of several IDs:
 each answers with its own serial, the CT meter code (0x0103), its ID, the line's baud rate and
 parity (written into the meters' settings as for [interfaces]) and the fleet's combined code;
-an ID past the last meter of a line is not answered. A bad `modbus_rtu` exits 2 naming the key.
+an ID past the last meter of a line is not answered. The fleet sets `variant = "mod"` (its only
+allowed value). A bad `modbus_rtu` or `variant = "mb"` exits 2 naming the key, and nothing is
+opened.
 
 Environment: PRO380_BINARY. Needs mbpoll (Debian package); exits 77 (skipped) without it.
 """
@@ -30,6 +32,7 @@ count = 5
 serial_start = "40000001"
 ids_per_port = 3
 modbus_rtu = "pty:{work}/line%d:4800:N"
+variant = "mod"
 ct = 100
 combined_code = 4
 """
@@ -76,19 +79,35 @@ class FleetRtuTest(unittest.TestCase):
 
 
 class FleetRtuConfigTest(unittest.TestCase):
+    def run_config(self, work, config_text):
+        config = os.path.join(work, "fleet.toml")
+        with open(config, "w") as f:
+            f.write(config_text)
+        return subprocess.run([e2e.BINARY, "run", "--config", config, "--state",
+                               os.path.join(work, "state"), "--stop-after", "1s"],
+                              capture_output=True, text=True, timeout=30, check=False)
+
     def test_a_line_without_percent_d_for_two_buses_exits_2_naming_the_key(self):
         work = tempfile.mkdtemp(prefix="pro380-fleet-rtu-bad-")
         try:
-            config = os.path.join(work, "fleet.toml")
-            with open(config, "w") as f:
-                f.write(CONFIG.replace("{work}", work).replace("line%d", "line"))
-            done = subprocess.run([e2e.BINARY, "run", "--config", config, "--state",
-                                   os.path.join(work, "state"), "--stop-after", "1s"],
-                                  capture_output=True, text=True, timeout=30, check=False)
+            done = self.run_config(work, CONFIG.replace("{work}", work).replace("line%d", "line"))
             self.assertEqual(done.returncode, 2, done.stderr)
             self.assertIn("fleet[1].modbus_rtu", done.stderr)
             self.assertIn("%d", done.stderr)
             self.assertFalse(os.path.exists(os.path.join(work, "line")))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    def test_an_m_bus_variant_exits_2_naming_the_key_and_the_allowed_value(self):
+        work = tempfile.mkdtemp(prefix="pro380-fleet-rtu-mb-")
+        try:
+            done = self.run_config(work, CONFIG.replace("{work}", work).replace(
+                'variant = "mod"', 'variant = "mb"'))
+            self.assertEqual(done.returncode, 2, done.stderr)
+            self.assertIn('fleet[1].variant = "mb" is not allowed; allowed values: mod',
+                          done.stderr)
+            self.assertFalse(os.path.exists(os.path.join(work, "line0")))
+            self.assertFalse(os.path.exists(os.path.join(work, "state")))
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
