@@ -33,6 +33,8 @@ class MbusMaster {
   TransactionFailure last_failure() const { return last_failure_; }
   const mbus::ClientCounters& counters() const { return client_.counters(); }
   const std::string& name() const { return link_->name(); }
+  // The link, for switching a serial line's rate after a baud rate write.
+  transport::ClientLink& link() { return *link_; }
 
  private:
   // The outcome of `operation`, or the error in words naming the link, address and request.

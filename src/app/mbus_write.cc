@@ -7,6 +7,7 @@
 #include "app/mbus_master.h"
 #include "device/mbus_readout.h"
 #include "device/mbus_writes.h"
+#include "protocol/mbus/slave.h"
 #include "protocol/mbus/slave_device.h"
 
 namespace pro380::app {
@@ -87,6 +88,16 @@ bool Matches(const device::MbusWrite& write, std::optional<double> got) {
 
 }  // namespace
 
+std::optional<transport::SerialSettings> MbusLineAfter(
+    const device::MbusWrite& write, const std::optional<transport::SerialSettings>& line) {
+  const int baud = mbus::BaudOfCi(write.ci);
+  if (!line || write.name != "mbus_baud_rate" || baud == 0) return std::nullopt;
+  if (line->baud == static_cast<uint32_t>(baud)) return std::nullopt;
+  transport::SerialSettings after = *line;
+  after.baud = static_cast<uint32_t>(baud);
+  return after;
+}
+
 int RunMbusWrite(const ClientEndpointArgs& endpoint, const std::vector<std::string>& texts) {
   auto assignments = ParseAssignments(texts);
   if (!assignments.ok()) return Fail(assignments.status());
@@ -102,6 +113,14 @@ int RunMbusWrite(const ClientEndpointArgs& endpoint, const std::vector<std::stri
     if (Status s = Address(master, target); !s.ok()) return Fail(s.WithContext(a.text));
     if (Status s = master.Send(target.address(), a.write.ci, a.write.data); !s.ok()) {
       return Fail(s.WithContext(a.text));
+    }
+    // The meter hears only its new rate from its E5 on (docs/protocols/mbus.md): so must we.
+    if (auto line = MbusLineAfter(a.write, master.link().serial_settings())) {
+      if (Status switched = master.link().SwitchSerialSettings(*line); !switched.ok()) {
+        return Fail(switched.WithContext(a.text + ": switching the client's line"));
+      }
+      std::printf("%s: the client's line is now %s\n", name.c_str(),
+                  transport::ToString(*line).c_str());
     }
     // A new address is the meter's from the next request on. If nobody answers there, the old
     // address tells whether the meter refused (its status byte) or ignored the write.
@@ -122,6 +141,11 @@ int RunMbusWrite(const ClientEndpointArgs& endpoint, const std::vector<std::stri
                                                "at its old address"));
       }
       if (old.ok()) after = std::move(old);
+    }
+    if (!after.ok() && name == "mbus_baud_rate" && !master.link().serial_settings()) {
+      return Fail(after.status().WithContext(
+          a.text + " read-back (over TCP the gateway's line keeps its rate: set the gateway to " +
+          a.text.substr(a.text.find('=') + 1) + " baud too)"));
     }
     if (!after.ok()) return Fail(after.status().WithContext(a.text + " read-back"));
     if ((after->status & mbus::kStatusApplicationError) != 0) {

@@ -308,6 +308,68 @@ class MbusWriteTest(unittest.TestCase):
                 self.assertIn(expected, done.stderr)
 
 
+@unittest.skipUnless(mbus_e2e.node_available(), "node-mbus is not installed "
+                     "(scripts/install-deps.sh)")
+class MbusBaudRateTest(unittest.TestCase):
+    """One meter alone on a pty line (the line follows its rate, docs/protocols/mbus.md) and on
+    an M-Bus TCP port: `write mbus_baud_rate` over the pty switches the client's line before the
+    read-back; over TCP the client changes nothing."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = mbus_e2e.new_work_dir("client-mbus-baud-")
+        text = (f'[run]\nspeed = 0.000001\nsource = "{SOURCE}"\n[interfaces]\n'
+                f'http = "127.0.0.1:0"\nmodbus_tcp = "127.0.0.1:0"\n'
+                f'mbus_tcp = "127.0.0.1:0"\nmbus = "pty:{cls.work}/mbus1"\n'
+                '[[meter]]\nvariant = "mb"\nserial = "23000011"\nid = 1\n')
+        try:
+            cls.run_ = mbus_e2e.MbusRun(cls.work, text, expect_mbus_tcp=1, expect_lines=1)
+        except BaseException:
+            shutil.rmtree(cls.work, ignore_errors=True)
+            raise
+        cls.tcp = f"127.0.0.1:{cls.run_.mbus_ports[0]}"
+        cls.pty = cls.run_.lines[0]
+
+    @classmethod
+    def tearDownClass(cls):
+        mbus_e2e.stop_all_and_remove([cls.run_], cls.work)
+
+    def node_baud_record(self, baud):
+        """The baud rate record node-mbus (libmbus) reads over the pty at `baud`."""
+        got = mbus_e2e.node_master(("serial", self.pty, baud), "get", 1)
+        self.assertTrue(got["ok"], got)
+        self.assertEqual(got["data"]["SlaveInformation"]["Id"], 23000011)
+        return [r["Value"] for r in got["data"]["DataRecord"] if r.get("Unit") == "Baudrate"]
+
+    def test_over_the_pty_the_client_follows_the_meter_to_its_new_rate(self):
+        done = pro380("write", "--mbus", self.pty, "--id", "1", "mbus_baud_rate=4800")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(done.stdout.splitlines(),
+                         ["mbus_baud_rate: the client's line is now 4800 8E1",
+                          "mbus_baud_rate: 9600 -> 4800 (verified)"])
+        self.assertEqual(self.node_baud_record(4800), [4800])
+        again = pro380("read", "--mbus", self.pty + ":4800", "--id", "1", "--json")
+        self.assertEqual(again.returncode, 0, again.stderr)
+        self.assertEqual(json.loads(again.stdout)["meter"]["mbus_baud_rate"], 4800)
+        # Back, from a line opened at 4800: the switch goes the other way as well.
+        back = pro380("write", "--mbus", self.pty + ":4800", "--id", "1", "mbus_baud_rate=9600")
+        self.assertEqual(back.returncode, 0, back.stderr)
+        self.assertEqual(back.stdout.splitlines(),
+                         ["mbus_baud_rate: the client's line is now 9600 8E1",
+                          "mbus_baud_rate: 4800 -> 9600 (verified)"])
+        self.assertEqual(self.node_baud_record(9600), [9600])
+
+    def test_over_tcp_the_client_changes_nothing(self):
+        # The simulator's TCP port has no line rate, so the meter still answers there; a real
+        # gateway would have to be set to the new rate (docs/client.md).
+        done = pro380("write", "--mbus-tcp", self.tcp, "--id", "1", "mbus_baud_rate=2400")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(done.stdout, "mbus_baud_rate: 9600 -> 2400 (verified)\n")
+        back = pro380("write", "--mbus-tcp", self.tcp, "--id", "1", "mbus_baud_rate=9600")
+        self.assertEqual(back.returncode, 0, back.stderr)
+        self.assertEqual(back.stdout, "mbus_baud_rate: 2400 -> 9600 (verified)\n")
+
+
 class MbusReadOptionsTest(unittest.TestCase):
     """Bad options exit 2 before anything touches the bus (the endpoints do not exist)."""
 
