@@ -51,6 +51,7 @@ void AddClientEndpointOptions(CLI::App& cmd, ClientEndpointArgs& args, bool with
   cmd.add_option("--retries", args.retries,
                  "attempts after a timeout, 0..10 (default " + std::to_string(args.retries) + ")");
   AddMbusEndpointOptions(cmd, args.mbus, with_id);
+  AddIecEndpointOptions(cmd, args.iec);
 }
 
 std::string DescribeEndpoint(const ClientEndpointArgs& args) {

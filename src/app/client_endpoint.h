@@ -20,14 +20,15 @@ struct ClientEndpointArgs {
   std::optional<std::string> modbus_tcp;    // ADDR:PORT, MBAP
   std::optional<std::string> modbus_rtu;    // DEV[:BAUD[:PARITY]]
   std::optional<std::string> rtu_over_tcp;  // ADDR:PORT, RTU frames on a TCP stream
-  IecEndpointArgs iec;                      // the optical port (read, write: AddIecEndpointOptions)
+  IecEndpointArgs iec;                      // the optical port (app/iec_endpoint.h)
   MbusEndpointArgs mbus;                    // --mbus, --mbus-tcp (app/mbus_endpoint.h)
   int id = 1;
   std::string timeout = "1s";  // per attempt
   int retries = 1;
 };
 
-// Adds the bus options, and --id unless `with_id` is false (scan probes many IDs). The help
+// Adds the bus options (Modbus, M-Bus: app/mbus_endpoint.h, the optical port:
+// app/iec_endpoint.h), and --id unless `with_id` is false (scan probes many IDs). The help
 // texts show the defaults `args` holds.
 void AddClientEndpointOptions(CLI::App& cmd, ClientEndpointArgs& args, bool with_id = true);
 

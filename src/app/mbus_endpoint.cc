@@ -43,8 +43,14 @@ Status ValidateMbusOptions(const MbusEndpointArgs& args, int id) {
     const bool id_given = args.id_option != nullptr && args.id_option->count() > 0;
     if (id_given) return Status::InvalidArgument("give --id or --secondary, not both");
     const std::string& text = *args.secondary;
-    if (text.size() != 8 || text.find_first_not_of("0123456789") != std::string::npos) {
-      return Status::InvalidArgument("--secondary '" + text + "' must be 8 digits");
+    const bool digits =
+        text.size() == 8 && text.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits && !mbus::SecondaryMask::FromFullText(text)) {
+      return Status::InvalidArgument(
+          "--secondary '" + text +
+          "' must be 8 digits, or a mask of 16 characters IDIDIDIDMMMMVVMM (libmbus's form: 8 "
+          "ID digits or F, then manufacturer, version, medium in hex as sent, e.g. "
+          "FFFFFFFFCD25FF02; F, FFFF, FF match any)");
     }
   }
   if (args.tcp) {
@@ -65,6 +71,7 @@ Status ValidateMbusOptions(const MbusEndpointArgs& args, int id) {
 
 std::optional<mbus::SecondaryMask> MbusSecondary(const MbusEndpointArgs& args) {
   if (!args.secondary) return std::nullopt;
+  if (args.secondary->size() == 16) return mbus::SecondaryMask::FromFullText(*args.secondary);
   return mbus::SecondaryMask::FromText(*args.secondary);
 }
 

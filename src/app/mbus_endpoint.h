@@ -38,11 +38,12 @@ std::string DescribeMbusEndpoint(const MbusEndpointArgs& args);
 // The primary address to use: --id when given, else kDefaultMbusPrimaryAddress.
 int MbusPrimaryAddress(const MbusEndpointArgs& args, int id);
 
-// Checks the M-Bus options: endpoint, --id 0..250, --secondary 8 digits (no wildcard), not
-// both. InvalidArgument naming the option.
+// Checks the M-Bus options: endpoint, --id 0..250, --secondary 8 digits (no wildcard) or a
+// 16-character mask (SecondaryMask::FromFullText, wildcards allowed: a selection several meters
+// match fails as a collision), not both. InvalidArgument naming the option.
 Status ValidateMbusOptions(const MbusEndpointArgs& args, int id);
 
-// The exact secondary address of --secondary. REQUIRES: ValidateMbusOptions is ok.
+// The secondary address or mask of --secondary. REQUIRES: ValidateMbusOptions is ok.
 std::optional<mbus::SecondaryMask> MbusSecondary(const MbusEndpointArgs& args);
 
 // The master on the chosen M-Bus endpoint, connected (a serial line at 9600 8E1 unless

@@ -14,10 +14,10 @@ MbusMaster::MbusMaster(std::unique_ptr<transport::ClientLink> link, mbus::Client
 
 Result<mbus::ClientOutcome> MbusMaster::Run(const mbus::Operation& operation,
                                             const std::string& what) {
-  const std::string where = (operation.kind == mbus::OperationKind::kSelect
-                                 ? "secondary address " + operation.mask.IdText()
-                                 : DescribeMbusAddress(operation.address)) +
-                            " at " + link_->name();
+  const std::string where =
+      (operation.kind == mbus::OperationKind::kSelect ? "secondary address " + operation.mask.Text()
+                                                      : DescribeMbusAddress(operation.address)) +
+      " at " + link_->name();
   last_failure_ = TransactionFailure::kLink;  // until the operation ends otherwise
   link_->DiscardInput();  // a late reply to an abandoned request is not this one's
   std::vector<uint8_t> send = client_.Start(operation, transport::MonotonicNow());

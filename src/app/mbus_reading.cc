@@ -40,7 +40,7 @@ Result<Reading> ReadMbusMeter(MbusMaster& master, const ClientEndpointArgs& args
   auto readout = master.ReadOut(address);
   if (!readout.ok()) return readout.status();
   const std::string who =
-      secondary ? "secondary address " + secondary->IdText() : DescribeMbusAddress(address);
+      secondary ? "secondary address " + secondary->Text() : DescribeMbusAddress(address);
   auto decoded = device::DecodeMbusReadout(readout->records);
   if (!decoded.ok()) {
     return Status::IoError(who + " at " + master.name() + " sent records that do not parse: " +

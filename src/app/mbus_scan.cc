@@ -6,6 +6,7 @@
 
 #include "app/exit_status.h"
 #include "app/mbus_master.h"
+#include "protocol/mbus/slave_device.h"
 
 namespace pro380::app {
 namespace {
@@ -41,6 +42,7 @@ Status Descend(const std::function<Result<SelectProbe>(const mbus::SecondaryMask
     case SelectProbe::kSeveral:
       break;
   }
+  while (digit < mask.digits.size() && mask.digits[digit] != mbus::kAnyDigit) ++digit;
   if (digit == mask.digits.size()) {
     duplicate(mask);
     return Status::Ok();
@@ -66,11 +68,65 @@ nlohmann::ordered_json MeterJson(const FoundMeter& m) {
 
 Status SecondarySearch(const std::function<Result<SelectProbe>(const mbus::SecondaryMask&)>& probe,
                        const std::function<Status(const mbus::SecondaryMask&)>& found,
-                       const std::function<void(const mbus::SecondaryMask&)>& duplicate) {
-  return Descend(probe, found, duplicate, mbus::SecondaryMask{}, 0);
+                       const std::function<void(const mbus::SecondaryMask&)>& duplicate,
+                       const mbus::SecondaryMask& start) {
+  return Descend(probe, found, duplicate, start, 0);
 }
 
-int RunMbusScan(const ClientEndpointArgs& endpoint, bool primary, bool json) {
+Result<mbus::SecondaryMask> ScanStartMask(const MbusScanFilter& filter) {
+  mbus::SecondaryMask mask;
+  if (filter.secondary) {
+    const std::string& text = *filter.secondary;
+    auto parsed = text.size() == 16 ? mbus::SecondaryMask::FromFullText(text)
+                                    : mbus::SecondaryMask::FromText(text);
+    if (!parsed) {
+      return Status::InvalidArgument(
+          "--secondary '" + text +
+          "' must be a mask of 8 ID characters (digits or F, e.g. 1234FFFF) or 16 "
+          "(IDIDIDIDMMMMVVMM, libmbus's form: manufacturer, version, medium in hex as sent, "
+          "e.g. FFFFFFFFCD25FF02)");
+    }
+    mask = *parsed;
+  }
+  const auto both = [](const std::string& option) {
+    return Status::InvalidArgument(option + " and --secondary's mask both set the " +
+                                   option.substr(2) + "; give it once");
+  };
+  if (filter.manufacturer) {
+    const std::string& letters = *filter.manufacturer;
+    if (letters.size() != 3 ||
+        letters.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos) {
+      return Status::InvalidArgument("--manufacturer '" + letters +
+                                     "' must be 3 capital letters A..Z (the PRO380's: INM)");
+    }
+    if (mask.manufacturer != mbus::kAnyManufacturer) return both("--manufacturer");
+    mask.manufacturer = mbus::ManufacturerCode(letters);
+  }
+  const auto byte_field = [&](const std::optional<int>& value, const std::string& option,
+                              uint8_t& field) -> Status {
+    if (!value) return Status::Ok();
+    if (*value < 0 || *value >= mbus::kAnyByte) {
+      return Status::InvalidArgument(option + " " + std::to_string(*value) +
+                                     " must be 0..254 (255 is the wildcard)");
+    }
+    if (field != mbus::kAnyByte) return both(option);
+    field = static_cast<uint8_t>(*value);
+    return Status::Ok();
+  };
+  if (Status s = byte_field(filter.version, "--version", mask.version); !s.ok()) return s;
+  if (Status s = byte_field(filter.medium, "--medium", mask.medium); !s.ok()) return s;
+  return mask;
+}
+
+int RunMbusScan(const ClientEndpointArgs& endpoint, bool primary, bool json,
+                const MbusScanFilter& filter) {
+  if (primary && filter.given()) {
+    return Fail(Status::InvalidArgument(
+        "--secondary, --manufacturer, --version and --medium filter the secondary address "
+        "search; --primary probes primary addresses"));
+  }
+  auto start = ScanStartMask(filter);
+  if (!start.ok()) return Fail(start.status());
   auto opened = OpenMbusMaster(endpoint.mbus, ClientTimeout(endpoint), endpoint.retries);
   if (!opened.ok()) return Fail(opened.status());
   MbusMaster& master = **opened;
@@ -119,26 +175,31 @@ int RunMbusScan(const ClientEndpointArgs& endpoint, bool primary, bool json) {
       }
       if (master.last_failure() == TransactionFailure::kLink) return readout.status();
       problems.push_back(
-          {"secondary address " + mask.IdText(), std::string(readout.status().message())});
+          {"secondary address " + mask.Text(), std::string(readout.status().message())});
       return Status::Ok();
     };
     const auto duplicate = [&](const mbus::SecondaryMask& mask) {
       problems.push_back(
-          {"secondary address " + mask.IdText(), "several meters answer this one address"});
+          {"secondary address " + mask.Text(), "several meters answer this one address"});
     };
-    if (Status s = SecondarySearch(probe, found, duplicate); !s.ok()) return Fail(s);
+    if (Status s = SecondarySearch(probe, found, duplicate, *start); !s.ok()) return Fail(s);
   }
   const std::string where = DescribeEndpoint(endpoint);
+  // "secondary address search", "… of FFFFFFFFCD25FF02" when filtered.
+  const std::string search =
+      primary ? "primary address search"
+              : "secondary address search" + (filter.given() ? " of " + start->FullText() : "");
   const mbus::ClientCounters& c = master.counters();
   if (json) {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const FoundMeter& m : meters) list.push_back(MeterJson(m));
     nlohmann::ordered_json others = nlohmann::ordered_json::array();
     for (const Problem& p : problems) others.push_back({{"where", p.where}, {"problem", p.what}});
-    const nlohmann::ordered_json out = {
+    nlohmann::ordered_json out = {
         {"endpoint", where}, {"search", primary ? "primary" : "secondary"},
         {"probes", probes},  {"meters", list},
         {"others", others},  {"collisions", c.collisions}};
+    if (!primary) out["mask"] = start->FullText();
     std::cout << out.dump(2) << "\n";
   } else {
     std::printf("%-8s %-9s %-13s %-7s %s\n", "primary", "secondary", "manufacturer", "version",
@@ -152,14 +213,13 @@ int RunMbusScan(const ClientEndpointArgs& endpoint, bool primary, bool json) {
     for (const Problem& p : problems) {
       std::printf("(%s: %s)\n", p.where.c_str(), p.what.c_str());
     }
-    std::printf("%zu meters found at %s by %s search (%d probes, %llu collisions)\n", meters.size(),
-                where.c_str(), primary ? "primary address" : "secondary address", probes,
+    std::printf("%zu meters found at %s by %s (%d probes, %llu collisions)\n", meters.size(),
+                where.c_str(), search.c_str(), probes,
                 static_cast<unsigned long long>(c.collisions));
   }
   if (meters.empty()) {
     return Fail(Status::NotFound("no meter answered at " + where + " (" +
-                                 (primary ? "primary addresses 0..250" : "secondary search") +
-                                 ")"));
+                                 (primary ? "primary addresses 0..250" : search) + ")"));
   }
   return kExitOk;
 }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,18 +19,37 @@ namespace pro380::app {
 // The outcome of one selection probe during the search.
 enum class SelectProbe : uint8_t { kNone, kOne, kSeveral };
 
-// The wildcard tree search over the 8 ID digits, most significant first: probe `FFFFFFFF`;
-// nobody → done; one E5 → one meter with that mask (`found` is called while it is selected);
-// several (a collision, garbled or more than one E5) → fix the next digit to 0..9 in turn and
+// The wildcard tree search over the ID digits left wildcards in `start`, most significant first:
+// probe `start` (FFFFFFFF and any manufacturer, version, medium unless filtered); nobody → done;
+// one E5 → one meter with that mask (`found` is called while it is selected); several (a
+// collision, garbled or more than one E5) → fix the next wildcard digit to 0..9 in turn and
 // probe each. A collision with every digit fixed (two meters with one secondary address) is
 // reported through `duplicate`. Bounded: at most 1 + 10 × 8 probes per meter. Errors from the
 // callbacks (a broken link) stop the search.
 Status SecondarySearch(const std::function<Result<SelectProbe>(const mbus::SecondaryMask&)>& probe,
                        const std::function<Status(const mbus::SecondaryMask&)>& found,
-                       const std::function<void(const mbus::SecondaryMask&)>& duplicate);
+                       const std::function<void(const mbus::SecondaryMask&)>& duplicate,
+                       const mbus::SecondaryMask& start = {});
 
-// The scan; returns the exit status (0 at least one meter, 1 none or a link failure).
-int RunMbusScan(const ClientEndpointArgs& endpoint, bool primary, bool json);
+// The secondary search's filters (docs/client.md, "pro380 scan over M-Bus"): each fixes its
+// field of the mask the search starts from; the slaves compare the whole mask (EN 13757-3
+// selection), so a meter that does not match stays silent and is never found.
+struct MbusScanFilter {
+  std::optional<std::string> secondary;     // --secondary: 8 ID characters or 16 (libmbus form)
+  std::optional<std::string> manufacturer;  // --manufacturer: 3 letters A..Z ("INM")
+  std::optional<int> version;               // --version 0..254
+  std::optional<int> medium;                // --medium 0..254 (2: electricity)
+  bool given() const { return secondary || manufacturer || version || medium; }
+};
+
+// The mask the search starts from. InvalidArgument (exit 2) naming the option and its form, or
+// when an option and --secondary's mask both fix one field.
+Result<mbus::SecondaryMask> ScanStartMask(const MbusScanFilter& filter);
+
+// The scan; returns the exit status (0 at least one meter, 1 none or a link failure, 2 a bad
+// filter, or a filter with `primary`).
+int RunMbusScan(const ClientEndpointArgs& endpoint, bool primary, bool json,
+                const MbusScanFilter& filter = {});
 
 }  // namespace pro380::app
 

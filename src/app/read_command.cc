@@ -101,7 +101,6 @@ CLI::App* AddReadCommand(CLI::App& app, ReadArgs& args) {
       "Read a PRO380 (real or virtual) over Modbus, M-Bus or the optical port and print every "
       "quantity");
   AddClientEndpointOptions(*cmd, args.endpoint);
-  AddIecEndpointOptions(*cmd, args.endpoint.iec);
   cmd->add_flag("--json", args.json, "print JSON ({\"meter\": …, \"quantities\": …})");
   cmd->add_option("--watch", args.watch, "re-read every SECONDS (default 5) until Ctrl-C")
       ->expected(0, 1);

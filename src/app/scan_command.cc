@@ -114,13 +114,34 @@ CLI::App* AddScanCommand(CLI::App& app, ScanArgs& args) {
   cmd->add_flag("--json", args.json, "print JSON ({\"endpoint\": …, \"meters\": [...]})");
   cmd->add_flag("--primary", args.primary,
                 "M-Bus: probe primary addresses 0..250 instead of the secondary address search");
+  cmd->add_option("--secondary", args.filter.secondary,
+                  "M-Bus: search only secondary addresses matching this mask (1234FFFF, or "
+                  "libmbus's 16 characters IDIDIDIDMMMMVVMM)");
+  cmd->add_option("--manufacturer", args.filter.manufacturer,
+                  "M-Bus: search only this manufacturer (3 letters; the PRO380's: INM)");
+  cmd->add_option("--version", args.filter.version, "M-Bus: search only this version 0..254");
+  cmd->add_option("--medium", args.filter.medium,
+                  "M-Bus: search only this medium 0..254 (2: electricity)");
   return cmd;
 }
 
 int RunScan(const ScanArgs& args) {
   if (Status valid = ValidateClientEndpoint(args.endpoint); !valid.ok()) return Fail(valid);
-  if (MbusGiven(args.endpoint.mbus)) return RunMbusScan(args.endpoint, args.primary, args.json);
+  if (IecGiven(args.endpoint.iec)) {
+    // An IR head sits on one meter's optical port: there is no bus to scan (docs/client.md).
+    return Fail(Status::InvalidArgument(
+        "scan: the optical port (" + DescribeIecEndpoint(args.endpoint.iec) +
+        ") reaches the one meter the IR head sits on; there is no bus to scan: read it with "
+        "`pro380 read --iec` (its identification and serial number)"));
+  }
+  if (MbusGiven(args.endpoint.mbus)) {
+    return RunMbusScan(args.endpoint, args.primary, args.json, args.filter);
+  }
   if (args.primary) return Fail(Status::InvalidArgument("--primary needs --mbus or --mbus-tcp"));
+  if (args.filter.given()) {
+    return Fail(Status::InvalidArgument(
+        "--secondary, --manufacturer, --version and --medium need --mbus or --mbus-tcp"));
+  }
   auto ids = ParseIdList(args.ids);
   if (!ids.ok()) return Fail(ids.status());
   auto master = OpenModbusMaster(args.endpoint);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/client_endpoint.h"
+#include "app/mbus_scan.h"
 #include "base/status.h"
 
 namespace pro380::app {
@@ -22,7 +23,8 @@ struct ScanArgs {
   ClientEndpointArgs endpoint;
   std::string ids = "1-247";
   bool json = false;
-  bool primary = false;  // M-Bus: probe primary addresses 0..250, not the secondary search
+  bool primary = false;   // M-Bus: probe primary addresses 0..250, not the secondary search
+  MbusScanFilter filter;  // M-Bus: --secondary, --manufacturer, --version, --medium
 };
 
 CLI::App* AddScanCommand(CLI::App& app, ScanArgs& args);

@@ -7,6 +7,7 @@
 #include "app/exit_status.h"
 #include "app/iec_write.h"
 #include "app/mbus_write.h"
+#include "app/setting_assignment.h"
 #include "device/device_settings.h"
 #include "device/modbus_readout.h"
 #include "device/register_names.h"
@@ -24,16 +25,9 @@ Result<std::vector<SettingAssignment>> ParseAssignments(const std::vector<std::s
   }
   std::vector<SettingAssignment> parsed;
   for (const std::string& text : texts) {
-    const std::size_t equals = text.find('=');
-    if (equals == std::string::npos) {
-      return Status::InvalidArgument("'" + text + "' is not SETTING=VALUE");
-    }
-    auto def = device::WritableSetting(text.substr(0, equals));
-    if (!def.ok()) return def.status();
-    const std::string value_text = text.substr(equals + 1);
-    auto value = device::ParseSettingValue(**def, value_text);
-    if (!value.ok()) return value.status();
-    parsed.push_back({*def, value_text, *value});
+    auto assignment = ParseSettingAssignment(text);
+    if (!assignment.ok()) return assignment.status();
+    parsed.push_back(std::move(*assignment));
   }
   return parsed;
 }
@@ -90,23 +84,23 @@ CLI::App* AddWriteCommand(CLI::App& app, WriteArgs& args) {
       "Change settings of a PRO380 over Modbus (FC10), M-Bus (SND_UD) or the optical port (W1) "
       "and verify them by reading back");
   AddClientEndpointOptions(*cmd, args.endpoint);
-  AddIecEndpointOptions(*cmd, args.endpoint.iec);
   cmd->add_option("--password", args.endpoint.iec.password,
                   "optical port: the programming password (P1)");
   cmd->add_option("assignments", args.assignments,
                   "SETTING=VALUE ... (modbus_id, baud_rate, parity, lcd_cycle_time_s, s0_rate, "
                   "combined_code, power_down_count, tariff, day_counter_kwh; M-Bus: "
                   "mbus_primary_address, mbus_secondary_address, mbus_baud_rate, s0_rate, "
-                  "day_counter_kwh)");
+                  "day_counter_kwh; optical port also: lcd_scroll_groups, backlight_mode, "
+                  "mbus_primary_address, mbus_secondary_address, iec_password)");
   return cmd;
 }
 
 int RunWrite(const WriteArgs& args) {
   if (Status valid = ValidateClientEndpoint(args.endpoint); !valid.ok()) return Fail(valid);
   if (MbusGiven(args.endpoint.mbus)) return RunMbusWrite(args.endpoint, args.assignments);
-  auto assignments = ParseAssignments(args.assignments);
-  if (!assignments.ok()) return Fail(assignments.status());
   if (IecGiven(args.endpoint.iec)) {
+    auto assignments = ParseIecAssignments(args.assignments);
+    if (!assignments.ok()) return Fail(assignments.status());
     if (Status valid = ValidateIecWrite(args.endpoint.iec, *assignments); !valid.ok()) {
       return Fail(valid);
     }
@@ -114,6 +108,8 @@ int RunWrite(const WriteArgs& args) {
         WriteIecSettings(args.endpoint.iec, ClientTimeout(args.endpoint), *assignments);
     return written.ok() ? kExitOk : Fail(written);
   }
+  auto assignments = ParseAssignments(args.assignments);
+  if (!assignments.ok()) return Fail(assignments.status());
   auto master = OpenModbusMaster(args.endpoint);
   if (!master.ok()) return Fail(master.status());
   auto id = static_cast<uint8_t>(args.endpoint.id);

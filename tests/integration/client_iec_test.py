@@ -9,6 +9,11 @@
 - `write --password 00000000` changes settings that mbpoll (an independent Modbus client) then
   shows; a wrong password exits 1 naming it, and nothing changed; a setting the optical port
   cannot write exits 2 naming the buses that can.
+- The settings only the optical port writes (docs/client.md): M-Bus primary and secondary
+  address (node-mbus then finds the meter there), scroll page groups and backlight
+  (smartmeter-obis' readout shows them), the password (a new session signs on with it, the old
+  one is refused); a sealed meter's refusal exits 1 with its text; bad values exit 2, and Modbus
+  refuses these names naming the optical port.
 - A meter that does not answer (a silent TCP peer, another device address) exits 1 naming the
   endpoint; bad options exit 2 naming the option, before anything touches the line.
 Every wait is bounded; every process is stopped by its PID.
@@ -27,6 +32,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import modbus_e2e as e2e  # noqa: E402
+import mbus_e2e  # noqa: E402
 
 BINARY = e2e.BINARY
 SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -85,6 +91,19 @@ def start_meter(work):
             assert time.monotonic() < wait, "0x5002 never read 230 V"
             time.sleep(0.05)
     return meter
+
+
+def smartmeter_obis_readout(test, pty):
+    """smartmeter-obis' readout of the meter on `pty` (tests/node/iec_read.js): {"32.7.0": value}
+    with numbers, or strings where it does not parse them (no unit). Skips `test` without it."""
+    if shutil.which("node") is None or not os.path.isdir(
+            os.path.join(NODE_DIR, "node_modules", "smartmeter-obis")):
+        test.skipTest("node or smartmeter-obis missing (scripts/install-deps.sh)")
+    independent = subprocess.run(["node", os.path.join(NODE_DIR, "iec_read.js"), pty],
+                                 capture_output=True, text=True, timeout=90)
+    test.assertEqual(independent.returncode, 0, independent.stderr)
+    return {key.split(":", 1)[1]: entry["values"][0]["value"]
+            for key, entry in json.loads(independent.stdout).items()}
 
 
 def decimals_of(name):
@@ -151,16 +170,7 @@ class ReadTest(MeterTest):
                         self.assertEqual(value, low, name)
 
     def test_smartmeter_obis_reads_the_same_values(self):
-        if shutil.which("node") is None or not os.path.isdir(
-                os.path.join(NODE_DIR, "node_modules", "smartmeter-obis")):
-            self.skipTest("node or smartmeter-obis missing (scripts/install-deps.sh)")
-        independent = subprocess.run(
-            ["node", os.path.join(NODE_DIR, "iec_read.js"), self.meter.iec_pty],
-            capture_output=True, text=True, timeout=90)
-        self.assertEqual(independent.returncode, 0, independent.stderr)
-        # Its values are numbers, or strings where it does not parse them (no unit).
-        theirs = {key.split(":", 1)[1]: entry["values"][0]["value"]
-                  for key, entry in json.loads(independent.stdout).items()}
+        theirs = smartmeter_obis_readout(self, self.meter.iec_pty)
         done = pro380("read", "--iec", self.meter.iec_pty, "--json")
         self.assertEqual(done.returncode, 0, done.stderr)
         ours = json.loads(done.stdout)
@@ -244,6 +254,126 @@ class WriteTest(MeterTest):
         missing = pro380("write", "--iec-tcp", self.meter.iec_tcp, "combined_code=5")
         self.assertEqual(missing.returncode, 2, missing.stderr)
         self.assertIn("--password", missing.stderr)
+
+
+IEC_TCP_LINE = "IEC 62056-21 optical port over TCP on 127.0.0.1:"
+
+
+def optical_run(work, serial, sealed=False):
+    """A PRO380-Mb with its optical port on a pty and TCP, and M-Bus over TCP (for node-mbus)."""
+    text = (f'[run]\nspeed = 0.000001\nsource = "{e2e.SOURCE}"\n[interfaces]\n'
+            f'http = "127.0.0.1:0"\nmodbus_tcp = "127.0.0.1:0"\nmbus_tcp = "127.0.0.1:0"\n'
+            f'iec = "pty:{work}/ir"\niec_tcp = "127.0.0.1:0"\n'
+            f'[[meter]]\nvariant = "mb"\nserial = "{serial}"\nid = 1\n'
+            f'sealed = {"true" if sealed else "false"}\n')
+    run = mbus_e2e.MbusRun(work, text, expect_mbus_tcp=1)
+    deadline = time.monotonic() + e2e.START_TIMEOUT_S
+    while True:
+        lines = [line for line in run.output().splitlines() if line.startswith(IEC_TCP_LINE)]
+        if lines:
+            run.iec_tcp = "127.0.0.1:" + lines[0][len(IEC_TCP_LINE):].split()[0].rstrip(",")
+            run.iec_pty = os.path.join(work, "ir")
+            return run
+        if time.monotonic() > deadline:
+            run.stop()
+            raise AssertionError(f"no optical port over TCP:\n{run.output()}")
+        time.sleep(0.02)
+
+
+@unittest.skipUnless(mbus_e2e.node_available(), "node-mbus is not installed "
+                     "(scripts/install-deps.sh)")
+class OpticalOnlyWriteTest(unittest.TestCase):
+    SERIAL = "22091040"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work, cls.run_ = mbus_e2e.start_in_new_dir(
+            "pro380-iecw-", lambda work: optical_run(work, cls.SERIAL))
+
+    @classmethod
+    def tearDownClass(cls):
+        e2e.stop_all_and_remove([cls.run_], cls.work)
+
+    def write(self, password, *assignments):
+        return pro380("write", "--iec-tcp", self.run_.iec_tcp, "--password", password,
+                      *assignments)
+
+    def node_get(self, address):
+        return mbus_e2e.node_master(("tcp", "127.0.0.1", self.run_.mbus_ports[0]), "get",
+                                    address)
+
+    def test_settings_only_the_optical_port_writes_are_seen_independently(self):
+        before = pro380("read", "--iec-tcp", self.run_.iec_tcp, "--json")
+        self.assertEqual(before.returncode, 0, before.stderr)
+        old = json.loads(before.stdout)["meter"]
+        self.assertEqual(old["mbus_primary_address"], 1)
+        done = self.write("00000000", "mbus_primary_address=7",
+                          "mbus_secondary_address=87654321", "lcd_scroll_groups=3",
+                          "backlight_mode=2")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(done.stdout.splitlines(), [
+            "mbus_primary_address: 1 -> 7 (verified)",
+            f"mbus_secondary_address: {old['mbus_secondary_address']} -> 87654321 (verified)",
+            f"lcd_scroll_groups: {old['lcd_scroll_groups']} -> 3 (verified)",
+            f"backlight_mode: {old['backlight_mode']} -> 2 (verified)"])
+        # node-mbus (libmbus) finds the meter at its new primary address, with the new
+        # secondary address in its header, and nobody at the old one.
+        moved = self.node_get(7)
+        self.assertTrue(moved["ok"], moved)
+        self.assertEqual(moved["data"]["SlaveInformation"]["Id"], 87654321)
+        self.assertFalse(self.node_get(1)["ok"])
+        # smartmeter-obis' readout on the pty shows the four data sets.
+        theirs = smartmeter_obis_readout(self, self.run_.iec_pty)
+        self.assertEqual(float(theirs["139.0.4"]), 3)
+        self.assertEqual(float(theirs["139.0.5"]), 2)
+        self.assertEqual(float(theirs["139.0.6"]), 7)
+        self.assertEqual(str(theirs["139.0.7"]).zfill(8), "87654321")
+
+    def test_a_new_password_is_verified_by_signing_on_with_it(self):
+        done = self.write("00000000", "iec_password=24681357")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(done.stdout,
+                         "iec_password: changed (verified: a new session signs on with it)\n")
+        old = self.write("00000000", "backlight_mode=1")
+        self.assertEqual(old.returncode, 1, old.stderr)
+        self.assertIn("wrong password", old.stderr)
+        self.assertEqual(old.stdout, "")
+        back = self.write("24681357", "iec_password=00000000", "backlight_mode=1")
+        self.assertEqual(back.returncode, 0, back.stderr)
+        self.assertEqual(back.stdout.splitlines()[0],
+                         "iec_password: changed (verified: a new session signs on with it)")
+        self.assertTrue(back.stdout.splitlines()[1].endswith("-> 1 (verified)"), back.stdout)
+
+    def test_bad_values_exit_2_and_modbus_names_the_optical_port(self):
+        for assignment, expected in (
+                ("lcd_scroll_groups=512", "0..511"), ("backlight_mode=3", "2 (on)"),
+                ("mbus_primary_address=251", "0..250"),
+                ("mbus_secondary_address=1234", "8 digits"), ("iec_password=1234", "8 digits"),
+                ("colour=red", "over the optical port also lcd_scroll_groups")):
+            with self.subTest(assignment=assignment):
+                done = pro380("write", "--iec-tcp", "127.0.0.1:9", "--password", "00000000",
+                              assignment)
+                self.assertEqual(done.returncode, 2, done.stderr)
+                self.assertIn(expected, done.stderr)
+        done = pro380("write", "--modbus-tcp", "127.0.0.1:9", "backlight_mode=1")
+        self.assertEqual(done.returncode, 2, done.stderr)
+        self.assertIn("backlight_mode has no Modbus register: the optical port writes it",
+                      done.stderr)
+
+
+class SealedOpticalWriteTest(unittest.TestCase):
+    def test_a_sealed_meter_refuses_exit_1_with_its_text(self):
+        work, run = mbus_e2e.start_in_new_dir(
+            "pro380-iecs-", lambda w: optical_run(w, "22091041", sealed=True))
+        try:
+            done = pro380("write", "--iec-tcp", run.iec_tcp, "--password", "00000000",
+                          "backlight_mode=2")
+            self.assertEqual(done.returncode, 1, done.stderr)
+            self.assertIn("backlight_mode=2", done.stderr)
+            self.assertIn("ERROR LOCKED", done.stderr)
+            self.assertEqual(done.stdout, "")
+        finally:
+            e2e.stop_all_and_remove([run], work)
 
 
 class SilentPeer:

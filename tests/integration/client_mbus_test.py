@@ -232,6 +232,49 @@ class MbusReadTest(unittest.TestCase):
         self.assertEqual(rows, [[str(a), s, "INM", "1", "2"] for s, a in sorted(METERS)])
         self.assertTrue(lines[4].startswith(f"3 meters found at --mbus {self.pty}"), lines[4])
 
+    def test_filters_narrow_the_secondary_search(self):
+        # Fixed leading digits exclude 12346601; the search starts below them (31 probes: the
+        # top, then 10 per wildcard digit on the way down to the two meters).
+        out = self.scan("--mbus-tcp", self.tcp, "--secondary", "12345FFF")
+        self.assertEqual(out["mask"], "12345FFFFFFFFFFF")
+        self.assertEqual(sorted(m["secondary_address"] for m in out["meters"]),
+                         ["12345601", "12345602"])
+        self.assertEqual(out["probes"], 31)
+        # The PRO380-Mb's manufacturer, version and medium: every meter.
+        out = self.scan("--mbus-tcp", self.tcp, "--manufacturer", "INM", "--version", "1",
+                        "--medium", "2")
+        self.assertEqual(out["mask"], "FFFFFFFFCD250102")
+        self.check_found(out)
+        # libmbus's 16-character form, over the pty, as a table.
+        done = pro380("scan", "--mbus", self.pty, "--secondary", "FFFF6FFFCD25FF02", timeout=180)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        lines = done.stdout.splitlines()
+        self.assertEqual(lines[1].split(), ["3", "12346601", "INM", "1", "2"])
+        self.assertEqual(lines[2], f"1 meters found at --mbus {self.pty} by secondary address "
+                                   "search of FFFF6FFFCD25FF02 (1 probes, 0 collisions)")
+
+    def test_a_filter_nobody_matches_finds_nothing(self):
+        for args, mask in ((["--manufacturer", "ABC"], "FFFFFFFF4304FFFF"),
+                           (["--version", "2"], "FFFFFFFFFFFF02FF"),
+                           (["--medium", "7"], "FFFFFFFFFFFFFF07")):
+            with self.subTest(args=args):
+                done = pro380("scan", "--mbus-tcp", self.tcp, *args)
+                self.assertEqual(done.returncode, 1, done.stdout)
+                self.assertIn(f"no meter answered at --mbus-tcp {self.tcp} (secondary address "
+                              f"search of {mask})", done.stderr)
+                self.assertIn("0 meters found", done.stdout)
+                self.assertIn("(1 probes, 0 collisions)", done.stdout)
+
+    def test_read_by_a_secondary_mask(self):
+        out = self.read_json("--mbus-tcp", self.tcp, "--secondary", "FFFF6FFFCD250102")
+        self.assertEqual(out["meter"]["address"], 253)
+        self.check_equals_rest(out, "12346601", 3)
+        # A mask two meters match: their E5s collide, exit 1 naming the mask.
+        done = pro380("read", "--mbus-tcp", self.tcp, "--secondary", "12345FFFCD25FFFF")
+        self.assertEqual(done.returncode, 1, done.stdout)
+        self.assertIn("secondary address 12345FFFCD25FFFF at 127.0.0.1:", done.stderr)
+        self.assertIn("collision", done.stderr)
+
     def test_primary_scan(self):
         out = self.scan("--mbus-tcp", self.tcp, "--primary", "--timeout", "50ms")
         self.assertEqual(out["search"], "primary")
@@ -317,16 +360,13 @@ class MbusBaudRateTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.work = mbus_e2e.new_work_dir("client-mbus-baud-")
-        text = (f'[run]\nspeed = 0.000001\nsource = "{SOURCE}"\n[interfaces]\n'
-                f'http = "127.0.0.1:0"\nmodbus_tcp = "127.0.0.1:0"\n'
-                f'mbus_tcp = "127.0.0.1:0"\nmbus = "pty:{cls.work}/mbus1"\n'
-                '[[meter]]\nvariant = "mb"\nserial = "23000011"\nid = 1\n')
-        try:
-            cls.run_ = mbus_e2e.MbusRun(cls.work, text, expect_mbus_tcp=1, expect_lines=1)
-        except BaseException:
-            shutil.rmtree(cls.work, ignore_errors=True)
-            raise
+        def start(work):
+            text = (f'[run]\nspeed = 0.000001\nsource = "{SOURCE}"\n[interfaces]\n'
+                    f'http = "127.0.0.1:0"\nmodbus_tcp = "127.0.0.1:0"\n'
+                    f'mbus_tcp = "127.0.0.1:0"\nmbus = "pty:{work}/mbus1"\n'
+                    '[[meter]]\nvariant = "mb"\nserial = "23000011"\nid = 1\n')
+            return mbus_e2e.MbusRun(work, text, expect_mbus_tcp=1, expect_lines=1)
+        cls.work, cls.run_ = mbus_e2e.start_in_new_dir("client-mbus-baud-", start)
         cls.tcp = f"127.0.0.1:{cls.run_.mbus_ports[0]}"
         cls.pty = cls.run_.lines[0]
 
@@ -388,6 +428,22 @@ class MbusReadOptionsTest(unittest.TestCase):
         self.check(["--mbus-tcp", "127.0.0.1:0"], "port 0")
         self.check(["--mbus-tcp", "127.0.0.1:9", "--modbus-tcp", "127.0.0.1:9"], "exactly one")
         self.check(["--modbus-tcp", "127.0.0.1:9", "--secondary", "12345678"], "--secondary")
+
+    def test_bad_scan_filters_exit_2(self):
+        cases = [(["--mbus-tcp", "127.0.0.1:9", "--manufacturer", "inm"], "3 capital letters"),
+                 (["--mbus-tcp", "127.0.0.1:9", "--version", "255"], "0..254"),
+                 (["--mbus-tcp", "127.0.0.1:9", "--secondary", "12"], "must be a mask"),
+                 (["--mbus-tcp", "127.0.0.1:9", "--primary", "--medium", "2"], "--primary probes"),
+                 (["--modbus-tcp", "127.0.0.1:9", "--manufacturer", "INM"], "need --mbus"),
+                 (["--mbus-tcp", "127.0.0.1:9", "--secondary", "FFFFFFFFCD25FF02", "--medium",
+                   "2"], "both set the medium")]
+        for args, expected in cases:
+            with self.subTest(args=args):
+                done = pro380("scan", *args)
+                self.assertEqual(done.returncode, 2, done.stderr)
+                self.assertIn(expected, done.stderr)
+        self.check(["--mbus-tcp", "127.0.0.1:9", "--secondary", "1234FFFFCD25FF0G"],
+                   "16 characters")
 
     def test_unreachable_endpoint_exits_1(self):
         done = pro380("read", "--mbus", "/nonexistent/ttyUSB9")

@@ -174,3 +174,14 @@ class MbusPty(RtuPty):
 
 def new_work_dir(prefix):
     return tempfile.mkdtemp(prefix=prefix)
+
+
+def start_in_new_dir(prefix, start):
+    """A new work directory and start(work)'s run in it; the directory is removed when the start
+    fails. Returns (work, run)."""
+    work = new_work_dir(prefix)
+    try:
+        return work, start(work)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise

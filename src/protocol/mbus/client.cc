@@ -65,6 +65,47 @@ SecondaryMask SecondaryMask::ForId(uint32_t id) {
   return mask;
 }
 
+std::optional<SecondaryMask> SecondaryMask::FromFullText(std::string_view text) {
+  if (text.size() != 16) return std::nullopt;
+  auto mask = FromText(text.substr(0, 8));
+  if (!mask) return std::nullopt;
+  uint8_t bytes[4] = {};
+  for (std::size_t i = 0; i < 8; ++i) {
+    const char c = text[8 + i];
+    int nibble = 0;
+    if (c >= '0' && c <= '9') {
+      nibble = c - '0';
+    } else if (c >= 'A' && c <= 'F') {
+      nibble = c - 'A' + 10;
+    } else if (c >= 'a' && c <= 'f') {
+      nibble = c - 'a' + 10;
+    } else {
+      return std::nullopt;
+    }
+    bytes[i / 2] = static_cast<uint8_t>(bytes[i / 2] << 4 | nibble);
+  }
+  mask->manufacturer = static_cast<uint16_t>(bytes[0] | bytes[1] << 8);
+  mask->version = bytes[2];
+  mask->medium = bytes[3];
+  return mask;
+}
+
+std::string SecondaryMask::FullText() const {
+  constexpr std::string_view kHex = "0123456789ABCDEF";
+  std::string text = IdText();
+  for (const int byte : {manufacturer & 0xFF, manufacturer >> 8, int{version}, int{medium}}) {
+    text += kHex[static_cast<std::size_t>(byte >> 4)];
+    text += kHex[static_cast<std::size_t>(byte & 0x0F)];
+  }
+  return text;
+}
+
+std::string SecondaryMask::Text() const {
+  const bool id_only =
+      manufacturer == kAnyManufacturer && version == kAnyByte && medium == kAnyByte;
+  return id_only ? IdText() : FullText();
+}
+
 std::string SecondaryMask::IdText() const {
   std::string text;
   for (const uint8_t d : digits) text += d == kAnyDigit ? 'F' : static_cast<char>('0' + d);

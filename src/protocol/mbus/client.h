@@ -60,7 +60,14 @@ struct SecondaryMask {
   static std::optional<SecondaryMask> FromText(std::string_view id);
   // The mask of one exact ID (0..99999999).
   static SecondaryMask ForId(uint32_t id);
-  std::string IdText() const;  // "12FFFFFF"
+  // libmbus's 16-character form "IDIDIDIDMMMMVVMM": the 8 ID characters (digits or F), then
+  // the manufacturer, version and medium bytes in hex as they are sent (the manufacturer low
+  // byte first: INM is "CD25"); F, FFFF, FF are the wildcards. Nullopt otherwise.
+  static std::optional<SecondaryMask> FromFullText(std::string_view text);
+  std::string IdText() const;    // "12FFFFFF"
+  std::string FullText() const;  // "12FFFFFFCD25FF02"
+  // IdText() when manufacturer, version and medium are wildcards, else FullText().
+  std::string Text() const;
 
   friend bool operator==(const SecondaryMask&, const SecondaryMask&) = default;
 };

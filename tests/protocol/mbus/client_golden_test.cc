@@ -4,7 +4,8 @@
 // Poll() after each chunk. Options: timeout 100 ms, 1 retry, frame gap 20 ms, settle 50 ms.
 //
 // A case is a fenced block ```mbus-client with lines
-//   @ reset A [collision] | @ readout A | @ select ID [MAN VER MED] | @ send A CI [HEX]
+//   @ reset A [collision] | @ readout A | @ select ID [MAN VER MED] | @ select MASK16 |
+//   @ send A CI [HEX]
 //                          start an operation
 //   > HEX                  the next frame the client sends (every frame sent must be listed)
 //   < HEX                  bytes the client hears
@@ -50,7 +51,9 @@ std::optional<Operation> ParseOperation(std::string_view text) {
   const std::vector<std::string> w = Words(text);
   if (w.size() < 2) return std::nullopt;
   if (w[0] == "select") {
-    auto mask = SecondaryMask::FromText(w[1]);
+    // 8 ID characters (then MAN VER MED, or all wildcards), or libmbus's 16-character form.
+    auto mask =
+        w[1].size() == 16 ? SecondaryMask::FromFullText(w[1]) : SecondaryMask::FromText(w[1]);
     if (!mask) return std::nullopt;
     if (w.size() == 5) {
       auto man = Number(w[2], 16);

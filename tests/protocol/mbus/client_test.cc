@@ -96,6 +96,28 @@ TEST(MbusClientRequestTest, SecondaryMaskText) {
   EXPECT_EQ(SecondaryMask::ForId(42).IdText(), "00000042");
 }
 
+TEST(MbusClientRequestTest, SecondaryMaskInLibmbusSixteenCharacterForm) {
+  // ID characters, then manufacturer (as sent: low byte first), version, medium in hex.
+  auto mask = SecondaryMask::FromFullText("1234FFFFcd25FF02");
+  ASSERT_TRUE(mask.has_value());
+  EXPECT_EQ(mask->IdText(), "1234FFFF");
+  EXPECT_EQ(mask->manufacturer, ManufacturerCode("INM"));
+  EXPECT_EQ(mask->version, kAnyByte);
+  EXPECT_EQ(mask->medium, 0x02);
+  EXPECT_EQ(mask->FullText(), "1234FFFFCD25FF02");
+  EXPECT_EQ(mask->Text(), "1234FFFFCD25FF02");
+  EXPECT_EQ(Encode(SelectionRequest(*mask)),
+            (Bytes{0x68, 0x0B, 0x0B, 0x68, 0x53, 0xFD, 0x52, 0xFF, 0xFF, 0x34, 0x12, 0xCD, 0x25,
+                   0xFF, 0x02, 0xD9, 0x16}));
+  // Only the ID fixed: Text() is the 8 characters, as before.
+  EXPECT_EQ(SecondaryMask::FromFullText("12345678FFFFFFFF")->Text(), "12345678");
+  EXPECT_EQ(SecondaryMask().FullText(), "FFFFFFFFFFFFFFFF");
+  EXPECT_FALSE(SecondaryMask::FromFullText("12345678").has_value());
+  EXPECT_FALSE(SecondaryMask::FromFullText("1234567ACD250102").has_value());
+  EXPECT_FALSE(SecondaryMask::FromFullText("12345678CD25010G").has_value());
+  EXPECT_FALSE(SecondaryMask::FromFullText("12345678CD25010").has_value());
+}
+
 TEST(MbusClientRequestTest, ManufacturerText) {
   EXPECT_EQ(ManufacturerText(0x25CD), "INM");
   EXPECT_EQ(ManufacturerText(ManufacturerCode("ABB")), "ABB");
