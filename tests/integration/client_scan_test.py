@@ -90,6 +90,18 @@ class ScanTest(unittest.TestCase):
                 self.assertIn("--ids", done.stderr)
 
 
+    def test_the_optical_port_is_refused_before_the_line(self):
+        # Point to point: no bus to scan (docs/client.md). Exit 2, not 1: the endpoints do not
+        # exist, so reaching for them would fail with 1.
+        for args in (["--iec-tcp", "127.0.0.1:1"], ["--iec", "/nonexistent/ttyIR0"]):
+            with self.subTest(args=args):
+                done = scan(*args)
+                self.assertEqual(done.returncode, 2, done.stderr)
+                self.assertIn("reaches the one meter the IR head sits on; there is no bus to scan",
+                              done.stderr)
+                self.assertIn(args[1], done.stderr)
+
+
 def identity_reply(unit, serial):
     """A PRO380's reply to the scan's probe (0x4000 x 11) as one RTU frame."""
     static = e2e.expected_static_words(serial=serial, unit_id=unit)
