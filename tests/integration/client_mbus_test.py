@@ -16,9 +16,12 @@ digits), the run's clock almost stopped (speed 1e-6) so every reader sees one st
 """
 import json
 import os
+import select
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 import unittest
 import urllib.request
 
@@ -351,6 +354,50 @@ class MbusWriteTest(unittest.TestCase):
                 self.assertIn(expected, done.stderr)
 
 
+class RateKeepingGateway:
+    """An M-Bus TCP gateway in front of the meter's TCP port whose serial side keeps its rate:
+    it relays both ways until the client sends a baud rate switch (SND_UD CI B8..BD), relays that
+    frame and the meter's E5, and from then on the meter hears nothing (it listens at the new
+    rate, the gateway's line is still at the old one)."""
+
+    def __init__(self, meter_port):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(10)
+        self.port = self.listener.getsockname()[1]
+        self.meter_port = meter_port
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.stopping = False
+        self.thread.start()
+
+    def _serve(self):
+        try:
+            client, _ = self.listener.accept()
+        except OSError:
+            return
+        meter = socket.create_connection(("127.0.0.1", self.meter_port), timeout=5)
+        deaf = False
+        with client, meter:
+            while not self.stopping:
+                ready, _, _ = select.select([client, meter], [], [], 0.1)
+                for sock in ready:
+                    data = sock.recv(4096)
+                    if not data:
+                        return
+                    if sock is meter:
+                        client.sendall(data)
+                    elif not deaf:
+                        meter.sendall(data)
+                        deaf = len(data) > 6 and data[0] == 0x68 and 0xB8 <= data[6] <= 0xBD
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stopping = True
+        self.listener.close()
+        self.thread.join(10)
+
+
 @unittest.skipUnless(mbus_e2e.node_available(), "node-mbus is not installed "
                      "(scripts/install-deps.sh)")
 class MbusBaudRateTest(unittest.TestCase):
@@ -398,6 +445,20 @@ class MbusBaudRateTest(unittest.TestCase):
                          ["mbus_baud_rate: the client's line is now 9600 8E1",
                           "mbus_baud_rate: 4800 -> 9600 (verified)"])
         self.assertEqual(self.node_baud_record(9600), [9600])
+
+    def test_behind_a_gateway_that_keeps_its_rate_the_read_back_says_so(self):
+        with RateKeepingGateway(self.run_.mbus_ports[0]) as gateway:
+            done = pro380("write", "--mbus-tcp", f"127.0.0.1:{gateway.port}", "--id", "1",
+                          "--timeout", "200ms", "mbus_baud_rate=2400")
+        self.assertEqual(done.returncode, 1, done.stdout)
+        self.assertEqual(done.stdout, "")
+        self.assertIn("mbus_baud_rate=2400 read-back (over TCP the gateway's line keeps its rate: "
+                      "set the gateway to 2400 baud too)", done.stderr)
+        self.assertIn("did not answer SND_NKE", done.stderr)
+        # The meter did switch; back to 9600 directly (the pty line follows it only then).
+        back = pro380("write", "--mbus-tcp", self.tcp, "--id", "1", "mbus_baud_rate=9600")
+        self.assertEqual(back.returncode, 0, back.stderr)
+        self.assertEqual(back.stdout, "mbus_baud_rate: 2400 -> 9600 (verified)\n")
 
     def test_over_tcp_the_client_changes_nothing(self):
         # The simulator's TCP port has no line rate, so the meter still answers there; a real
