@@ -70,6 +70,7 @@ std::vector<std::string> DescribeCheckedPlan(const RunPlan& plan) {
   if (i.http)
     interfaces += std::string(interfaces.empty() ? "" : ", ") + "web " + ToString(*i.http);
   lines.push_back("interfaces: " + (interfaces.empty() ? std::string("none") : interfaces));
+  if (plan.mqtt_publish) lines.push_back(plan.mqtt_publish->Describe());  // docs/mqtt.md
   return lines;
 }
 

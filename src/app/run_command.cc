@@ -22,6 +22,7 @@
 #include "app/modbus_bridge.h"
 #include "app/modbus_service.h"
 #include "app/mqtt_feed.h"
+#include "app/mqtt_publisher.h"
 #include "app/panel_driver.h"
 #include "app/periodic_saver.h"
 #include "app/record_feeder.h"
@@ -84,6 +85,8 @@ CLI::App* AddRunCommand(CLI::App& app, RunArgs& args) {
                   "reverse S0 output (terminals 20/21) on GPIO CHIP:LINE (libgpiod builds)");
   cmd->add_option("--tariff-gpio", args.gpio.tariff,
                   "tariff input (terminals 24/25, active = T2) on GPIO CHIP:LINE");
+  cmd->add_option("--mqtt-publish", args.mqtt_publish,
+                  "publish the meters' quantities to mqtt[s]://HOST:PORT[/PREFIX] (docs/mqtt.md)");
   cmd->add_option("--terminal", args.terminal,
                   "live LCD view redrawn in place: auto (when stdout is a terminal), on, off");
   cmd->add_flag("--check", args.check,
@@ -450,6 +453,21 @@ int RunRun(const RunArgs& args) {
                                       meters.size() > 1 ? m.serial + " " : "");
     if (!bridge.ok()) return Fail(bridge.status());
     bridges.push_back(std::move(*bridge));
+  }
+  // MQTT publishing (docs/mqtt.md), off unless a broker is named; after the feeds, so that it is
+  // destroyed first and its "offline" goes out while the meters still exist.
+  std::unique_ptr<MqttPublisher> mqtt_publisher;
+  if (plan.mqtt_publish) {
+    std::vector<PublishedMeter> published;
+    for (const LiveMeter& m : meters) {
+      if (m.in_fleet) continue;  // a fleet's meters are never published (docs/mqtt.md, "Fleets")
+      published.push_back({m.serial, Pro380ModelName(m.variant), m.meter.get()});
+    }
+    auto started = MqttPublisher::Start(io, *plan.mqtt_publish, std::move(published));
+    if (!started.ok()) return Fail(started.status());
+    mqtt_publisher = std::move(*started);
+    std::printf("%s\n", mqtt_publisher->Describe().c_str());
+    std::fflush(stdout);
   }
 
   const bool with_serial = meters.size() > 1;

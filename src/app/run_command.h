@@ -29,6 +29,7 @@ struct RunArgs {
   std::optional<std::string> state_dir;  // unset: the default of product.md
   std::string save_interval = "1s";
   bool sealed = false;  // every meter refuses writes from every bus (docs/decisions/security.md)
+  std::optional<std::string> mqtt_publish;  // mqtt[s]://HOST:PORT[/PREFIX] (docs/mqtt.md)
   std::string terminal = "auto";  // the live LCD view: auto (when stdout is a tty), on, off
   bool check = false;  // --check: check everything, print what would start, start nothing
   GpioArgs gpio;       // S0 outputs and tariff input on GPIO lines (one meter)

@@ -37,7 +37,7 @@ namespace {
 
 // The meter options a [[meter]] table may set: kMeterOptionKeys (app/meter_option_keys.h). That
 // table drives the known keys, MeterEntry::given and the wording of ValidateMeterArgs' errors.
-constexpr std::string_view kRootKeys = "run, interfaces, meter, fleet, mqtt";
+constexpr std::string_view kRootKeys = "run, interfaces, meter, fleet, mqtt, mqtt_publish";
 constexpr std::string_view kInterfaceKeys =
     "modbus_tcp, modbus_rtu, rtu_over_tcp, mbus, mbus_tcp, iec, iec_tcp, http, http_token, "
     "response_delay, "
@@ -524,7 +524,8 @@ Status CheckFleetSerials(const Reporter& report, const toml::node& meters,
 Result<RunConfig> ParseDocument(const Reporter& report, const toml::table& root) {
   RunConfig config;
   for (const auto& [key, node] : root) {
-    if (key != "run" && key != "meter" && key != "interfaces" && key != "fleet" && key != "mqtt") {
+    if (key != "run" && key != "meter" && key != "interfaces" && key != "fleet" && key != "mqtt" &&
+        key != "mqtt_publish") {
       return report.UnknownKey(key, "", kRootKeys);
     }
   }
@@ -544,6 +545,18 @@ Result<RunConfig> ParseDocument(const Reporter& report, const toml::table& root)
                        *table);
     if (!settings.ok()) return settings.status();
     config.mqtt = std::move(*settings);
+  }
+  if (const toml::node* publish = root.get("mqtt_publish")) {
+    const auto* table = publish->as_table();
+    if (!table) {
+      return report.At(publish->source(), "mqtt_publish must be a table: write [mqtt_publish]");
+    }
+    auto settings =
+        ParseMqttPublishTable([&report](const toml::source_region& where,
+                                        const std::string& text) { return report.At(where, text); },
+                              *table);
+    if (!settings.ok()) return settings.status();
+    config.mqtt_publish = std::move(*settings);
   }
   if (const toml::node* run = root.get("run")) {
     const auto* table = run->as_table();

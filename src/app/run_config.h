@@ -17,6 +17,7 @@
 #include "app/fleet_template.h"
 #include "app/interface_plan.h"
 #include "app/meter_options.h"
+#include "app/mqtt_publish_settings.h"
 #include "app/mqtt_settings.h"
 #include "base/status.h"
 #include "metering/quantity.h"
@@ -56,6 +57,7 @@ struct RunConfig {
   // the fleets are all the meters.
   std::vector<FleetTemplate> fleets;
   MqttClientSettings mqtt;  // [mqtt]: the mqtt:// sources' credentials and TLS (docs/config.md)
+  std::optional<MqttPublishConfig> mqtt_publish;  // [mqtt_publish] (docs/mqtt.md)
 };
 
 // Parses and validates `toml_text`; `file_name` is used in messages only.

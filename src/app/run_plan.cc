@@ -60,6 +60,9 @@ Result<RunPlan> ResolveRunPlan(const RunArgs& args, const std::optional<RunConfi
   RunPlan plan;
   plan.source = Pick(args, "--source", args.source, file.source);
   plan.mqtt = file.mqtt;
+  auto mqtt_publish = ResolveMqttPublish(args.mqtt_publish, file.mqtt_publish);
+  if (!mqtt_publish.ok()) return mqtt_publish.status();
+  plan.mqtt_publish = std::move(*mqtt_publish);
   plan.speed = Pick(args, "--speed", args.speed, file.speed);
   plan.seed = Pick(args, "--seed", args.seed, file.seed);
   if (!(plan.speed > 0 && plan.speed <= kMaxRunSpeed)) {
@@ -116,6 +119,13 @@ Result<RunPlan> ResolveRunPlan(const RunArgs& args, const std::optional<RunConfi
   bool any_mbus_meter = false;
   for (const PlannedMeter& m : plan.meters) any_mbus_meter |= m.options.variant == Variant::kMb;
   if (Status st = RequireMbusMeter(plan.interfaces, any_mbus_meter); !st.ok()) return st;
+  const auto own_meters = std::count_if(plan.meters.begin(), plan.meters.end(),
+                                        [](const PlannedMeter& m) { return !m.fleet_port; });
+  if (Status st = RequirePublishedMeter(plan.mqtt_publish.has_value(),
+                                        static_cast<std::size_t>(own_meters));
+      !st.ok()) {
+    return st;
+  }
   return plan;
 }
 

@@ -41,7 +41,8 @@ struct RunPlan {
   // Each fleet bus: a Modbus TCP port and/or an RTU line of its fleet meters (modbus_tcp and
   // modbus_rtu with at most one entry each; response_delay as [interfaces]').
   std::vector<InterfacePlan> fleet_ports;
-  MqttClientSettings mqtt;  // the mqtt:// sources' credentials and TLS ([mqtt])
+  MqttClientSettings mqtt;                      // the mqtt:// sources' credentials and TLS ([mqtt])
+  std::optional<MqttPublishPlan> mqtt_publish;  // none: nothing is published (docs/mqtt.md)
 };
 
 // `config` is the loaded --config file, if any. `xdg_state_home`/`home` are the environment's

@@ -201,7 +201,7 @@ TEST(RunConfigTest, UnknownKeysAndTablesAreErrorsListingTheKnownKeys) {
             "id, ct, combined_code, s0_rate, wiring, tariff, identity, sealed, preset");
   EXPECT_EQ(ErrorOf("\n[interface]\nmodbus_tcp = \"127.0.0.1:1502\"\n"),
             "site.toml:2: interface is not a known key; known keys: run, interfaces, meter, fleet, "
-            "mqtt");
+            "mqtt, mqtt_publish");
   EXPECT_EQ(ErrorOf("[interfaces]\nmodbus = \"127.0.0.1:1502\"\n"),
             "site.toml:2: interfaces.modbus is not a known key; known keys: modbus_tcp, "
             "modbus_rtu, rtu_over_tcp, mbus, mbus_tcp, iec, iec_tcp, http, http_token, "

@@ -5,7 +5,8 @@
   source and meters, nothing written), and runs for a moment with its interfaces moved to
   loopback port 0 and a temporary state directory (exit 0 after --stop-after, its meter's serial
   and ID in the start lines). Live sources stay as written: their broker or upstream is not
-  there, which the meter must survive (it answers, waiting for values).
+  there, which the meter must survive (it answers, waiting for values); an MQTT publishing
+  example's broker is moved to a loopback port nobody listens on.
 - `--check` refuses a broken copy of an example with exit 2 naming the key, and writes nothing.
 - examples/pro380.service: its ExecStartPre/ExecStart command lines are accepted by the real
   binary (with an example config), it has the lines docs/howto/systemd.md promises, and
@@ -19,6 +20,7 @@ import os
 import re
 import shlex
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -48,6 +50,17 @@ def toml_value(path, key):
     return None
 
 
+def publishes(path):
+    with open(path) as f:
+        return "[mqtt_publish]" in f.read()
+
+
+def unused_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 class ExamplesTest(unittest.TestCase):
     def setUp(self):
         self.work = tempfile.mkdtemp(prefix="pro380-examples-")
@@ -58,7 +71,7 @@ class ExamplesTest(unittest.TestCase):
     def test_there_are_examples(self):
         names = {os.path.basename(p) for p in TOMLS}
         self.assertTrue({"evc04-mqtt.toml", "smartevse.toml", "evcc.toml", "home-assistant.toml",
-                         "victron-gx.toml"} <= names, names)
+                         "home-assistant-mqtt.toml", "victron-gx.toml"} <= names, names)
 
     def test_each_example_checks(self):
         for path in TOMLS:
@@ -70,13 +83,20 @@ class ExamplesTest(unittest.TestCase):
                 self.assertIn(f"source {toml_value(path, 'source')}", done.stdout)
                 self.assertIn(f"serial {toml_value(path, 'serial')}", done.stdout)
                 self.assertFalse(os.path.exists(state), "--check writes nothing")
+                if publishes(path):
+                    self.assertIn("MQTT publishing to mqtt://", done.stdout)
 
     def test_each_example_runs_on_loopback(self):
         for path in TOMLS:
             with self.subTest(example=os.path.basename(path)):
                 state = os.path.join(self.work, "state-" + os.path.basename(path))
+                # A publishing example's broker becomes a loopback port nobody listens on: the
+                # meter must run without its broker, and publishes nowhere.
+                broker = ["--mqtt-publish", f"mqtt://127.0.0.1:{unused_port()}"] \
+                    if publishes(path) else []
                 done = run("--config", path, "--state", state, "--modbus-tcp", "127.0.0.1:0",
-                           "--http", "off", "--terminal", "off", "--stop-after", "1500ms")
+                           "--http", "off", "--terminal", "off", "--stop-after", "1500ms",
+                           *broker)
                 self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
                 self.assertIn(f"serial {toml_value(path, 'serial')}", done.stdout)
                 self.assertRegex(done.stdout, r"Modbus TCP on 127\.0\.0\.1:\d+, ID \d+")
