@@ -23,6 +23,7 @@ import modbus_e2e as e2e  # noqa: E402
 import mqtt_broker  # noqa: E402
 
 BINARY = os.environ["PRO380_BINARY"]
+ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 SERIAL = "00000001"
 SOURCE = "const:P1=1500,P2=700,Q2=300,U3=235,P3=-400,F=50.1"
 STATE = f"pro380/{SERIAL}/state"
@@ -261,6 +262,28 @@ class MqttPublishTest(unittest.TestCase):
         self.assertEqual(mbpoll_float(port, ACTIVE_L1), 1.5)
         self.assertTrue(meter.alive())
 
+
+    def test_the_home_assistant_example_is_discovered(self):
+        """examples/home-assistant-mqtt.toml (docs/howto/home-assistant.md, "Over MQTT") with its
+        broker moved to the test's and the const source: Home Assistant would find the meter."""
+        example = os.path.join(ROOT, "examples", "home-assistant-mqtt.toml")
+        self.meter = e2e.Pro380(self.work, [
+            "--config", example, "--modbus-tcp", "127.0.0.1:0",
+            "--mqtt-publish", f"mqtt://127.0.0.1:{self.broker.port}"], expect_tcp=1,
+            source=SOURCE)
+        self.wait_log("connected, publishing 1 meter(s), 60 discovery configs")
+        configs = subscribe(self.broker.port, "homeassistant/sensor/pro380_22091043/+/config",
+                            60, 10)
+        self.assertEqual(len(configs), 60, self.meter.output())
+        for _, payload in configs:
+            config = json.loads(payload)
+            self.assertEqual(config["state_topic"], "pro380/22091043/state")
+            self.assertEqual(config["device"]["model"], "PRO380-Mod")
+            self.assertEqual(config["device"]["serial_number"], "22091043")
+        # The example's interval is 10 s: the first state within it.
+        messages = subscribe(self.broker.port, "pro380/22091043/state", 1, 20)
+        self.assertEqual(len(messages), 1, self.meter.output())
+        self.assertEqual(json.loads(messages[0][1])["active_power_l1_kw"], 1.5)
 
 if __name__ == "__main__":
     unittest.main()
