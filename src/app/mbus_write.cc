@@ -5,6 +5,7 @@
 
 #include "app/exit_status.h"
 #include "app/mbus_master.h"
+#include "device/iec_setting_writes.h"
 #include "device/mbus_readout.h"
 #include "device/mbus_writes.h"
 #include "protocol/mbus/slave.h"
@@ -31,7 +32,13 @@ Result<std::vector<Assignment>> ParseAssignments(const std::vector<std::string>&
     if (equals == std::string::npos) {
       return Status::InvalidArgument("'" + text + "' is not SETTING=VALUE");
     }
-    auto write = device::MbusSettingWrite(text.substr(0, equals), text.substr(equals + 1));
+    const std::string name = text.substr(0, equals);
+    auto write = device::MbusSettingWrite(name, text.substr(equals + 1));
+    if (!write.ok() && device::FindIecOnlySetting(name) != nullptr && !name.starts_with("mbus_")) {
+      return Status::InvalidArgument(name +
+                                     " cannot be written over M-Bus; the optical port writes it "
+                                     "(--iec, --iec-tcp with --password)");
+    }
     if (!write.ok()) return write.status();
     parsed.push_back({text, std::move(*write)});
   }

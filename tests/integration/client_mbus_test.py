@@ -346,6 +346,8 @@ class MbusWriteTest(unittest.TestCase):
         cases = [("combined_code=1", "Modbus writes it"), ("s0_rate=7", "10000"),
                  ("mbus_primary_address=251", "0..250"), ("mbus_baud_rate=19200", "9600"),
                  ("mbus_secondary_address=12", "8 digits"), ("colour=red", "M-Bus writes"),
+                 ("backlight_mode=2", "backlight_mode cannot be written over M-Bus; the optical "
+                  "port writes it"),
                  ("s0_rate", "SETTING=VALUE")]
         for assignment, expected in cases:
             with self.subTest(assignment=assignment):
