@@ -12,18 +12,6 @@
 
 namespace pro380::app {
 
-std::string IecIdentification(Variant variant) {
-  switch (variant) {
-    case Variant::kMod:
-      return "PRO380-Mod";
-    case Variant::kMb:
-      return "PRO380-Mb";
-    case Variant::kS:
-      return "PRO380-S";
-  }
-  return "PRO380";
-}
-
 Status ResolveIecInterfaces(const InterfaceArgs& lists, bool typed, InterfacePlan& plan) {
   const std::string serial_name = typed ? "--iec" : "interfaces.iec";
   const std::string tcp_name = typed ? "--iec-tcp" : "interfaces.iec_tcp";

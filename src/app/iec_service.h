@@ -29,9 +29,6 @@ class io_context;
 
 namespace pro380::app {
 
-// The identification after /INM5: the model as printed, "PRO380-Mod", "PRO380-Mb", "PRO380-S".
-std::string IecIdentification(Variant variant);
-
 // Fills plan.iec and plan.iec_tcp from `lists` (option names with "--" when `typed`, else config
 // keys "interfaces.iec", "interfaces.iec_tcp"); InvalidArgument naming the option and the form.
 Status ResolveIecInterfaces(const InterfaceArgs& lists, bool typed, InterfacePlan& plan);

@@ -35,6 +35,18 @@ std::string_view VariantName(Variant variant) {
   return "mod";
 }
 
+std::string ModelName(Variant variant) {
+  switch (variant) {
+    case Variant::kMod:
+      return "PRO380-Mod";
+    case Variant::kMb:
+      return "PRO380-Mb";
+    case Variant::kS:
+      return "PRO380-S";
+  }
+  return "PRO380";
+}
+
 void AddMeterOptions(CLI::App& command, MeterArgs& args) {
   command.add_option("--variant", args.variant, "mod | mb | s (default mod)");
   command.add_option("--ct", args.ct,

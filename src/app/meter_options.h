@@ -17,6 +17,10 @@ namespace pro380::app {
 
 enum class Variant { kMod, kMb, kS };
 
+// The model as Inepro names it ("PRO380-Mod", "PRO380-Mb", "PRO380-S"): the optical port's
+// identification after /INM5 and the model MQTT discovery announces.
+std::string ModelName(Variant variant);
+
 // Who the meter says it is on Modbus (0x4002 / 0x1010, reference §1.9). Interop: Victron's
 // driver accepts only the Solar-Log OEM twin (meter code 0x2007, CT 0x2008).
 enum class Identity { kInepro, kSolarLog };

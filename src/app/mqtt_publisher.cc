@@ -32,18 +32,6 @@ std::string NodeId(const std::string& serial) { return "pro380_" + serial; }
 
 }  // namespace
 
-std::string Pro380ModelName(Variant variant) {
-  switch (variant) {
-    case Variant::kMod:
-      return "PRO380-Mod";
-    case Variant::kMb:
-      return "PRO380-Mb";
-    case Variant::kS:
-      return "PRO380-S";
-  }
-  return "PRO380";
-}
-
 std::string MeterStateJson(const metering::Meter& meter) {
   const metering::Readings readings = metering::Read(meter);
   nlohmann::ordered_json state = nlohmann::ordered_json::object();

@@ -36,9 +36,6 @@ struct PublishedMeter {
   const metering::Meter* meter = nullptr;
 };
 
-// "PRO380-Mod", "PRO380-Mb", "PRO380-S": the model as Inepro names it.
-std::string Pro380ModelName(Variant variant);
-
 // The state message of one meter: every canonical quantity with the value the REST API shows
 // (quantized as its register), and the meter's time.
 std::string MeterStateJson(const metering::Meter& meter);

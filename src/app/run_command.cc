@@ -367,7 +367,7 @@ int RunRun(const RunArgs& args) {
   }
   // Every PRO380 has the optical port; the ports of the plan reach the first meter.
   device::Pro380IecProvider iec_provider(*meters.front().meter, *meters.front().settings,
-                                         IecIdentification(meters.front().variant));
+                                         ModelName(meters.front().variant));
   iec_provider.set_sealed(plan.meters.front().sealed);
   if (web && !(plan.interfaces.iec.empty() && plan.interfaces.iec_tcp.empty())) {
     web->access().meters.front().iec = &iec_provider;
@@ -461,7 +461,7 @@ int RunRun(const RunArgs& args) {
     std::vector<PublishedMeter> published;
     for (const LiveMeter& m : meters) {
       if (m.in_fleet) continue;  // a fleet's meters are never published (docs/mqtt.md, "Fleets")
-      published.push_back({m.serial, Pro380ModelName(m.variant), m.meter.get()});
+      published.push_back({m.serial, ModelName(m.variant), m.meter.get()});
     }
     auto started = MqttPublisher::Start(io, *plan.mqtt_publish, std::move(published));
     if (!started.ok()) return Fail(started.status());

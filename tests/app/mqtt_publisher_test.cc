@@ -39,7 +39,7 @@ TEST(MqttPublisherTest, TheStateCarriesEveryQuantityAsItsRegister) {
 
 TEST(MqttPublisherTest, DiscoveryConfigsCarryWhatHomeAssistantRequires) {
   const metering::Meter meter(storage::NonTrivialState(3));
-  const PublishedMeter published{"22091039", Pro380ModelName(Variant::kMb), &meter};
+  const PublishedMeter published{"22091039", ModelName(Variant::kMb), &meter};
   MqttPublishPlan plan;
   plan.prefix = "house";
   std::set<std::string> unique_ids;
@@ -76,9 +76,9 @@ TEST(MqttPublisherTest, DiscoveryConfigsCarryWhatHomeAssistantRequires) {
 }
 
 TEST(MqttPublisherTest, ModelNames) {
-  EXPECT_EQ(Pro380ModelName(Variant::kMod), "PRO380-Mod");
-  EXPECT_EQ(Pro380ModelName(Variant::kMb), "PRO380-Mb");
-  EXPECT_EQ(Pro380ModelName(Variant::kS), "PRO380-S");
+  EXPECT_EQ(ModelName(Variant::kMod), "PRO380-Mod");
+  EXPECT_EQ(ModelName(Variant::kMb), "PRO380-Mb");
+  EXPECT_EQ(ModelName(Variant::kS), "PRO380-S");
 }
 
 }  // namespace

@@ -31,6 +31,7 @@ import unittest
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import mbpoll  # noqa: E402
 import modbus_e2e as e2e  # noqa: E402
 import mbus_e2e  # noqa: E402
 
@@ -39,7 +40,7 @@ SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__f
 NODE_DIR = os.path.join(SOURCE_DIR, "tests", "node")
 SERIAL = "22091039"
 RUN_TIMEOUT_S = 60
-MBPOLL = shutil.which("mbpoll")
+MBPOLL = mbpoll.MBPOLL
 # Decimals of the instantaneous data sets (docs/protocols/iec62056.md, "The PRO380 data set").
 DECIMALS = {"_v": 1, "_hz": 2, "_a": 2, "_kw": 3, "_kvar": 3, "_kva": 3, "power_factor": 3}
 GROWING = ("_kwh", "_kvarh", "_pulses")  # grow while the meter runs
@@ -57,16 +58,6 @@ OBIS_NAMES = {
 
 def pro380(*args, timeout=RUN_TIMEOUT_S):
     return subprocess.run([BINARY, *args], capture_output=True, text=True, timeout=timeout)
-
-
-def mbpoll_words(port, addr, count):
-    """Holding registers of ID 1 as hex words read by mbpoll, or None without a reply."""
-    cmd = [MBPOLL, "-m", "tcp", "-p", str(port), "-a", "1", "-0", "-r", str(addr), "-c",
-           str(count), "-t", "4:hex", "-1", "-o", "1", "127.0.0.1"]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=30, check=False)
-    words = [line.split("0x")[1].strip().upper() for line in done.stdout.splitlines()
-             if line.startswith("[") and "0x" in line]
-    return words or None
 
 
 def start_meter(work):
@@ -214,7 +205,7 @@ class WriteTest(MeterTest):
 
     def test_write_is_seen_by_mbpoll(self):
         port = self.meter.tcp_ports[0]
-        self.assertEqual(mbpoll_words(port, 0x400F, 2), ["0001", "0010"])
+        self.assertEqual(mbpoll.words(mbpoll.tcp(port), 1, 0x400F, 2), ["0001", "0010"])
         for option, endpoint, assignments, words in (
                 ("--iec-tcp", self.meter.iec_tcp, ["combined_code=5", "lcd_cycle_time_s=25"],
                  ["0005", "0025"]),
@@ -225,7 +216,7 @@ class WriteTest(MeterTest):
                 self.assertEqual(len(done.stdout.splitlines()), len(assignments))
                 self.assertTrue(all(line.endswith("(verified)")
                                     for line in done.stdout.splitlines()), done.stdout)
-                self.assertEqual(mbpoll_words(port, 0x400F, 2), words)
+                self.assertEqual(mbpoll.words(mbpoll.tcp(port), 1, 0x400F, 2), words)
         self.assertEqual(self.rest()["settings"]["s0_rate"], 1000)
         done = pro380("write", "--iec-tcp", self.meter.iec_tcp, "--password", "00000000",
                       "s0_rate=0.1", "tariff=12")
@@ -236,14 +227,14 @@ class WriteTest(MeterTest):
 
     def test_wrong_password_exits_1_and_changes_nothing(self):
         port = self.meter.tcp_ports[0]
-        before = mbpoll_words(port, 0x400F, 2)
+        before = mbpoll.words(mbpoll.tcp(port), 1, 0x400F, 2)
         done = pro380("write", "--iec-tcp", self.meter.iec_tcp, "--password", "12345678",
                       "combined_code=5")
         self.assertEqual(done.returncode, 1, done.stderr)
         self.assertIn("wrong password", done.stderr)
         self.assertIn(f"--iec-tcp {self.meter.iec_tcp}", done.stderr)
         self.assertEqual(done.stdout, "")
-        self.assertEqual(mbpoll_words(port, 0x400F, 2), before)
+        self.assertEqual(mbpoll.words(mbpoll.tcp(port), 1, 0x400F, 2), before)
 
     def test_settings_the_optical_port_cannot_write_exit_2(self):
         done = pro380("write", "--iec-tcp", self.meter.iec_tcp, "--password", "00000000",

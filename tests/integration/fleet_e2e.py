@@ -1,34 +1,17 @@
 """What the fleet integration tests share (fleet_mbpoll_test.py, fleet_rtu_test.py): a
 `pro380 run --config` of a [[fleet]] file in its own work directory, its start lines found by a
-pattern, and mbpoll's holding-register reads of one unit.
+pattern (mbpoll.py reads its meters).
 
 Not a test itself; the process handling is modbus_e2e's (Pro380, stop_and_remove).
 """
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import modbus_e2e as e2e  # noqa: E402
 
-MBPOLL = shutil.which("mbpoll")
-CLIENT_TIMEOUT_S = 10
-
-
-def mbpoll_words(target_args, unit, addr, count):
-    """The holding registers `addr`..`addr + count - 1` of `unit` as upper-case hex words, or None
-    without a reply. `target_args`: mbpoll's transport options and target, e.g.
-    ["-m", "tcp", "-p", "1502", "127.0.0.1"] or ["-m", "rtu", "-b", "4800", "-P", "none", PTY]."""
-    *options, target = target_args
-    cmd = [MBPOLL, *options, "-a", str(unit), "-0", "-r", str(addr), "-c", str(count),
-           "-t", "4:hex", "-1", "-o", "1", target]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=CLIENT_TIMEOUT_S,
-                          check=False)
-    words = [line.split("0x")[1].strip().upper() for line in done.stdout.splitlines()
-             if line.startswith("[") and "0x" in line]
-    return words or None
 
 
 class FleetRun:

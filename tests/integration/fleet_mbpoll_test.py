@@ -15,6 +15,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fleet_e2e  # noqa: E402
+import mbpoll  # noqa: E402
 import modbus_e2e as e2e  # noqa: E402
 
 FLEET_LINE = re.compile(r"^fleet: Modbus TCP on 127\.0\.0\.1:(\d+), IDs (\d+)-(\d+), "
@@ -36,7 +37,7 @@ modbus_tcp = "127.0.0.1:0"
 
 
 def mbpoll_words(port, unit, addr, count):
-    return fleet_e2e.mbpoll_words(["-m", "tcp", "-p", str(port), "127.0.0.1"], unit, addr, count)
+    return mbpoll.words(["-m", "tcp", "-p", str(port), "127.0.0.1"], unit, addr, count)
 
 
 class FleetTest(unittest.TestCase):
@@ -88,7 +89,7 @@ class FleetTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    if not fleet_e2e.MBPOLL or not e2e.BINARY:
+    if not mbpoll.MBPOLL or not e2e.BINARY:
         print("skipped: needs mbpoll and PRO380_BINARY")
         sys.exit(77)
     unittest.main()

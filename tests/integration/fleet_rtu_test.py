@@ -22,6 +22,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fleet_e2e  # noqa: E402
+import mbpoll  # noqa: E402
 import modbus_e2e as e2e  # noqa: E402
 
 LINE = re.compile(r"^fleet: Modbus RTU on (\S+) at 4800 8N1, IDs (\d+)-(\d+), "
@@ -39,7 +40,7 @@ combined_code = 4
 
 
 def mbpoll_words(path, unit, addr, count):
-    return fleet_e2e.mbpoll_words(["-m", "rtu", "-b", "4800", "-P", "none", path], unit, addr,
+    return mbpoll.words(["-m", "rtu", "-b", "4800", "-P", "none", path], unit, addr,
                                   count)
 
 
@@ -113,7 +114,7 @@ class FleetRtuConfigTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    if not fleet_e2e.MBPOLL or not e2e.BINARY:
+    if not mbpoll.MBPOLL or not e2e.BINARY:
         print("skipped: needs mbpoll and PRO380_BINARY")
         sys.exit(77)
     unittest.main()

@@ -20,7 +20,6 @@ import json
 import os
 import shutil
 import socket
-import struct
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import mbpoll  # noqa: E402
 import modbus_e2e as e2e  # noqa: E402
 from pymodbus_server import PymodbusServer  # noqa: E402
 
@@ -45,18 +45,8 @@ NAMES = ["voltage_l1", "voltage_l2", "voltage_l3", "frequency", "single_phase_cu
 
 
 def mbpoll_floats(port, address=FIRST, count=COUNT):
-    """`count` float32 registers from `address` as a dict by NAMES, read by mbpoll as raw words;
-    AssertionError when mbpoll got no answer."""
-    cmd = ["mbpoll", "-a", "1", "-0", "-r", str(address), "-c", str(2 * count), "-t", "4:hex",
-           "-1", "-o", "1", "-m", "tcp", "-p", str(port), "127.0.0.1"]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=10, check=False)
-    words = [int(line.split("0x")[1].strip(), 16) for line in done.stdout.splitlines()
-             if line.startswith("[") and "0x" in line]
-    if len(words) != 2 * count:
-        raise AssertionError(f"mbpoll got no answer: {done.stdout}{done.stderr}")
-    values = [struct.unpack(">f", struct.pack(">HH", words[2 * k], words[2 * k + 1]))[0]
-              for k in range(count)]
-    return dict(zip(NAMES, values))
+    """`count` float32 registers from `address` as a dict by NAMES, read by mbpoll."""
+    return dict(zip(NAMES, mbpoll.floats(port, address, count)))
 
 
 def near(value, expected, tolerance=1e-5):

@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import signal
-import struct
 import subprocess
 import sys
 import tempfile
@@ -19,6 +18,7 @@ import unittest
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import mbpoll  # noqa: E402
 import modbus_e2e as e2e  # noqa: E402
 import mqtt_broker  # noqa: E402
 
@@ -45,17 +45,6 @@ def subscribe(port, topic, count, wait_s, retained_only=False):
 def rest_meter(url):
     with urllib.request.urlopen(url + f"api/v1/meters/{SERIAL}", timeout=10) as reply:
         return json.loads(reply.read())
-
-
-def mbpoll_float(port, address):
-    cmd = ["mbpoll", "-a", "1", "-0", "-r", str(address), "-c", "2", "-t", "4:hex", "-1",
-           "-o", "1", "-m", "tcp", "-p", str(port), "127.0.0.1"]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=10, check=False)
-    words = [int(line.split("0x")[1].strip(), 16) for line in done.stdout.splitlines()
-             if line.startswith("[") and "0x" in line]
-    if len(words) != 2:
-        raise AssertionError(f"mbpoll read nothing: {done.stdout}{done.stderr}")
-    return struct.unpack(">f", struct.pack(">HH", *words))[0]
 
 
 class MqttPublishTest(unittest.TestCase):
@@ -248,7 +237,7 @@ class MqttPublishTest(unittest.TestCase):
         self.broker.process = None
         self.wait_log("connection lost")
         for _ in range(10):  # Modbus answers every poll meanwhile (mbpoll waits 1 s at most)
-            self.assertEqual(mbpoll_float(port, ACTIVE_L1), 1.5)
+            self.assertEqual(mbpoll.floats(port, ACTIVE_L1)[0], 1.5)
             time.sleep(0.5)
         self.broker.start()  # on the same port
         # Back-off at most 30 s; within it the client reconnects and publishes again.
@@ -259,7 +248,7 @@ class MqttPublishTest(unittest.TestCase):
         messages = subscribe(self.broker.port, STATE, 1, 10)
         self.assertEqual(len(messages), 1, meter.output())
         self.assertEqual(json.loads(messages[0][1])["active_power_l1_kw"], 1.5)
-        self.assertEqual(mbpoll_float(port, ACTIVE_L1), 1.5)
+        self.assertEqual(mbpoll.floats(port, ACTIVE_L1)[0], 1.5)
         self.assertTrue(meter.alive())
 
 

@@ -7,7 +7,6 @@ registers (read by mbpoll) with the right credentials and CA; with a wrong passw
 CA the meter logs why it is refused, never logs the password, and keeps answering Modbus."""
 import os
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
@@ -15,23 +14,13 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import mbpoll  # noqa: E402
 import modbus_e2e as e2e  # noqa: E402
 import mqtt_broker  # noqa: E402
 
 TOPIC = "house/meter"
 USER, PASSWORD = "wallbox", "s3cret-Pa55"
 ACTIVE_L1 = 0x5014
-
-
-def mbpoll_float(port, address):
-    cmd = ["mbpoll", "-a", "1", "-0", "-r", str(address), "-c", "2", "-t", "4:hex", "-1",
-           "-o", "1", "-m", "tcp", "-p", str(port), "127.0.0.1"]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=10, check=False)
-    words = [int(line.split("0x")[1].strip(), 16) for line in done.stdout.splitlines()
-             if line.startswith("[") and "0x" in line]
-    if len(words) != 2:
-        raise AssertionError(f"mbpoll read nothing: {done.stdout}{done.stderr}")
-    return struct.unpack(">f", struct.pack(">HH", *words))[0]
 
 
 def openssl(*args):
@@ -91,7 +80,7 @@ class MqttSecurityTest(unittest.TestCase):
 
     def expect_power(self, port, kw, within_s=5):
         deadline = time.monotonic() + within_s
-        while abs(mbpoll_float(port, ACTIVE_L1) - kw) > 1e-4:
+        while abs(mbpoll.floats(port, ACTIVE_L1)[0] - kw) > 1e-4:
             self.assertLess(time.monotonic(), deadline, self.meter.output())
             time.sleep(0.1)
 
@@ -119,7 +108,7 @@ class MqttSecurityTest(unittest.TestCase):
         self.wait_log("the broker refused the connection: Connection Refused: not authorised")
         self.broker.publish(TOPIC, '{"active_power_l1_kw": 1.75}', creds)
         time.sleep(0.5)
-        self.assertEqual(mbpoll_float(port, ACTIVE_L1), 0.0)  # answers, waiting for values
+        self.assertEqual(mbpoll.floats(port, ACTIVE_L1)[0], 0.0)  # answers, waiting for values
         self.assertTrue(self.meter.alive())
         self.assertNotIn(PASSWORD, self.meter.output())
 
@@ -150,7 +139,7 @@ class MqttSecurityTest(unittest.TestCase):
         self.wait_log("certificate verify failed")
         self.broker.publish(TOPIC, '{"active_power_l1_kw": 2.25}', ["--cafile", ca_cert])
         time.sleep(0.5)
-        self.assertEqual(mbpoll_float(port, ACTIVE_L1), 0.0)
+        self.assertEqual(mbpoll.floats(port, ACTIVE_L1)[0], 0.0)
         self.assertTrue(self.meter.alive())
         self.assertNotIn("connected, subscribed", self.meter.output())
 
