@@ -16,6 +16,13 @@ namespace {
 
 using ::testing::HasSubstr;
 
+// The plan a config file resolves to, as `pro380 run --config site.toml` makes it.
+Result<RunPlan> PlanOf(const std::string& toml) {
+  auto config = ParseRunConfig(toml, "site.toml");
+  if (!config.ok()) return config.status();
+  return ResolveRunPlan(RunArgs{}, std::optional<RunConfig>(*config), nullptr, "/home/someone");
+}
+
 std::string ErrorOf(std::string_view text) {
   auto config = ParseRunConfig(text, "site.toml");
   EXPECT_FALSE(config.ok()) << "expected an error for:\n" << text;
@@ -171,16 +178,12 @@ TEST(FleetTemplateTest, MeterOptionsOnTheCommandLineAreAmbiguousWithAFleet) {
 // --- RTU lines and meter keys (docs/config.md, "[[fleet]]") -----------------------------------
 
 TEST(FleetTemplateTest, RtuLinesFromAPatternOnePerBusWithoutTcp) {
-  auto config = ParseRunConfig(R"([[fleet]]
+  auto plan = PlanOf(R"([[fleet]]
 count = 5
 serial_start = "40000001"
 ids_per_port = 3
 modbus_rtu = "pty:/tmp/fleet%d:4800:N"
-)",
-                               "site.toml");
-  ASSERT_TRUE(config.ok()) << config.status().message();
-  auto plan =
-      ResolveRunPlan(RunArgs{}, std::optional<RunConfig>(*config), nullptr, "/home/someone");
+)");
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   ASSERT_EQ(plan->fleet_ports.size(), 2u);
   for (std::size_t k = 0; k < 2; ++k) {
@@ -197,17 +200,13 @@ modbus_rtu = "pty:/tmp/fleet%d:4800:N"
 }
 
 TEST(FleetTemplateTest, RtuLinesFromAnArrayBesideTcpPorts) {
-  auto config = ParseRunConfig(R"([[fleet]]
+  auto plan = PlanOf(R"([[fleet]]
 count = 3
 serial_start = "40000001"
 ids_per_port = 2
 modbus_tcp = "127.0.0.1:15000"
 modbus_rtu = ["/dev/ttyUSB0:9600:E", "pty:/tmp/second"]
-)",
-                               "site.toml");
-  ASSERT_TRUE(config.ok()) << config.status().message();
-  auto plan =
-      ResolveRunPlan(RunArgs{}, std::optional<RunConfig>(*config), nullptr, "/home/someone");
+)");
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   ASSERT_EQ(plan->fleet_ports.size(), 2u);
   EXPECT_EQ(plan->fleet_ports[1].modbus_tcp.at(0).port, 15001);
@@ -243,7 +242,7 @@ TEST(FleetTemplateTest, BadRtuLinesExitNamingTheKeyAndTheAllowedValues) {
 }
 
 TEST(FleetTemplateTest, MeterKeysApplyToEveryMeterOfTheFleet) {
-  auto config = ParseRunConfig(R"([[fleet]]
+  auto plan = PlanOf(R"([[fleet]]
 count = 2
 serial_start = "40000001"
 modbus_tcp = "127.0.0.1:0"
@@ -253,11 +252,7 @@ s0_rate = 100
 wiring = "3p3w"
 tariff = 2
 identity = "solar-log"
-)",
-                               "site.toml");
-  ASSERT_TRUE(config.ok()) << config.status().message();
-  auto plan =
-      ResolveRunPlan(RunArgs{}, std::optional<RunConfig>(*config), nullptr, "/home/someone");
+)");
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   for (const PlannedMeter& m : plan->meters) {
     EXPECT_TRUE(m.options.meter.ct_variant);
