@@ -14,6 +14,7 @@
 
 #include "device/pro380_iec_provider.h"
 #include "protocol/iec62056/server.h"
+#include "testing/const_load_hour.h"
 #include "testing/golden_transcript.h"
 #include "testing/iec_text.h"
 
@@ -76,12 +77,7 @@ std::vector<GoldenCase> LoadAllCases(std::string& error) {
 struct Rig {
   Rig() : meter(metering::MeterConfig{}), provider(meter, settings, "PRO380-Mod") {
     settings.serial_number = 22091039;
-    metering::Interval interval;
-    interval.phase[0] = metering::PhaseFromPower(230, 5000, 0);
-    interval.phase[1] = metering::PhaseFromPower(230, 5000, 0);
-    interval.phase[2] = metering::PhaseFromPower(230, -12000, 0);
-    interval.duration = std::chrono::hours(1);
-    meter.ApplyRecord(interval);
+    pro380::testing::ApplyConstLoadHour(meter);
   }
 
   std::optional<uint64_t> Counter(const std::string& name) const {

@@ -11,6 +11,7 @@
 
 #include "device/pro380_iec_provider.h"
 #include "device/register_names.h"
+#include "testing/const_load_hour.h"
 
 namespace pro380::device {
 namespace {
@@ -21,12 +22,7 @@ TEST(IecReadoutTest, TheMetersReadoutDecodesToWhatItShows) {
   DeviceSettings settings;
   settings.serial_number = 22091039;
   metering::Meter meter(metering::MeterConfig{});
-  metering::Interval interval;
-  interval.phase[0] = metering::PhaseFromPower(230, 5000, 0);
-  interval.phase[1] = metering::PhaseFromPower(230, 5000, 0);
-  interval.phase[2] = metering::PhaseFromPower(230, -12000, 0);
-  interval.duration = std::chrono::hours(1);
-  meter.ApplyRecord(interval);
+  pro380::testing::ApplyConstLoadHour(meter);
   Pro380IecProvider provider(meter, settings, "PRO380-Mod");
   const std::vector<iec62056::DataSet> sets = provider.Readout();
   const IecReadout readout = DecodeIecReadout(sets);
