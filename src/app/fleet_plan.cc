@@ -8,12 +8,15 @@ Status AddFleetMeters(const std::vector<FleetTemplate>& fleets, bool sealed_by_c
     const std::size_t first_port = plan.fleet_ports.size();
     for (int p = 0; p < fleet.ports(); ++p) {
       InterfacePlan& bus = plan.fleet_ports.emplace_back();
-      if (fleet.modbus_tcp) {
-        transport::TcpEndpoint endpoint = *fleet.modbus_tcp;
+      // Bus p's TCP port is the first one's + p (port 0: any free port for each).
+      const auto port_of_bus = [p](transport::TcpEndpoint endpoint) {
         if (endpoint.port != 0) endpoint.port = static_cast<uint16_t>(endpoint.port + p);
-        bus.modbus_tcp = {endpoint};
-      }
+        return endpoint;
+      };
+      if (fleet.modbus_tcp) bus.modbus_tcp = {port_of_bus(*fleet.modbus_tcp)};
       if (!fleet.modbus_rtu.empty()) bus.modbus_rtu = {fleet.modbus_rtu[static_cast<size_t>(p)]};
+      if (fleet.mbus_tcp) bus.mbus_tcp = {port_of_bus(*fleet.mbus_tcp)};
+      if (!fleet.mbus.empty()) bus.mbus = {fleet.mbus[static_cast<size_t>(p)]};
     }
     plan.meters.reserve(plan.meters.size() + static_cast<std::size_t>(fleet.count));
     for (int j = 0; j < fleet.count; ++j) {

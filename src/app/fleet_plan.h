@@ -1,5 +1,5 @@
 // Expands the config's fleet templates (app/fleet_template.h) into planned meters and their
-// Modbus TCP ports (app/run_plan.h).
+// buses: Modbus or M-Bus TCP ports and lines (app/run_plan.h).
 #ifndef PRO380_APP_FLEET_PLAN_H_
 #define PRO380_APP_FLEET_PLAN_H_
 

@@ -8,6 +8,7 @@
 
 #include "app/fleet_config.h"
 #include "app/meter_option_keys.h"
+#include "device/device_settings.h"
 
 namespace pro380::app {
 
@@ -21,7 +22,8 @@ namespace {
 
 // The keys of the template itself; the meter keys (kFleetMeterKeys) follow them.
 constexpr std::string_view kFleetOwnKeys =
-    "count, serial_start, id_start, ids_per_port, modbus_tcp, modbus_rtu, seed_start, sealed";
+    "count, serial_start, id_start, ids_per_port, modbus_tcp, modbus_rtu, mbus_tcp, mbus, "
+    "seed_start, sealed";
 constexpr uint32_t kLastSerial = 99'999'999;
 
 // Every key a [[fleet]] knows, for "is not a known key": its own, then the meter keys.
@@ -31,10 +33,22 @@ std::string FleetKnownKeys() {
   return keys;
 }
 
-// The variants a fleet may be of: its buses are Modbus TCP ports and RTU lines, which answer
-// PRO380-Mod meters only (an M-Bus or a bus-less PRO380-S fleet would need buses of its own).
+// The variants a fleet may be of: a PRO380-Mod fleet's buses are Modbus TCP ports and RTU lines,
+// a PRO380-Mb fleet's M-Bus TCP ports and M-Bus lines (a bus-less PRO380-S fleet is not built).
 constexpr std::string_view kFleetVariants =
-    "mod (a fleet's buses are Modbus TCP ports and RTU lines)";
+    "mod (buses: modbus_tcp, modbus_rtu), mb (buses: mbus_tcp, mbus)";
+
+// A fleet's bus keys by variant: a key of the other variant's buses is refused by name.
+bool IsModbusBusKey(std::string_view key) { return key == "modbus_tcp" || key == "modbus_rtu"; }
+bool IsMbusBusKey(std::string_view key) { return key == "mbus_tcp" || key == "mbus"; }
+
+// The allowed first addresses of a bus, for the messages of id_start and ids_per_port.
+std::string AddressRange(Variant variant) {
+  return variant == Variant::kMb
+             ? "1..250 (M-Bus primary addresses; 0, a new meter's address, stays free on a "
+               "fleet's bus, and 251..255 are not primary addresses)"
+             : "1..247 (Modbus unit IDs)";
+}
 
 // A value as written, for "KEY = VALUE is not allowed".
 std::string ValueText(const toml::node& node) {
@@ -130,6 +144,25 @@ Result<std::vector<transport::SerialSpec>> ParseFleetLines(const ConfigReport& r
   return lines;
 }
 
+// A fleet's M-Bus lines are 8E1 at a baud rate the PRO380-Mb offers, as [interfaces].mbus.
+Status CheckMbusLines(const ConfigReport& report, const toml::node& node,
+                      const std::string& key_path,
+                      const std::vector<transport::SerialSpec>& lines) {
+  for (const transport::SerialSpec& spec : lines) {
+    const bool even = !spec.parity || *spec.parity == transport::SerialParity::kEven;
+    const bool baud =
+        !spec.baud || std::find(device::kBaudRates.begin(), device::kBaudRates.end(),
+                                static_cast<int>(*spec.baud)) != device::kBaudRates.end();
+    if (!even || !baud) {
+      return report(node.source(), key_path + ": the line on " + spec.device +
+                                       " is not allowed; allowed values: DEV[:BAUD] or "
+                                       "pty:PATH[:BAUD], BAUD 300, 600, 1200, 2400, 4800, 9600, "
+                                       "parity E or none given (M-Bus lines are 8E1)");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<FleetTemplate> ParseFleetTable(const ConfigReport& report, const toml::table& table,
@@ -152,12 +185,43 @@ Result<FleetTemplate> ParseFleetTable(const ConfigReport& report, const toml::ta
     }
     return i->get();
   };
+  // The variant decides the bus keys and the address range, so it is read first.
+  if (const toml::node* variant = table.get("variant")) {
+    const auto* text = variant->as_string();
+    if (!text) return report(variant->source(), path + ".variant must be a string");
+    if (text->get() == "mb") {
+      fleet.meter.variant = Variant::kMb;
+    } else if (text->get() != "mod") {
+      return not_allowed(*variant, path + ".variant", ValueText(*variant), kFleetVariants);
+    }
+  }
+  const Variant variant = fleet.variant();
+  fleet.ids_per_port = fleet.MaxAddress();
+  const auto address = [&](const toml::node& node, const std::string& key_path) -> Result<int> {
+    const auto* i = node.as_integer();
+    if (!i) return report(node.source(), key_path + " must be an integer");
+    if (i->get() < 1 || i->get() > fleet.MaxAddress()) {
+      return not_allowed(node, key_path, std::to_string(i->get()), AddressRange(variant));
+    }
+    return static_cast<int>(i->get());
+  };
   bool has_count = false, has_serial = false;
   const toml::node* id_start_node = nullptr;
   const toml::node* rtu_node = nullptr;
+  const toml::node* mbus_node = nullptr;
   MeterArgs meter_args;
   for (const auto& [key, node] : table) {
     const std::string key_path = path + "." + std::string(key.str());
+    if (variant == Variant::kMb ? IsModbusBusKey(key.str()) : IsMbusBusKey(key.str())) {
+      return report(key.source(),
+                    key_path + " is not a key of " + (variant == Variant::kMb ? "an mb" : "a mod") +
+                        " fleet; allowed keys: " +
+                        (variant == Variant::kMb ? "mbus_tcp, mbus (the M-Bus buses of a "
+                                                   "PRO380-Mb fleet)"
+                                                 : "modbus_tcp, modbus_rtu (the Modbus buses of "
+                                                   "a PRO380-Mod fleet; mbus_tcp and mbus are "
+                                                   "an mb fleet's)"));
+    }
     if (key == "count") {
       auto v = integer(node, key_path, 1, kMaxFleetMeters);
       if (!v.ok()) return v.status();
@@ -176,15 +240,15 @@ Result<FleetTemplate> ParseFleetTable(const ConfigReport& report, const toml::ta
       fleet.serial_start = static_cast<uint32_t>(std::stoul(text));
       has_serial = true;
     } else if (key == "id_start") {
-      auto v = integer(node, key_path, 1, kMaxModbusId);
+      auto v = address(node, key_path);
       if (!v.ok()) return v.status();
-      fleet.id_start = static_cast<int>(*v);
+      fleet.id_start = *v;
       id_start_node = &node;
     } else if (key == "ids_per_port") {
-      auto v = integer(node, key_path, 1, kMaxModbusId);
+      auto v = address(node, key_path);
       if (!v.ok()) return v.status();
-      fleet.ids_per_port = static_cast<int>(*v);
-    } else if (key == "modbus_tcp") {
+      fleet.ids_per_port = *v;
+    } else if (key == "modbus_tcp" || key == "mbus_tcp") {
       const auto* s = node.as_string();
       if (!s) return report(node.source(), key_path + " must be a string \"ADDR:PORT\"");
       auto endpoint = transport::ParseTcpEndpoint(s->get());
@@ -193,9 +257,11 @@ Result<FleetTemplate> ParseFleetTable(const ConfigReport& report, const toml::ta
                            "ADDR:PORT, the first of consecutive ports: IPv4, [IPv6] or "
                            "localhost, port 0..65535 (0 = every port any free port)");
       }
-      fleet.modbus_tcp = *endpoint;
+      (key == "mbus_tcp" ? fleet.mbus_tcp : fleet.modbus_tcp) = *endpoint;
     } else if (key == "modbus_rtu") {
       rtu_node = &node;  // expanded below, when the number of buses is known
+    } else if (key == "mbus") {
+      mbus_node = &node;  // likewise
     } else if (key == "seed_start") {
       auto v = integer(node, key_path, 0, std::numeric_limits<int64_t>::max());
       if (!v.ok()) return v.status();
@@ -223,16 +289,23 @@ Result<FleetTemplate> ParseFleetTable(const ConfigReport& report, const toml::ta
   };
   if (!has_count) return missing("count", "the number of meters, 1..100000");
   if (!has_serial) return missing("serial_start", "the first serial, 8 digits");
-  if (!fleet.modbus_tcp && rtu_node == nullptr) {
+  if (variant == Variant::kMod && !fleet.modbus_tcp && rtu_node == nullptr) {
     return missing("modbus_tcp or modbus_rtu",
                    "\"ADDR:PORT\", the first port, or the RTU lines, e.g. \"pty:/tmp/fleet%d\"");
   }
-  // The ID range of a port stays within 1..247.
-  if (fleet.id_start + fleet.ids_per_port - 1 > kMaxModbusId) {
+  if (variant == Variant::kMb && !fleet.mbus_tcp && mbus_node == nullptr) {
+    return missing("mbus_tcp or mbus",
+                   "\"ADDR:PORT\", the first M-Bus TCP port, or the M-Bus lines, e.g. "
+                   "\"pty:/tmp/mbus%d\"");
+  }
+  // The address range of a bus stays within 1..247 (Modbus) or 1..250 (M-Bus).
+  if (fleet.id_start + fleet.ids_per_port - 1 > fleet.MaxAddress()) {
     return report(id_start_node ? id_start_node->source() : table.source(),
                   path + ".id_start + ids_per_port - 1 = " +
                       std::to_string(fleet.id_start + fleet.ids_per_port - 1) +
-                      " is not allowed; allowed values: at most 247 (a port's unit IDs are " +
+                      " is not allowed; allowed values: at most " +
+                      std::to_string(fleet.MaxAddress()) + " (a bus's " +
+                      (variant == Variant::kMb ? "primary addresses" : "unit IDs") + " are " +
                       std::to_string(fleet.id_start) + ".." +
                       std::to_string(fleet.id_start + fleet.ids_per_port - 1) + ")");
   }
@@ -242,23 +315,28 @@ Result<FleetTemplate> ParseFleetTable(const ConfigReport& report, const toml::ta
                                       " is not allowed; allowed values: at most 99999999 (8 "
                                       "digits)");
   }
-  if (fleet.modbus_tcp && fleet.modbus_tcp->port != 0 &&
-      fleet.modbus_tcp->port + fleet.ports() - 1 > 65535) {
-    return report(table.source(), path + ".modbus_tcp: the fleet needs " +
-                                      std::to_string(fleet.ports()) + " ports from " +
-                                      std::to_string(fleet.modbus_tcp->port) +
-                                      "; allowed values: a first port of at most " +
-                                      std::to_string(65536 - fleet.ports()));
+  for (const auto& [tcp, key] :
+       {std::pair{&fleet.modbus_tcp, "modbus_tcp"}, std::pair{&fleet.mbus_tcp, "mbus_tcp"}}) {
+    if (*tcp && (*tcp)->port != 0 && (*tcp)->port + fleet.ports() - 1 > 65535) {
+      return report(table.source(), path + "." + key + ": the fleet needs " +
+                                        std::to_string(fleet.ports()) + " ports from " +
+                                        std::to_string((*tcp)->port) +
+                                        "; allowed values: a first port of at most " +
+                                        std::to_string(65536 - fleet.ports()));
+    }
   }
   if (rtu_node != nullptr) {
     auto lines = ParseFleetLines(report, *rtu_node, path + ".modbus_rtu", fleet.ports());
     if (!lines.ok()) return lines.status();
     fleet.modbus_rtu = std::move(*lines);
   }
-  // The meter keys, checked by the command line's rules for a meter of the fleet.
-  if (const toml::node* variant = table.get("variant"); variant && meter_args.variant != "mod") {
-    return not_allowed(*variant, path + ".variant", ValueText(*variant), kFleetVariants);
+  if (mbus_node != nullptr) {
+    auto lines = ParseFleetLines(report, *mbus_node, path + ".mbus", fleet.ports());
+    if (!lines.ok()) return lines.status();
+    if (Status st = CheckMbusLines(report, *mbus_node, path + ".mbus", *lines); !st.ok()) return st;
+    fleet.mbus = std::move(*lines);
   }
+  // The meter keys, checked by the command line's rules for a meter of the fleet.
   meter_args.serial = fleet.Serial(0);
   meter_args.id = fleet.id_start;
   const auto refusal = [&](std::string_view option, std::string_view value,

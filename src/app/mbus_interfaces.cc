@@ -43,7 +43,8 @@ Status RequireMbusMeter(const InterfacePlan& plan, bool any_mbus_meter) {
   return Status::InvalidArgument(
       std::string(plan.mbus.empty() ? "--mbus-tcp" : "--mbus") +
       ": no meter of variant mb; only a PRO380-Mb answers M-Bus (use --variant mb, or "
-      "variant = \"mb\" in a [[meter]] table)");
+      "variant = \"mb\" in a [[meter]] table; a [[fleet]]'s meters are on its own mbus_tcp "
+      "and mbus only)");
 }
 
 void ApplyMbusLineSpecs(const InterfacePlan& interfaces, const metering::Meter& meter,

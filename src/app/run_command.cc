@@ -269,12 +269,13 @@ int RunRun(const RunArgs& args) {
     m.variant = planned.options.variant;
     m.meter = std::move(started->meter);
     m.settings = std::make_unique<device::DeviceSettings>(started->settings);
+    // A fleet meter hears its fleet bus's line, every other meter [interfaces]' lines.
+    const InterfacePlan& lines =
+        planned.fleet_port ? plan.fleet_ports[*planned.fleet_port] : plan.interfaces;
     if (m.variant == Variant::kMb) {
-      ApplyMbusLineSpecs(plan.interfaces, *m.meter, m.serial, *m.settings, started->events);
+      ApplyMbusLineSpecs(lines, *m.meter, m.serial, *m.settings, started->events);
     } else {
-      // A fleet meter hears its fleet bus's RTU line, every other Modbus meter [interfaces]'.
-      ApplyLineSpecs(planned.fleet_port ? plan.fleet_ports[*planned.fleet_port] : plan.interfaces,
-                     *m.meter, m.serial, *m.settings, started->events);
+      ApplyLineSpecs(lines, *m.meter, m.serial, *m.settings, started->events);
     }
     // The identity is the firmware's, chosen by the option at every start (not a saved setting).
     m.settings->meter_code = std::nullopt;
@@ -324,7 +325,8 @@ int RunRun(const RunArgs& args) {
   };
   std::vector<ModbusUnit> units;
   std::vector<MbusUnit> mbus_units;
-  std::vector<std::vector<ModbusUnit>> fleet_units;  // by fleet port
+  std::vector<std::vector<ModbusUnit>> fleet_units;     // by fleet port
+  std::vector<std::vector<MbusUnit>> fleet_mbus_units;  // by fleet port
   for (size_t k = 0; k < meters.size(); ++k) {
     LiveMeter& m = meters[k];
     m.bank = std::make_unique<device::Pro380RegisterBank>(*m.meter, *m.settings);
@@ -335,9 +337,13 @@ int RunRun(const RunArgs& args) {
       m.mbus = std::make_unique<device::Pro380MbusDevice>(*m.meter, *m.settings);
       m.mbus->set_sealed(plan.meters[k].sealed);
       m.mbus->set_change_sink(change_sink(m.serial, m.meter.get()));
-      mbus_units.push_back({m.serial, m.meter.get(), m.settings.get(), m.mbus.get()});
     }
-    if (const auto& port = plan.meters[k].fleet_port) {
+    if (const auto& port = plan.meters[k].fleet_port; port && m.variant == Variant::kMb) {
+      fleet_mbus_units.resize(plan.fleet_ports.size());
+      fleet_mbus_units[*port].push_back({m.serial, m.meter.get(), m.settings.get(), m.mbus.get()});
+    } else if (m.variant == Variant::kMb) {
+      mbus_units.push_back({m.serial, m.meter.get(), m.settings.get(), m.mbus.get()});
+    } else if (port) {
       fleet_units.resize(plan.fleet_ports.size());
       fleet_units[*port].push_back({m.serial, m.meter.get(), m.settings.get(), m.bank.get()});
     } else if (m.variant == Variant::kMod) {
@@ -376,7 +382,8 @@ int RunRun(const RunArgs& args) {
   // failure (exit 1) that leaves the store as it was, without a power cycle counted.
   auto modbus = ModbusService::Open(io, plan.interfaces, units, web ? web->tap() : nullptr);
   if (!modbus.ok()) return Fail(modbus.status());
-  auto fleet = FleetPorts::Open(io, plan.fleet_ports, fleet_units, web ? web->tap() : nullptr);
+  auto fleet = FleetPorts::Open(io, plan.fleet_ports, fleet_units, fleet_mbus_units,
+                                web ? web->tap() : nullptr);
   if (!fleet.ok()) return Fail(fleet.status());
   auto mbus = MbusService::Open(io, plan.interfaces, mbus_units, web ? web->tap() : nullptr);
   if (!mbus.ok()) return Fail(mbus.status());

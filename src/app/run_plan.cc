@@ -117,7 +117,9 @@ Result<RunPlan> ResolveRunPlan(const RunArgs& args, const std::optional<RunConfi
   plan.interfaces = std::move(*interfaces);
   for (InterfacePlan& bus : plan.fleet_ports) bus.response_delay = plan.interfaces.response_delay;
   bool any_mbus_meter = false;
-  for (const PlannedMeter& m : plan.meters) any_mbus_meter |= m.options.variant == Variant::kMb;
+  for (const PlannedMeter& m : plan.meters) {  // a fleet's meters are on its own buses only
+    any_mbus_meter |= m.options.variant == Variant::kMb && !m.fleet_port;
+  }
   if (Status st = RequireMbusMeter(plan.interfaces, any_mbus_meter); !st.ok()) return st;
   const auto own_meters = std::count_if(plan.meters.begin(), plan.meters.end(),
                                         [](const PlannedMeter& m) { return !m.fleet_port; });

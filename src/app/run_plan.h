@@ -39,7 +39,8 @@ struct RunPlan {
   std::vector<PlannedMeter> meters;  // at least one; serials unique
   InterfacePlan interfaces;
   // Each fleet bus: a Modbus TCP port and/or an RTU line of its fleet meters (modbus_tcp and
-  // modbus_rtu with at most one entry each; response_delay as [interfaces]').
+  // modbus_rtu with at most one entry each; response_delay as [interfaces]'), or for a PRO380-Mb
+  // fleet an M-Bus TCP port and/or an M-Bus line (mbus_tcp and mbus, at most one entry each).
   std::vector<InterfacePlan> fleet_ports;
   MqttClientSettings mqtt;                      // the mqtt:// sources' credentials and TLS ([mqtt])
   std::optional<MqttPublishPlan> mqtt_publish;  // none: nothing is published (docs/mqtt.md)

@@ -137,11 +137,12 @@ TEST(FleetTemplateTest, BadValuesNameTheKeyAndTheAllowedValues) {
                       "modbus_tcp = \"127.0.0.1:65534\""),
               HasSubstr("fleet[1].modbus_tcp: the fleet needs 5 ports from 65534; allowed "
                         "values: a first port of at most 65531"));
-  EXPECT_THAT(ErrorOf(head + "count = 10\ncolour = 1\n" + rest),
-              HasSubstr("site.toml:3: fleet[1].colour is not a known key; known keys: count, "
-                        "serial_start, id_start, ids_per_port, modbus_tcp, modbus_rtu, "
-                        "seed_start, sealed, variant, ct, combined_code, s0_rate, wiring, "
-                        "tariff, identity"));
+  EXPECT_THAT(
+      ErrorOf(head + "count = 10\ncolour = 1\n" + rest),
+      HasSubstr("site.toml:3: fleet[1].colour is not a known key; known keys: count, "
+                "serial_start, id_start, ids_per_port, modbus_tcp, modbus_rtu, "
+                "mbus_tcp, mbus, seed_start, sealed, variant, ct, combined_code, s0_rate, wiring, "
+                "tariff, identity"));
   EXPECT_THAT(ErrorOf(head + rest),
               HasSubstr("site.toml:1: fleet[1] needs count (the number of meters, 1..100000)"));
   EXPECT_THAT(ErrorOf("fleet = 3\n"),
@@ -276,13 +277,11 @@ TEST(FleetTemplateTest, BadMeterKeysExitNamingTheFleetKey) {
               HasSubstr("fleet[1].wiring = \"star\" is not allowed; allowed values: 3p4w, 3p3w"));
   EXPECT_THAT(FleetError("modbus_tcp = \"127.0.0.1:0\"\nwiring = 3\n"),
               HasSubstr("fleet[1].wiring must be a string"));
-  EXPECT_THAT(FleetError("modbus_tcp = \"127.0.0.1:0\"\nvariant = \"mb\"\n"),
-              HasSubstr("site.toml:6: fleet[1].variant = \"mb\" is not allowed; allowed values: "
-                        "mod (a fleet's buses are Modbus TCP ports and RTU lines)"));
   EXPECT_THAT(FleetError("modbus_tcp = \"127.0.0.1:0\"\nvariant = \"s\"\n"),
-              HasSubstr("fleet[1].variant = \"s\" is not allowed; allowed values: mod"));
+              HasSubstr("site.toml:6: fleet[1].variant = \"s\" is not allowed; allowed values: "
+                        "mod (buses: modbus_tcp, modbus_rtu), mb (buses: mbus_tcp, mbus)"));
   EXPECT_THAT(FleetError("modbus_tcp = \"127.0.0.1:0\"\nvariant = \"x\"\n"),
-              HasSubstr("fleet[1].variant = \"x\" is not allowed; allowed values: mod (a fleet's"));
+              HasSubstr("fleet[1].variant = \"x\" is not allowed; allowed values: mod (buses"));
   EXPECT_THAT(FleetError("modbus_tcp = \"127.0.0.1:0\"\nvariant = 1\n"),
               HasSubstr("fleet[1].variant must be a string"));
   EXPECT_THAT(FleetError("modbus_tcp = \"127.0.0.1:0\"\nserial = \"30000001\"\n"),

@@ -6,9 +6,9 @@
 4800 8N1 with their IDs and serials; mbpoll, over each pty, reads the info block of several IDs:
 each answers with its own serial, the CT meter code (0x0103), its ID, the line's baud rate and
 parity (written into the meters' settings as for [interfaces]) and the fleet's combined code;
-an ID past the last meter of a line is not answered. The fleet sets `variant = "mod"` (its only
-allowed value). A bad `modbus_rtu` or `variant = "mb"` exits 2 naming the key, and nothing is
-opened.
+an ID past the last meter of a line is not answered. The fleet sets `variant = "mod"` (the
+default). A bad `modbus_rtu`, or `modbus_rtu` in a `variant = "mb"` fleet (whose buses are
+mbus_tcp and mbus), exits 2 naming the key, and nothing is opened.
 
 Environment: PRO380_BINARY. Needs mbpoll (Debian package); exits 77 (skipped) without it.
 """
@@ -99,14 +99,14 @@ class FleetRtuConfigTest(unittest.TestCase):
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
-    def test_an_m_bus_variant_exits_2_naming_the_key_and_the_allowed_value(self):
+    def test_modbus_lines_in_an_m_bus_fleet_exit_2_naming_the_key_and_the_allowed_keys(self):
         work = tempfile.mkdtemp(prefix="pro380-fleet-rtu-mb-")
         try:
             done = self.run_config(work, CONFIG.replace("{work}", work).replace(
                 'variant = "mod"', 'variant = "mb"'))
             self.assertEqual(done.returncode, 2, done.stderr)
-            self.assertIn('fleet[1].variant = "mb" is not allowed; allowed values: mod',
-                          done.stderr)
+            self.assertIn("fleet[1].modbus_rtu is not a key of an mb fleet; allowed keys: "
+                          "mbus_tcp, mbus", done.stderr)
             self.assertFalse(os.path.exists(os.path.join(work, "line0")))
             self.assertFalse(os.path.exists(os.path.join(work, "state")))
         finally:
