@@ -6,10 +6,11 @@
 // retained); with discovery, Home Assistant's retained sensor configs (device/ha_discovery.h) at
 // every connect.
 //
-// Threads: libmosquitto runs its own network thread (mosquitto_loop_start), which only posts to
+// Threads: the client runs on its own network thread (app/mqtt_connection.h), which only posts to
 // the meters' Asio loop. The states are built on the loop (the meters are read there, between
-// ticks) and handed to mosquitto_publish, which copies the payload into the client's queue and
-// returns without waiting for the network. Reconnects with back-off (1 s doubling to 30 s).
+// ticks) and handed to the client, which copies the payload into its queue and returns without
+// waiting for the network. Reconnects with back-off (1 s doubling to 30 s), every failure logged
+// and counted (Counters: /api/v1/counters and /metrics).
 //
 // Thread safety: construct, Start and destroy on the loop's thread.
 #ifndef PRO380_APP_MQTT_PUBLISHER_H_
@@ -22,11 +23,11 @@
 #include <vector>
 
 #include "app/meter_options.h"
+#include "app/mqtt_connection.h"
 #include "app/mqtt_publish_settings.h"
 #include "base/status.h"
 #include "metering/meter.h"
-
-struct mosquitto;
+#include "web/meter_gateway.h"
 
 namespace pro380::app {
 
@@ -56,30 +57,28 @@ class MqttPublisher {
   MqttPublisher& operator=(const MqttPublisher&) = delete;
 
   std::string Describe() const;  // the start line
+  // The connection's and the publisher's counters, as the web's interface counters
+  // ("mqtt-publish mqtt://127.0.0.1:1883": connects, connect_failures, …).
+  web::InterfaceCounters Counters() const;
 
  private:
   MqttPublisher(asio::io_context& io, const MqttPublishPlan& plan,
                 std::vector<PublishedMeter> meters);
-  // libmosquitto's callbacks (client thread): they only post.
-  static void OnConnect(mosquitto* client, void* self, int rc);
-  static void OnDisconnect(mosquitto* client, void* self, int rc);
-  static void OnLog(mosquitto* client, void* self, int level, const char* text);
   // On the loop thread.
   void Connected();
   void PublishStates();
   void Arm();
-  bool Publish(const std::string& topic, const std::string& payload, bool retain);
-  void Log(const std::string& line) const;
   std::string AvailabilityTopic() const { return plan_.prefix + "/availability"; }
 
   asio::io_context& io_;
   MqttPublishPlan plan_;
   std::vector<PublishedMeter> meters_;
   asio::steady_timer timer_;
-  mosquitto* client_ = nullptr;
-  bool connected_ = false;    // loop thread
-  bool failing_ = false;      // the last publish was refused by the client (loop thread)
+  std::unique_ptr<MqttConnection> connection_;
   bool timer_fired_ = false;  // one interval has passed: the meters have run (loop thread)
+  uint64_t states_published_ = 0;
+  uint64_t discovery_configs_published_ = 0;
+  uint64_t states_skipped_offline_ = 0;  // due while not connected: never queued
 };
 
 }  // namespace pro380::app

@@ -473,6 +473,14 @@ int RunRun(const RunArgs& args) {
     auto started = MqttPublisher::Start(io, *plan.mqtt_publish, std::move(published));
     if (!started.ok()) return Fail(started.status());
     mqtt_publisher = std::move(*started);
+    if (web) {  // its counters with the interfaces' (the web reads them on this loop only)
+      web->access().counters = [others = std::move(web->access().counters),
+                                publisher = mqtt_publisher.get()] {
+        std::vector<web::InterfaceCounters> all = others();
+        all.push_back(publisher->Counters());
+        return all;
+      };
+    }
     std::printf("%s\n", mqtt_publisher->Describe().c_str());
     std::fflush(stdout);
   }
