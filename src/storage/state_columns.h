@@ -25,7 +25,7 @@ inline constexpr std::array<const char*, 4> kLanes = {"l1", "l2", "l3", "net"};
 // callable returning the name as a std::string, built only when called: the save of 1,000 meters
 // per second does not need the names (docs/performance.md, "The state store pair").
 template <typename State, typename F>
-void ForEachNumber(State& s, F&& f) {
+constexpr void ForEachNumber(State& s, F&& f) {
   const auto named = [](const char* name) { return [name] { return std::string(name); }; };
   f(named("day_counter_uwh"), s.day_counter_uwh);
   f(named("power_down_count"), s.power_down_count);

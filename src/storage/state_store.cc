@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <iterator>
 #include <string>
 #include <system_error>
 #include <type_traits>
@@ -18,6 +19,7 @@
 
 #include "metering/s0_rate.h"
 #include "storage/state_columns.h"
+#include "storage/state_counters.h"
 #include "storage/state_fields.h"
 
 namespace pro380::storage {
@@ -82,12 +84,72 @@ std::string SchemaV2() {
          "value INTEGER NOT NULL, PRIMARY KEY (meter_key, name)) STRICT, WITHOUT ROWID;";
 }
 
+// The columns of `meters` from schema version 3 on: the key, the save time and the settings as
+// before, and every number of ForEachNumber in one BLOB (state_counters.h).
+constexpr std::string_view kCountersColumn = "counters";
+std::vector<ColumnSpec> MeterColumnsV3() {
+  std::vector<ColumnSpec> columns;
+  for (std::string_view name : kHeadColumns) {
+    const bool text = name == "key" || name == "wiring";
+    columns.push_back({std::string(name), text ? "TEXT" : "INTEGER"});
+  }
+  columns.push_back({std::string(kCountersColumn), "BLOB"});
+  return columns;
+}
+
+// The SQL function the migration to version 3 packs a version-2 row's numbers with:
+// pro380_counters_v1(the 58 number columns in ForEachNumber order) = their layout-1 BLOB.
+constexpr const char* kPackFunction = "pro380_counters_v1";
+void PackCountersFunction(sqlite3_context* context, int argc, sqlite3_value** argv) {
+  if (argc != static_cast<int>(kCounterIntegers + kCounterReals)) {
+    sqlite3_result_error(context, "pro380_counters_v1: wrong number of arguments", -1);
+    return;
+  }
+  std::array<int64_t, kCounterIntegers> integers{};
+  std::array<double, kCounterReals> reals{};
+  for (size_t i = 0; i < kCounterIntegers; ++i) integers[i] = sqlite3_value_int64(argv[i]);
+  for (size_t i = 0; i < kCounterReals; ++i) {
+    reals[i] = sqlite3_value_double(argv[kCounterIntegers + i]);
+  }
+  CountersBlob blob;
+  PackCounters(integers, reals, blob);
+  sqlite3_result_blob(context, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
+}
+
+// Schema version 3: the `meters` table rebuilt with the numbers of each row packed into one BLOB
+// (`counters`, layout 1 of state_counters.h), so that a save binds 11 values a meter instead of
+// 68 (docs/performance.md, "The fleet"). Every value of a version-2 row is carried over as it is
+// stored (the residues bit for bit); the events and device settings are untouched. Runs with
+// pro380_counters_v1 registered on the connection. DO NOT CHANGE: a new schema is a new version
+// with its own migration.
+std::string SchemaV3() {
+  std::string create = "CREATE TABLE meters_v3 (";
+  std::string head;
+  for (const ColumnSpec& c : MeterColumnsV3()) {
+    create += (c.name == "key" ? "" : ", ") + c.name + " " + c.type + " NOT NULL" +
+              (c.name == "key" ? " PRIMARY KEY" : "");
+    if (c.name != kCountersColumn) head += (head.empty() ? "" : ", ") + c.name;
+  }
+  create += ") STRICT;";
+  std::string numbers;
+  MeterState probe;
+  ForEachNumber(probe, [&](const auto& name, const auto&) {
+    numbers += (numbers.empty() ? "" : ", ") + name();
+  });
+  return create + "INSERT INTO meters_v3 SELECT " + head + ", " + kPackFunction + "(" + numbers +
+         ") FROM meters;DROP TABLE meters;ALTER TABLE meters_v3 RENAME TO meters;";
+}
+
 // kMigrations[v] turns schema version v into v + 1; it runs in the transaction that also sets
 // user_version. Version 0 is a store with no tables (a new file). To change the schema, append a
-// step (ALTER TABLE …, with defaults that keep the old meaning), raise kSchemaVersion, document
-// the new version in docs/formats/state.md and add a test that migrates a file of the old one.
+// step (ALTER TABLE …, with defaults that keep the old meaning, or a rebuilt table that carries
+// every value over), raise kSchemaVersion, document the new version in docs/formats/state.md and
+// add a test that migrates a file of the old one.
 using Migration = std::string (*)();
-constexpr std::array<Migration, kSchemaVersion> kMigrations = {&SchemaV1, &SchemaV2};
+constexpr std::array<Migration, kSchemaVersion> kMigrations = {&SchemaV1, &SchemaV2, &SchemaV3};
+
+// The first schema version whose `meters` rows hold the counters BLOB.
+constexpr int kFirstCountersVersion = 3;
 
 // The first schema version a read-only store can be read from without migrating it: version 1
 // has every table but device_settings, whose absence reads as "no settings saved".
@@ -157,6 +219,8 @@ std::optional<EventKind> EventKindFromName(std::string_view name) {
   }
   return std::nullopt;
 }
+
+std::string MigrationSql(int from) { return kMigrations.at(static_cast<size_t>(from))(); }
 
 Result<std::string> DefaultStateDir(const char* xdg_state_home, const char* home) {
   // XDG Base Directory spec: a relative $XDG_STATE_HOME is invalid and is ignored.
@@ -302,6 +366,12 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& dir,
   if (*mode != "wal") return store->Error("cannot switch to WAL (journal_mode " + *mode + ")");
   if (Status st = store->Exec("PRAGMA synchronous=FULL"); !st.ok()) return st;
 
+  if (*version < kSchemaVersion &&
+      sqlite3_create_function_v2(db, kPackFunction, kCounterIntegers + kCounterReals,
+                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, &PackCountersFunction,
+                                 nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return store->Error("registering the migration's functions");
+  }
   for (int64_t v = *version; v < kSchemaVersion; ++v) {
     const std::string sql = "BEGIN IMMEDIATE;" + kMigrations[v]() +
                             "PRAGMA application_id=" + std::to_string(kApplicationId) +
@@ -321,7 +391,7 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& dir,
   std::string values;
   std::string update = "UPDATE meters SET ";
   int parameter = 0;
-  for (const ColumnSpec& c : MeterColumns()) {
+  for (const ColumnSpec& c : MeterColumnsV3()) {
     insert += (values.empty() ? "" : ", ") + c.name;
     values += values.empty() ? "?" : ", ?";
     ++parameter;
@@ -368,9 +438,11 @@ StateStore::~StateStore() {
 
 namespace {
 
-// Binds a meter's row to `s`, whose parameters ?1.. are the columns in MeterColumns order.
-// The text is bound without a copy: `m` outlives the statement's step.
-bool BindMeterRow(sqlite3_stmt* s, const MeterRecord& m, TimePoint wall_time) {
+// Binds a meter's row to `s`, whose parameters ?1.. are the columns in MeterColumnsV3 order, with
+// `counters` the meter's numbers (EncodeCounters). Text and BLOB are bound without a copy: `m`
+// and `counters` outlive the statement's step.
+bool BindMeterRow(sqlite3_stmt* s, const MeterRecord& m, const CountersBlob& counters,
+                  TimePoint wall_time) {
   const metering::MeterConfig& c = m.state.config;
   int i = 0;
   int rc = SQLITE_OK;
@@ -385,14 +457,8 @@ bool BindMeterRow(sqlite3_stmt* s, const MeterRecord& m, TimePoint wall_time) {
   rc |= sqlite3_bind_int64(s, ++i, static_cast<int>(c.combined_code));
   rc |= sqlite3_bind_int64(s, ++i, c.s0_rate.uwh_per_pulse);
   rc |= sqlite3_bind_int64(s, ++i, c.tariff == metering::Tariff::kT2 ? 2 : 1);
-  ForEachNumber(m.state, [&](const auto&, const auto& value) {
-    using T = std::remove_cvref_t<decltype(value)>;
-    if constexpr (std::is_same_v<T, double>) {
-      rc |= sqlite3_bind_double(s, ++i, value);
-    } else {
-      rc |= sqlite3_bind_int64(s, ++i, value);
-    }
-  });
+  rc |=
+      sqlite3_bind_blob(s, ++i, counters.data(), static_cast<int>(counters.size()), SQLITE_STATIC);
   return rc == SQLITE_OK;
 }
 
@@ -450,19 +516,23 @@ Status StateStore::Save(size_t count, const RecordAt& record, std::span<const Ev
     reset_all();
     return st;
   };
+  CountersBlob counters;
   for (size_t index = 0; index < count; ++index) {
     const MeterRecord& m = record(index);
     if (Status st = CheckRecord(m); !st.ok()) {
       reset_all();
       return st;
     }
+    EncodeCounters(m.state, counters);
     // The update first: the store has the meter's row at every save but its first.
-    if (!BindMeterRow(update_meter_, m, wall_time) || sqlite3_step(update_meter_) != SQLITE_DONE) {
+    if (!BindMeterRow(update_meter_, m, counters, wall_time) ||
+        sqlite3_step(update_meter_) != SQLITE_DONE) {
       return fail("saving meter " + m.key);
     }
     sqlite3_reset(update_meter_);
     if (sqlite3_changes(db_) == 0) {
-      if (!BindMeterRow(save_meter_, m, wall_time) || sqlite3_step(save_meter_) != SQLITE_DONE) {
+      if (!BindMeterRow(save_meter_, m, counters, wall_time) ||
+          sqlite3_step(save_meter_) != SQLITE_DONE) {
         return fail("saving meter " + m.key);
       }
       sqlite3_reset(save_meter_);
@@ -508,9 +578,11 @@ Status StateStore::Save(size_t count, const RecordAt& record, std::span<const Ev
 }
 
 Result<std::optional<MeterState>> StateStore::Load(std::string_view key) {
+  // A read-only store of version 1 or 2 is read as it is: the numbers in their own columns.
+  const bool packed = schema_version_ >= kFirstCountersVersion;
   std::string sql = "SELECT ";
   bool first = true;
-  for (const ColumnSpec& c : MeterColumns()) {
+  for (const ColumnSpec& c : packed ? MeterColumnsV3() : MeterColumns()) {
     sql += (first ? "" : ", ") + c.name;
     first = false;
   }
@@ -525,11 +597,25 @@ Result<std::optional<MeterState>> StateStore::Load(std::string_view key) {
   if (rc == SQLITE_DONE) return std::optional<MeterState>();
   if (rc != SQLITE_ROW) return Error("reading meter " + std::string(key));
 
-  // Columns from meter_time_ns on are the state's fields (state_fields.h), by name.
+  // Columns from meter_time_ns on are the state's fields (state_fields.h), by name; the counters
+  // BLOB holds the numbers among them.
   std::vector<StateField> fields;
   const int columns = sqlite3_column_count(raw);
+  Status counters_problem;
   for (int i = 2; i < columns; ++i) {
     std::string name = sqlite3_column_name(raw, i);
+    if (packed && name == kCountersColumn) {
+      const auto* data = static_cast<const uint8_t*>(sqlite3_column_blob(raw, i));
+      const size_t size = static_cast<size_t>(sqlite3_column_bytes(raw, i));
+      auto numbers = DecodeCounters({data, data == nullptr ? 0 : size});
+      if (!numbers.ok()) {
+        counters_problem = numbers.status();
+        break;
+      }
+      fields.insert(fields.end(), std::make_move_iterator(numbers->begin()),
+                    std::make_move_iterator(numbers->end()));
+      continue;
+    }
     switch (sqlite3_column_type(raw, i)) {
       case SQLITE_INTEGER:
         fields.push_back({std::move(name), sqlite3_column_int64(raw, i)});
@@ -543,7 +629,7 @@ Result<std::optional<MeterState>> StateStore::Load(std::string_view key) {
       }
     }
   }
-  auto s = DecodeMeterState(fields);
+  auto s = counters_problem.ok() ? DecodeMeterState(fields) : Result<MeterState>(counters_problem);
   if (!s.ok()) {
     return Status::FailedPrecondition(Refusal(path_, "holds an invalid state for meter " +
                                                          std::string(key) + " (" +

@@ -1,6 +1,7 @@
 // StateStore: the persistent state of every meter of a process, in one SQLite file
-// (`<dir>/state.sqlite`, format in docs/formats/state.md): each meter's MeterState as one row of
-// typed columns, and an append-only event log.
+// (`<dir>/state.sqlite`, format in docs/formats/state.md): each meter's MeterState as one row
+// (its settings as typed columns, its counters, registers and residues as one little-endian BLOB
+// since schema version 3, state_counters.h), and an append-only event log.
 //
 // Besides the MeterState, a meter may carry device settings: named integers the store keeps
 // without interpreting them (NamedSetting; schema version 2).
@@ -40,7 +41,7 @@ namespace pro380::storage {
 
 // The schema this code writes. DO NOT CHANGE the meaning of an existing version: a change of
 // tables or columns is a new version with a migration (state_store.cc, kMigrations).
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 // PRAGMA application_id of a pro380 store: "P380" in ASCII. DO NOT CHANGE.
 inline constexpr int32_t kApplicationId = 0x50333830;
 inline constexpr std::string_view kStateFileName = "state.sqlite";
@@ -174,6 +175,11 @@ class StateStore {
   sqlite3_stmt* clear_settings_ = nullptr;
   sqlite3_stmt* save_setting_ = nullptr;
 };
+
+// The SQL of the schema migration from version `from` to `from` + 1 (0 <= from < kSchemaVersion),
+// as Open runs it: for the tests that freeze every version's tables. Step 2 → 3 calls the SQL
+// function pro380_counters_v1, which only a migrating StateStore registers.
+std::string MigrationSql(int from);
 
 // The state directory of the contract when `--state` is not given: $XDG_STATE_HOME/pro380, else
 // $HOME/.local/state/pro380. `xdg_state_home`/`home` are the environment values (null = unset).

@@ -6,7 +6,9 @@ restart. Checked, independently of pro380 (Python's sqlite3 reads the store read
 meter runs, and once more after every kill):
 
 - the store is always readable: quick_check ok, our application_id, a known user_version, one
-  meter row (and `pro380 state check` exits 0, when the binary has that command);
+  meter row (and `pro380 state check` exits 0, when the binary has that command); from schema
+  version 3 on the row's numbers are one BLOB, decoded here with `struct` from the layout that
+  docs/formats/state.md documents ("The counters layout"), not with pro380's code;
 - no register (every INTEGER register/counter column of `meters`, and the meter time) is ever
   below a value read from the store earlier: not after a kill, not after a restart;
 - after a kill the store holds at least what the meter printed last (`total`/`fwd`/`rev` kWh of
@@ -23,6 +25,7 @@ import random
 import re
 import signal
 import sqlite3
+import struct
 import subprocess
 import sys
 import tempfile
@@ -37,7 +40,7 @@ KILL_DELAY_S = (0.05, 2.5)  # after the start line; live lines come at 1 s, 2 s
 SAVE_INTERVALS_S = (0.02, 0.1)
 POLL_S = 0.02
 APPLICATION_ID = 0x50333830  # "P380"
-KNOWN_SCHEMA_VERSIONS = (1, 2)
+KNOWN_SCHEMA_VERSIONS = (1, 2, 3)
 # Two loads, so that forward and reverse registers of every phase (active and reactive) grow.
 SOURCES = (
     {"P1": 2300, "P2": -1500, "P3": 800, "Q1": 300},
@@ -47,6 +50,42 @@ SOURCES = (
 # time is checked like a register (it never runs backwards); residues wrap and are left out.
 NOT_REGISTERS = {"key", "saved_wall_time_ns", "ct_variant", "ct_ratio", "ct_locked", "wiring",
                  "combined_code", "s0_uwh_per_pulse", "tariff", "power_down_count"}
+
+
+def counter_names():
+    """The field names of the counters BLOB (schema version 3, layout 1) in their order, as
+    docs/formats/state.md lists them: (the 42 int64 names, the 16 float64 names)."""
+    integers = ["day_counter_uwh", "power_down_count"]
+    for what in ("s0_forward", "s0_reverse", "led_active", "led_reactive"):
+        integers += [f"{what}_pulses", f"{what}_residue_uwh"]
+    for kind, unit in (("active", "uwh"), ("reactive", "uvarh")):
+        for direction in ("forward", "reverse"):
+            for phase in ("l1", "l2", "l3", "total"):
+                integers += [f"{kind}_{direction}_{phase}_t{t}_{unit}" for t in (1, 2)]
+    reals = [f"residue_{kind}_{direction}_{lane}_uj" for direction in ("forward", "reverse")
+             for kind in ("active", "reactive") for lane in ("l1", "l2", "l3", "net")]
+    return integers, reals
+
+
+COUNTER_INTEGERS, COUNTER_REALS = counter_names()
+# Layout 1: uint32 layout number, the integers as int64, the residues as float64, little-endian.
+COUNTERS = struct.Struct(f"<I{len(COUNTER_INTEGERS)}q{len(COUNTER_REALS)}d")
+assert COUNTERS.size == 468, COUNTERS.size
+
+
+def unpack_counters(row):
+    """Replaces a version-3 row's `counters` BLOB by the named fields it holds."""
+    blob = row.pop("counters")
+    if not isinstance(blob, bytes) or len(blob) != COUNTERS.size:
+        raise AssertionError(f"counters is {type(blob).__name__} of {len(blob)} bytes, "
+                             f"layout 1 has {COUNTERS.size}")
+    layout, *values = COUNTERS.unpack(blob)
+    if layout != 1:
+        raise AssertionError(f"counters has layout {layout}, expected 1")
+    row.update(zip(COUNTER_INTEGERS + COUNTER_REALS, values))
+    return row
+
+
 LIVE = re.compile(r"total +(-?[0-9.]+) kWh +fwd +([0-9.]+) kWh +rev +([0-9.]+) kWh")
 START = re.compile(r"^pro380 [a-z]+ meter, serial ([0-9]{8}).*: (resumed|new meter), "
                    r"power-down count ([0-9]+)$")
@@ -85,7 +124,10 @@ def read_meter_row(path):
         con.close()
     if len(rows) > 1:
         raise AssertionError(f"{len(rows)} meter rows, expected one")
-    return dict(rows[0]) if rows else None
+    if not rows:
+        return None
+    row = dict(rows[0])
+    return unpack_counters(row) if "counters" in row else row
 
 
 def check_readable(path):
@@ -120,8 +162,10 @@ def register_columns(path):
         info = con.execute("PRAGMA table_info(meters)").fetchall()
     finally:
         con.close()
-    return [c[1] for c in info
-            if c[2] == "INTEGER" and c[1] not in NOT_REGISTERS and "residue" not in c[1]]
+    names = [c[1] for c in info if c[2] == "INTEGER"]
+    if any(c[1] == "counters" for c in info):
+        names += COUNTER_INTEGERS
+    return [n for n in names if n not in NOT_REGISTERS and "residue" not in n]
 
 
 def below(row, bound, columns):
