@@ -117,7 +117,7 @@ TEST(StateJson, DeviceSettingsAreExportedAsNamedIntegers) {
   EXPECT_EQ(keys, (std::vector<std::string>{"key", "meter_time", "state", "device_settings",
                                             "quantities"}));
   EXPECT_FALSE(doc["meters"][1].contains("device_settings"));  // none saved
-  EXPECT_EQ(doc["schema_version"], 2);
+  EXPECT_EQ(doc["schema_version"], storage::kSchemaVersion);
   EXPECT_EQ(StateToJson(TwoMeters(), {}, 1)["schema_version"], 1);
 }
 

@@ -33,7 +33,7 @@ TEST(StateCommandCli, CheckReportsASoundStore) {
   const auto r = RunPro380({"state", "check", "--state", state});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   // power_up, power_down; power_up, time_jump (the sped-up meter is ahead), power_down.
-  EXPECT_NE(r.out.find(state + "/state.sqlite: ok (schema version 2, 1 meter(s), 5 event(s))"),
+  EXPECT_NE(r.out.find(state + "/state.sqlite: ok (schema version 3, 1 meter(s), 5 event(s))"),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("meter 00000001: power-down count 2"), std::string::npos) << r.out;

@@ -61,7 +61,7 @@ TEST(StateSettingsCli, ImportedSettingsAreCheckedExportedAndKeptByRun) {
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
   const auto check = RunPro380({"state", "check", "--state", state});
   EXPECT_EQ(check.exit_code, 0) << check.err;
-  EXPECT_NE(check.out.find("(schema version 2, 1 meter(s)"), std::string::npos) << check.out;
+  EXPECT_NE(check.out.find("(schema version 3, 1 meter(s)"), std::string::npos) << check.out;
   EXPECT_NE(check.out.find("device settings: modbus_id 17, baud_rate 1200, parity 2, "
                            "lcd_cycle_time_s 3"),
             std::string::npos)
