@@ -70,7 +70,8 @@ class ScenarioSource : public RecordSource {
  private:
   void Start(int64_t second);
   void ApplySteps(int64_t second);
-  void GenerateStepped(int64_t second, metering::Interval& record) const;
+  // The records of the seconds from `first` on, all before the next grid tick and load step.
+  void GenerateSteppedRun(int64_t first, std::span<metering::Interval> records) const;
   void GenerateSmooth(int64_t second, metering::Interval& record);
   auto Plan() const {
     return [this](int64_t day, StepSink& steps) { PlanDay(day, steps); };
