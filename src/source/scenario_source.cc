@@ -119,35 +119,45 @@ void ScenarioSource::GenerateSteppedRun(int64_t first,
 }
 
 // As above, plus the smooth loads: current loads draw their current at the phase's voltage, and
-// the voltage moves with the phase's net load (sags with import, rises with export).
-void ScenarioSource::GenerateSmooth(int64_t second, metering::Interval& record) {
-  SmoothLoads smooth;
-  SmoothAt(second, smooth);
-  const uint64_t noise = HashAt(noise_key_, static_cast<uint64_t>(second));
-  const auto into_tick = static_cast<double>(second - grid_.tick_start());
-  for (int k = 0; k < 3; ++k) {
-    const auto [scale, volt_noise] = NoiseOfPhase(noise, k);
-    const double p_fixed = load_w_[k] * scale + smooth.active_w[k];
-    const double q_fixed = load_var_[k] * scale + smooth.reactive_var[k];
-    const double p_per_volt = smooth.current_a[k] * smooth.cos_phi;
-    const double q_per_volt = smooth.current_a[k] * smooth.sin_phi;
-    const double p_nominal = p_fixed + p_per_volt * metering::kNominalVoltage;
-    const double q_nominal = q_fixed + q_per_volt * metering::kNominalVoltage;
-    const double s_nominal = std::sqrt(p_nominal * p_nominal + q_nominal * q_nominal);
-    const double u = grid_.Voltage(k, into_tick) + 0.2 * volt_noise -
-                     kSagVoltsPerVa * (p_nominal < 0 ? -s_nominal : s_nominal);
-    const double p = p_fixed + p_per_volt * u;
-    const double q = q_fixed + q_per_volt * u;
-    const double s = std::sqrt(p * p + q * q);
-    metering::PhaseValues& phase = record.phase[k];
-    phase.voltage_v = u;
-    phase.current_a = (p < 0 ? -s : s) / u;
-    phase.active_w = p;
-    phase.reactive_var = q;
-    phase.apparent_va = s;
+// the voltage moves with the phase's net load (sags with import, rises with export). The run's
+// smooth loads are stated first (SmoothAt in increasing seconds, as before), then the records are
+// made from them in a loop of their own: the √ and divisions of one record no longer wait behind
+// the subclass's call for the next, and the loads are zeroed once for the run.
+void ScenarioSource::GenerateSmoothRun(int64_t first, std::span<metering::Interval> records) {
+  std::array<SmoothLoads, GridModel::kTickSeconds> smooth;  // zeroed
+  const std::size_t n = records.size();  // at most a tick: Read cuts the runs there
+  for (std::size_t i = 0; i < n; ++i) SmoothAt(first + static_cast<int64_t>(i), smooth[i]);
+  const int64_t into_first = first - grid_.tick_start();
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto offset = static_cast<int64_t>(i);
+    const uint64_t noise = HashAt(noise_key_, static_cast<uint64_t>(first + offset));
+    const auto into_tick = static_cast<double>(into_first + offset);
+    const SmoothLoads& loads = smooth[i];
+    metering::Interval& record = records[i];
+    for (int k = 0; k < 3; ++k) {
+      const auto [scale, volt_noise] = NoiseOfPhase(noise, k);
+      const double p_fixed = load_w_[k] * scale + loads.active_w[k];
+      const double q_fixed = load_var_[k] * scale + loads.reactive_var[k];
+      const double p_per_volt = loads.current_a[k] * loads.cos_phi;
+      const double q_per_volt = loads.current_a[k] * loads.sin_phi;
+      const double p_nominal = p_fixed + p_per_volt * metering::kNominalVoltage;
+      const double q_nominal = q_fixed + q_per_volt * metering::kNominalVoltage;
+      const double s_nominal = std::sqrt(p_nominal * p_nominal + q_nominal * q_nominal);
+      const double u = grid_.Voltage(k, into_tick) + 0.2 * volt_noise -
+                       kSagVoltsPerVa * (p_nominal < 0 ? -s_nominal : s_nominal);
+      const double p = p_fixed + p_per_volt * u;
+      const double q = q_fixed + q_per_volt * u;
+      const double s = std::sqrt(p * p + q * q);
+      metering::PhaseValues& phase = record.phase[k];
+      phase.voltage_v = u;
+      phase.current_a = (p < 0 ? -s : s) / u;
+      phase.active_w = p;
+      phase.reactive_var = q;
+      phase.apparent_va = s;
+    }
+    record.frequency_hz = grid_.Frequency(into_tick);
+    record.duration = kScenarioStep;
   }
-  record.frequency_hz = grid_.Frequency(into_tick);
-  record.duration = kScenarioStep;
 }
 
 Result<std::size_t> ScenarioSource::Read(std::span<metering::Interval> out) {
@@ -157,18 +167,16 @@ Result<std::size_t> ScenarioSource::Read(std::span<metering::Interval> out) {
     if (!started_) Start(second);
     if (second >= grid_.next_tick()) grid_.Tick(second);
     if (steps_.next_due() <= second) ApplySteps(second);
-    if (smooth_) {
-      GenerateSmooth(second, out[done]);
-      ++second_;
-      ++done;
-      continue;
-    }
     // Up to the next tick or step (both after `second` now), whichever comes first: at most a
     // tick's 60 records.
     const int64_t until = std::min(grid_.next_tick(), steps_.next_due());
     const auto run =
         static_cast<std::size_t>(std::min(until - second, static_cast<int64_t>(out.size() - done)));
-    GenerateSteppedRun(second, out.subspan(done, run));
+    if (smooth_) {
+      GenerateSmoothRun(second, out.subspan(done, run));
+    } else {
+      GenerateSteppedRun(second, out.subspan(done, run));
+    }
     second_ += static_cast<int64_t>(run);
     done += run;
   }

@@ -13,8 +13,9 @@
 // that: their plan and smooth loads may depend on the seed, options and the second only (caches
 // are fine).
 //
-// Cost: without smooth loads ~10 ns per record (no √, the √ of S is taken when a step changes a
-// phase); with them a √ per phase and record plus the subclass's own work.
+// Cost (docs/performance.md): records are made in runs between grid ticks and load steps.
+// Without smooth loads ~9 ns per record (no √, the √ of S is taken when a step changes a phase);
+// with them two √ and a division per phase and record plus the subclass's own work, ~40 ns.
 //
 // Thread safety: none; one reader.
 #ifndef PRO380_SOURCE_SCENARIO_SOURCE_H_
@@ -72,7 +73,8 @@ class ScenarioSource : public RecordSource {
   void ApplySteps(int64_t second);
   // The records of the seconds from `first` on, all before the next grid tick and load step.
   void GenerateSteppedRun(int64_t first, std::span<metering::Interval> records) const;
-  void GenerateSmooth(int64_t second, metering::Interval& record);
+  // The same with smooth loads.
+  void GenerateSmoothRun(int64_t first, std::span<metering::Interval> records);
   auto Plan() const {
     return [this](int64_t day, StepSink& steps) { PlanDay(day, steps); };
   }
