@@ -12,6 +12,7 @@
 #include "app/duration_arg.h"
 #include "app/exit_status.h"
 #include "app/fleet_ports.h"
+#include "app/fleet_steps.h"
 #include "app/iec_service.h"
 #include "app/interface_counters.h"
 #include "app/json_output.h"
@@ -511,7 +512,8 @@ int RunRun(const RunArgs& args) {
   Clock::time_point last = wall_zero;
   Clock::time_point next_print = wall_zero + std::chrono::seconds(1);
   Clock::time_point next_save = wall_zero + plan.save_interval;
-  double carried_ns = 0;  // meter time owed below one nanosecond of a sped-up step
+  double carried_ns = 0;   // meter time owed below one nanosecond of a sped-up step
+  FleetSteps fleet_steps;  // a fleet's meter time owed below a whole record
   constexpr auto kDrawPeriod = std::chrono::milliseconds(200);
   Clock::time_point next_draw = wall_zero + kDrawPeriod;
   int drawn_lines = 0;
@@ -537,12 +539,16 @@ int RunRun(const RunArgs& args) {
     carried_ns = owed - static_cast<double>(step.count());
     last = now;
     bool running = true;
+    // A fleet's meters take whole records, one at a time, about once a second (FleetSteps).
+    const int64_t fleet_records = fleet_steps.Take(step) / FleetSteps::kStep;
     for (LiveMeter& m : meters) {
-      auto applied = m.feeder->Feed(*m.meter, step);
+      if (m.in_fleet && fleet_records == 0) continue;
+      const Duration span = m.in_fleet ? FleetSteps::kStep : step;
+      auto applied = FeedSpans(*m.feeder, *m.meter, span, m.in_fleet ? fleet_records : 1);
       if (!applied.ok()) {
         status = Fail(applied.status());
         running = false;
-      } else if (*applied < step) {
+      } else if (*applied < span) {
         std::printf("%s%ssource ended\n", with_serial ? m.serial.c_str() : "",
                     with_serial ? " " : "");
         running = false;
@@ -601,6 +607,16 @@ int RunRun(const RunArgs& args) {
   iec->reset();
   mbus->reset();
 
+  // The fleet's part-record owed, so that a stop loses nothing (docs/decisions/state.md).
+  if (const Duration owed = fleet_steps.Flush(); owed > Duration::zero()) {
+    for (LiveMeter& m : meters) {
+      if (!m.in_fleet) continue;
+      // An ended source gives less (nothing to add); a failing one fails the run.
+      if (auto applied = m.feeder->Feed(*m.meter, owed); !applied.ok()) {
+        status = Fail(applied.status());
+      }
+    }
+  }
   const std::string why = by_signal ? "signal" : (status == kExitOk ? "stop" : "failure");
   std::vector<storage::Event> stops = std::exchange(changes, {});
   for (LiveMeter& m : meters) {
