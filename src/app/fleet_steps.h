@@ -43,14 +43,16 @@ class FleetSteps {
 
 // Feeds `count` spans of `span` one call each — a fleet meter's whole records, each its own run
 // of the engine, so that its registers do not depend on how late the ticks came — and stops at
-// the first error or short span (an ended source). Returns the last call's result.
+// the first error or short span (an ended source); then shows the record the meter is in now
+// (RecordFeeder::ShowNext). Returns the last Feed's result, or ShowNext's error.
 inline Result<Duration> FeedSpans(RecordFeeder& feeder, metering::Meter& meter, Duration span,
                                   int64_t count) {
   Result<Duration> applied = Duration::zero();
   for (int64_t i = 0; i < count; ++i) {
     applied = feeder.Feed(meter, span);
-    if (!applied.ok() || *applied < span) break;
+    if (!applied.ok() || *applied < span) return applied;
   }
+  if (Status shown = feeder.ShowNext(meter); !shown.ok()) return shown;
   return applied;
 }
 

@@ -24,7 +24,17 @@ class RecordFeeder {
   // source has ended. A source error is returned as is; what was applied before it stays.
   Result<Duration> Feed(metering::Meter& meter, Duration span);
 
+  // Shows the record the meter is in now (the next one Feed would give) as its instantaneous
+  // values without advancing it: a zero-length part of that record, which registers nothing and
+  // leaves every register, residue and pulse count as it was. For a meter fed whole records (a
+  // fleet's, docs/performance.md, "The fleet's 1 s step"), which would otherwise show the record
+  // just finished, or nothing before its first. Nothing is shown once the source has ended.
+  Status ShowNext(metering::Meter& meter);
+
  private:
+  // Reads the next records when every buffered one is used. False when the source has ended.
+  Result<bool> Refill();
+
   source::RecordSource& source_;
   std::vector<metering::Interval> buffer_;
   std::size_t next_ = 0;

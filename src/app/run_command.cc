@@ -288,6 +288,12 @@ int RunRun(const RunArgs& args) {
     m.live = MakeLiveSourcePort(plan.source, *m.source);
     m.printed_at = m.meter->now();
     m.in_fleet = planned.fleet_port.has_value();
+    // A fleet meter advances in whole records (FleetSteps): it shows its first one from the start.
+    if (m.in_fleet) {
+      if (Status shown = m.feeder->ShowNext(*m.meter); !shown.ok()) {
+        return Fail(shown.WithContext("--source"));
+      }
+    }
     events.insert(events.end(), started->events.begin(), started->events.end());
     if (m.in_fleet) continue;  // FleetPorts::Describe names them
     start_lines.push_back(
@@ -544,7 +550,8 @@ int RunRun(const RunArgs& args) {
     for (LiveMeter& m : meters) {
       if (m.in_fleet && fleet_records == 0) continue;
       const Duration span = m.in_fleet ? FleetSteps::kStep : step;
-      auto applied = FeedSpans(*m.feeder, *m.meter, span, m.in_fleet ? fleet_records : 1);
+      auto applied = m.in_fleet ? FeedSpans(*m.feeder, *m.meter, span, fleet_records)
+                                : m.feeder->Feed(*m.meter, span);
       if (!applied.ok()) {
         status = Fail(applied.status());
         running = false;

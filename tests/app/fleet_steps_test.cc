@@ -121,6 +121,34 @@ void ExpectFleetMeterEqualsRecordsWhole(const std::string& spec, uint64_t seed, 
       << "the run registered energy";
 }
 
+// A fleet meter shows the record it is in: from the start (before its first whole record) and
+// after every step, the voltages the next record will register, not those of the record just
+// finished.
+TEST(FleetSteps, AFleetMeterShowsTheRecordItIsIn) {
+  auto fleet_source = Open("sim:household", 3);
+  auto records_source = Open("sim:household", 3);
+  std::vector<metering::Interval> records(600);
+  ASSERT_EQ(*records_source->Read(records), records.size());
+  RecordFeeder feeder(*fleet_source, 2);
+  metering::Meter meter = NewMeter();
+  ASSERT_TRUE(feeder.ShowNext(meter).ok());
+  EXPECT_EQ(meter.now(), kStart) << "showing advances nothing";
+  EXPECT_EQ(meter.instantaneous().phase[0].voltage_v, records[0].phase[0].voltage_v);
+  EXPECT_GT(meter.instantaneous().phase[0].voltage_v, 200);
+  size_t fed = 0;
+  int differing = 0;
+  for (int64_t step : {1, 1, 2, 1, 3, 1, 1, 1}) {
+    ASSERT_TRUE(FeedSpans(feeder, meter, FleetSteps::kStep, step).ok());
+    fed += static_cast<size_t>(step);
+    EXPECT_EQ(meter.now(), kStart + static_cast<int64_t>(fed) * FleetSteps::kStep);
+    for (int k = 0; k < metering::kPhaseCount; ++k) {
+      EXPECT_EQ(meter.instantaneous().phase[k].voltage_v, records[fed].phase[k].voltage_v) << fed;
+    }
+    differing += records[fed].phase[0].voltage_v != records[fed - 1].phase[0].voltage_v;
+  }
+  EXPECT_GT(differing, 0) << "the records' voltages change, so the test tells them apart";
+}
+
 TEST(FleetSteps, AHouseholdFleetMeterEqualsTheSameRecordsGivenWhole) {
   for (uint64_t seed : {1, 42, 380}) {
     SCOPED_TRACE(seed);
