@@ -45,6 +45,7 @@ Result<std::unique_ptr<MqttConnection>> MqttConnection::Start(asio::io_context& 
   mosquitto_threaded_set(client, true);
   mosquitto_connect_callback_set(client, &MqttConnection::OnConnect);
   mosquitto_log_callback_set(client, &MqttConnection::OnLog);
+  mosquitto_message_callback_set(client, &MqttConnection::OnMessage);
   connection->network_ = std::thread([c = connection.get()] { c->Run(); });
   return connection;
 }
@@ -167,6 +168,15 @@ void MqttConnection::OnConnect(mosquitto*, void* self, int rc) {
   auto* connection = static_cast<MqttConnection*>(self);
   if (rc == 0) {
     connection->session_up_ = true;
+    for (const std::string& topic : connection->options_.subscriptions) {
+      if (const int sub = mosquitto_subscribe(connection->client_, nullptr, topic.c_str(),
+                                              connection->options_.qos);
+          sub != MOSQ_ERR_SUCCESS) {
+        connection->Post([connection, topic, why = std::string(mosquitto_strerror(sub))] {
+          connection->Log("cannot subscribe to " + topic + ": " + why);
+        });
+      }
+    }
     connection->Post([connection] {
       ++connection->counters_.connects;
       connection->connected_ = true;
@@ -178,6 +188,20 @@ void MqttConnection::OnConnect(mosquitto*, void* self, int rc) {
   connection->Post([connection, rc] {
     connection->Log("the broker refused the connection: " +
                     std::string(mosquitto_connack_string(rc)) + ", retrying");
+  });
+}
+
+void MqttConnection::OnMessage(mosquitto*, void* self, const mosquitto_message* message) {
+  auto* connection = static_cast<MqttConnection*>(self);
+  if (!message || !message->topic) return;
+  std::string payload;
+  if (message->payload && message->payloadlen > 0) {
+    payload.assign(static_cast<const char*>(message->payload),
+                   static_cast<std::size_t>(message->payloadlen));
+  }
+  connection->Post([connection, topic = std::string(message->topic), payload = std::move(payload),
+                    retained = message->retain] {
+    if (connection->handlers_.message) connection->handlers_.message(topic, payload, retained);
   });
 }
 

@@ -33,6 +33,7 @@
 #include "base/status.h"
 
 struct mosquitto;
+struct mosquitto_message;
 
 namespace pro380::app {
 
@@ -45,6 +46,8 @@ struct MqttConnectionOptions {
   // The last will: published by the broker when the connection dies without a goodbye.
   std::string will_topic, will_payload;
   std::string log_prefix;  // "mqtt publish mqtt://127.0.0.1:1883"
+  // Subscribed at every connect (the broker forgets them with the session).
+  std::vector<std::string> subscriptions;
 };
 
 // What happened on the connection since the start (loop thread).
@@ -60,6 +63,10 @@ class MqttConnection {
   struct Handlers {
     std::function<void()> connected;  // a session the broker accepted (loop thread)
     std::function<void()> lost;       // that session ended (loop thread)
+    // A message on a subscribed topic (loop thread); `retained`: the broker kept it from before
+    // the subscription, rather than passing it on as it was published.
+    std::function<void(const std::string& topic, const std::string& payload, bool retained)>
+        message;
   };
 
   // Makes the client and starts the network thread, which connects (a broker that is not there
@@ -92,6 +99,7 @@ class MqttConnection {
   // libmosquitto's callbacks (network thread).
   static void OnConnect(mosquitto* client, void* self, int rc);
   static void OnLog(mosquitto* client, void* self, int level, const char* text);
+  static void OnMessage(mosquitto* client, void* self, const mosquitto_message* message);
 
   asio::io_context& io_;
   MqttConnectionOptions options_;

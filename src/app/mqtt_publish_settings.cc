@@ -9,8 +9,8 @@ namespace pro380::app {
 namespace {
 
 constexpr std::string_view kPublishKeys =
-    "broker, prefix, interval, retain, qos, discovery, discovery_prefix, username, password, "
-    "password_file, client_id, tls, ca_file, cert_file, key_file, keepalive";
+    "broker, prefix, interval, retain, qos, discovery, discovery_prefix, ha_status_topic, "
+    "username, password, password_file, client_id, tls, ca_file, cert_file, key_file, keepalive";
 constexpr std::string_view kUrlForm = "mqtt://HOST:PORT[/PREFIX] or mqtts://HOST:PORT[/PREFIX]";
 
 struct BrokerUrl {
@@ -77,7 +77,9 @@ std::string MqttPublishPlan::Describe() const {
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%g s", std::chrono::duration<double>(interval).count());
   return "MQTT publishing to " + Url() + ": " + prefix + "/<serial>/state every " + seconds +
-         (discovery ? ", Home Assistant discovery under " + discovery_prefix : std::string());
+         (discovery ? ", Home Assistant discovery under " + discovery_prefix +
+                          " (again at each \"online\" on " + ha_status_topic + ")"
+                    : std::string());
 }
 
 Result<MqttPublishConfig> ParseMqttPublishTable(const ConfigReport& report,
@@ -105,13 +107,15 @@ Result<MqttPublishConfig> ParseMqttPublishTable(const ConfigReport& report,
         return report(node.source(), path + " = " + parsed.status().message());
       }
       config.broker = *url;
-    } else if (key == "prefix" || key == "discovery_prefix") {
+    } else if (key == "prefix" || key == "discovery_prefix" || key == "ha_status_topic") {
       auto prefix = text();
       if (!prefix.ok()) return prefix.status();
       if (Status st = CheckPrefix(*prefix); !st.ok()) {
         return report(node.source(), path + " = " + st.message());
       }
-      (key == "prefix" ? config.prefix : config.discovery_prefix) = *prefix;
+      (key == "prefix"             ? config.prefix
+       : key == "discovery_prefix" ? config.discovery_prefix
+                                   : config.ha_status_topic) = *prefix;
     } else if (key == "interval") {
       constexpr std::string_view kAllowed =
           "allowed values: a duration from 1s to 1h (e.g. \"10s\")";
@@ -149,6 +153,11 @@ Result<MqttPublishConfig> ParseMqttPublishTable(const ConfigReport& report,
   if (Status st = CheckMqttClientSettings(report, table, "mqtt_publish", config.client); !st.ok()) {
     return st;
   }
+  if (config.ha_status_topic && !config.discovery.value_or(false)) {
+    return report(table.get("ha_status_topic")->source(),
+                  "mqtt_publish.ha_status_topic needs mqtt_publish.discovery = true (the topic "
+                  "is listened to for Home Assistant's birth message only with discovery)");
+  }
   if (config.client.ca_file || config.client.cert_file) config.client.tls = true;
   return config;
 }
@@ -180,6 +189,8 @@ Result<std::optional<MqttPublishPlan>> ResolveMqttPublish(
     if (file->discovery) plan.discovery = *file->discovery;
     if (file->discovery_prefix) plan.discovery_prefix = *file->discovery_prefix;
   }
+  plan.ha_status_topic =
+      file && file->ha_status_topic ? *file->ha_status_topic : plan.discovery_prefix + "/status";
   if (broker->prefix) plan.prefix = *broker->prefix;  // the URL's, which may be the command line's
   plan.tls = broker->tls || plan.client.tls;
   return std::optional<MqttPublishPlan>(std::move(plan));

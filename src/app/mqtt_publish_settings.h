@@ -21,7 +21,7 @@ inline constexpr std::string_view kDefaultDiscoveryPrefix = "homeassistant";
 // The `[mqtt_publish]` table as written (every key optional).
 struct MqttPublishConfig {
   std::optional<std::string> broker;  // mqtt[s]://HOST:PORT[/PREFIX]
-  std::optional<std::string> prefix, discovery_prefix;
+  std::optional<std::string> prefix, discovery_prefix, ha_status_topic;
   std::optional<Duration> interval;
   std::optional<bool> retain, discovery;
   std::optional<int> qos;
@@ -38,11 +38,15 @@ struct MqttPublishPlan {
   int qos = 0;
   bool discovery = false;
   std::string discovery_prefix{kDefaultDiscoveryPrefix};
+  // Where Home Assistant says "online" when it starts (its birth message): the configs are sent
+  // again then. Default: `<discovery_prefix>/status`, Home Assistant's own default.
+  std::string ha_status_topic;
   MqttClientSettings client;
 
   std::string Url() const;  // "mqtt://127.0.0.1:1883" (no prefix, no credentials)
   // The start line (and `run --check`'s): "MQTT publishing to mqtt://127.0.0.1:1883:
-  // pro380/<serial>/state every 10 s[, Home Assistant discovery under homeassistant]".
+  // pro380/<serial>/state every 10 s[, Home Assistant discovery under homeassistant (again at
+  // each "online" on homeassistant/status)]".
   std::string Describe() const;
 };
 

@@ -84,10 +84,16 @@ Result<std::unique_ptr<MqttPublisher>> MqttPublisher::Start(asio::io_context& io
                                 .qos = plan.qos,
                                 .will_topic = publisher->AvailabilityTopic(),
                                 .will_payload = std::string(kOffline),
-                                .log_prefix = "mqtt publish " + plan.Url()};
+                                .log_prefix = "mqtt publish " + plan.Url(),
+                                .subscriptions = {}};
+  if (plan.discovery) options.subscriptions.push_back(plan.ha_status_topic);
   MqttPublisher* self = publisher.get();
   auto connection = MqttConnection::Start(
-      io, std::move(options), {.connected = [self] { self->Connected(); }, .lost = [] {}});
+      io, std::move(options),
+      {.connected = [self] { self->Connected(); },
+       .lost = [] {},
+       .message = [self](const std::string& topic, const std::string& payload,
+                         bool retained) { self->Message(topic, payload, retained); }});
   if (!connection.ok()) return connection.status().WithContext("--mqtt-publish");
   publisher->connection_ = std::move(*connection);
   publisher->Arm();
@@ -113,30 +119,47 @@ web::InterfaceCounters MqttPublisher::Counters() const {
            {"states_published", states_published_},
            {"states_skipped_offline", states_skipped_offline_},
            {"discovery_configs_published", discovery_configs_published_},
+           {"ha_births", ha_births_},
            {"publish_refused", c.publish_refused}}};
 }
 
 void MqttPublisher::Connected() {
   connection_->Publish(AvailabilityTopic(), std::string(kOnline), /*retain=*/true);
-  std::size_t configs = 0;
-  if (plan_.discovery) {
-    // Retained, so that Home Assistant finds them whenever it starts.
-    for (const PublishedMeter& m : meters_) {
-      for (std::size_t i = 0; i < device::kHaSensors.size(); ++i) {
-        const std::string name(metering::QuantityInfo(device::kHaSensors[i].id).name);
-        const std::string topic =
-            plan_.discovery_prefix + "/sensor/" + NodeId(m.serial) + "/" + name + "/config";
-        configs += connection_->Publish(topic, HaSensorConfigJson(m, plan_, i), /*retain=*/true);
-      }
-    }
-    discovery_configs_published_ += configs;
-  }
+  const std::size_t configs = PublishDiscovery();
   connection_->Log(
       "connected, publishing " + std::to_string(meters_.size()) + " meter(s)" +
       (plan_.discovery ? ", " + std::to_string(configs) + " discovery configs" : std::string()));
   // At a reconnect at once: a subscriber that just came back sees the values now. Not at the
   // first connect, which comes before the meters' first tick: their values are not measured yet.
   if (timer_fired_) PublishStates();
+}
+
+std::size_t MqttPublisher::PublishDiscovery() {
+  if (!plan_.discovery) return 0;
+  std::size_t configs = 0;
+  // Retained, so that Home Assistant finds them whenever it starts.
+  for (const PublishedMeter& m : meters_) {
+    for (std::size_t i = 0; i < device::kHaSensors.size(); ++i) {
+      const std::string name(metering::QuantityInfo(device::kHaSensors[i].id).name);
+      const std::string topic =
+          plan_.discovery_prefix + "/sensor/" + NodeId(m.serial) + "/" + name + "/config";
+      configs += connection_->Publish(topic, HaSensorConfigJson(m, plan_, i), /*retain=*/true);
+    }
+  }
+  discovery_configs_published_ += configs;
+  return configs;
+}
+
+void MqttPublisher::Message(const std::string& topic, const std::string& payload, bool retained) {
+  // Home Assistant's birth message: "online", its default payload, as it is published. A
+  // retained one is what the broker kept from an earlier start: the configs of this connect
+  // have just been sent, so it asks for nothing new.
+  if (topic != plan_.ha_status_topic || payload != kOnline || retained) return;
+  ++ha_births_;
+  const std::size_t configs = PublishDiscovery();
+  PublishStates();  // its sensors get their values now, not an interval later
+  connection_->Log("Home Assistant is online: " + std::to_string(configs) +
+                   " discovery configs and the states sent again");
 }
 
 void MqttPublisher::PublishStates() {

@@ -4,7 +4,8 @@
 // every interval, the first one interval after the start; the process's availability
 // (`<prefix>/availability`: "online", and "offline" as the client's last will and at a clean stop,
 // retained); with discovery, Home Assistant's retained sensor configs (device/ha_discovery.h) at
-// every connect.
+// every connect and again, with the states, whenever Home Assistant's birth message ("online" on
+// its status topic, not a retained one) says it has started.
 //
 // Threads: the client runs on its own network thread (app/mqtt_connection.h), which only posts to
 // the meters' Asio loop. The states are built on the loop (the meters are read there, between
@@ -66,6 +67,8 @@ class MqttPublisher {
                 std::vector<PublishedMeter> meters);
   // On the loop thread.
   void Connected();
+  std::size_t PublishDiscovery();  // the configs handed over
+  void Message(const std::string& topic, const std::string& payload, bool retained);
   void PublishStates();
   void Arm();
   std::string AvailabilityTopic() const { return plan_.prefix + "/availability"; }
@@ -79,6 +82,7 @@ class MqttPublisher {
   uint64_t states_published_ = 0;
   uint64_t discovery_configs_published_ = 0;
   uint64_t states_skipped_offline_ = 0;  // due while not connected: never queued
+  uint64_t ha_births_ = 0;               // Home Assistant's "online" messages taken
 };
 
 }  // namespace pro380::app

@@ -76,6 +76,7 @@ TEST(MqttPublishSettingsTest, ABrokerAloneTakesTheDefaults) {
   EXPECT_EQ(p.qos, 0);
   EXPECT_FALSE(p.discovery);
   EXPECT_EQ(p.discovery_prefix, "homeassistant");
+  EXPECT_EQ(p.ha_status_topic, "homeassistant/status");  // Home Assistant's default
   EXPECT_FALSE(p.client.username);
   EXPECT_EQ(p.client.keepalive_s, kDefaultMqttKeepAliveS);
   EXPECT_EQ(p.Url(), "mqtt://127.0.0.1:1883");
@@ -85,7 +86,8 @@ TEST(MqttPublishSettingsTest, EveryKey) {
   const MqttPublishPlan p = PublishPlanOf(
       "[mqtt_publish]\nbroker = \"mqtts://broker.local:8883\"\nprefix = \"house/meters\"\n"
       "interval = \"2s\"\nretain = true\nqos = 1\ndiscovery = true\n"
-      "discovery_prefix = \"ha\"\nusername = \"meter\"\npassword = \"p\"\n"
+      "discovery_prefix = \"ha\"\nha_status_topic = \"hass/status\"\n"
+      "username = \"meter\"\npassword = \"p\"\n"
       "client_id = \"pro380-pub\"\nkeepalive = 60\n");
   EXPECT_EQ(p.host, "broker.local");
   EXPECT_EQ(p.port, 8883);
@@ -96,6 +98,7 @@ TEST(MqttPublishSettingsTest, EveryKey) {
   EXPECT_EQ(p.qos, 1);
   EXPECT_TRUE(p.discovery);
   EXPECT_EQ(p.discovery_prefix, "ha");
+  EXPECT_EQ(p.ha_status_topic, "hass/status");
   EXPECT_EQ(p.client.username, "meter");
   EXPECT_EQ(p.client.password, "p");
   EXPECT_EQ(p.client.client_id, "pro380-pub");
@@ -169,6 +172,11 @@ TEST(MqttPublishSettingsTest, BadValuesNameTheKeyAndTheAllowedValues) {
             "site.toml:3: mqtt_publish.prefix = '/abs' " + levels);
   EXPECT_EQ(ErrorOf(head + "discovery_prefix = \"ha/#\"\n"),
             "site.toml:3: mqtt_publish.discovery_prefix = 'ha/#' " + levels);
+  EXPECT_EQ(ErrorOf(head + "discovery = true\nha_status_topic = \"hass/+\"\n"),
+            "site.toml:4: mqtt_publish.ha_status_topic = 'hass/+' " + levels);
+  EXPECT_EQ(ErrorOf(head + "ha_status_topic = \"hass/status\"\n"),
+            "site.toml:3: mqtt_publish.ha_status_topic needs mqtt_publish.discovery = true (the "
+            "topic is listened to for Home Assistant's birth message only with discovery)");
   const std::string durations = "allowed values: a duration from 1s to 1h (e.g. \"10s\")";
   EXPECT_EQ(ErrorOf(head + "interval = \"500ms\"\n"),
             "site.toml:3: mqtt_publish.interval = \"500ms\" is not allowed; " + durations);
@@ -190,8 +198,8 @@ TEST(MqttPublishSettingsTest, BadValuesNameTheKeyAndTheAllowedValues) {
             "site.toml:3: mqtt_publish.qos must be an integer; allowed values: 0, 1, 2");
   EXPECT_EQ(ErrorOf(head + "topic = \"x\"\n"),
             "site.toml:3: mqtt_publish.topic is not a known key; known keys: broker, prefix, "
-            "interval, retain, qos, discovery, discovery_prefix, username, password, "
-            "password_file, client_id, tls, ca_file, cert_file, key_file, keepalive");
+            "interval, retain, qos, discovery, discovery_prefix, ha_status_topic, username, "
+            "password, password_file, client_id, tls, ca_file, cert_file, key_file, keepalive");
   // The client keys are [mqtt]'s, named under this table.
   EXPECT_EQ(ErrorOf(head + "keepalive = 2\n"),
             "site.toml:3: mqtt_publish.keepalive = 2 is not allowed; allowed values: 5..65535 "
