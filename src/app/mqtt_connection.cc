@@ -46,6 +46,7 @@ Result<std::unique_ptr<MqttConnection>> MqttConnection::Start(asio::io_context& 
   mosquitto_connect_callback_set(client, &MqttConnection::OnConnect);
   mosquitto_log_callback_set(client, &MqttConnection::OnLog);
   mosquitto_message_callback_set(client, &MqttConnection::OnMessage);
+  mosquitto_publish_callback_set(client, &MqttConnection::OnPublish);
   connection->network_ = std::thread([c = connection.get()] { c->Run(); });
   return connection;
 }
@@ -76,7 +77,13 @@ void MqttConnection::Post(std::function<void()> task) {
   });
 }
 
+uint64_t MqttConnection::queued() const {
+  const int64_t n = queued_.load();
+  return n > 0 ? static_cast<uint64_t>(n) : 0;
+}
+
 bool MqttConnection::Publish(const std::string& topic, const std::string& payload, bool retain) {
+  queued_.fetch_add(1);
   const int rc =
       mosquitto_publish(client_, nullptr, topic.c_str(), static_cast<int>(payload.size()),
                         payload.data(), options_.qos, retain);
@@ -84,6 +91,7 @@ bool MqttConnection::Publish(const std::string& topic, const std::string& payloa
     failing_ = false;
     return true;
   }
+  queued_.fetch_sub(1);
   ++counters_.publish_refused;
   // Reported once per run of refusals, not per message.
   if (!failing_) Log("publishing " + topic + " failed: " + mosquitto_strerror(rc));
@@ -114,6 +122,9 @@ void MqttConnection::Run() {
     }
     if (need_connect) {
       refused_ = false;
+      // The reconnect frees the packets still queued (QoS 0 ones are gone for good; QoS 1 and 2
+      // messages are kept and sent again, and acknowledged then).
+      if (options_.qos == 0) queued_.store(0);
       const int rc = first ? mosquitto_connect_async(client_, options_.host.c_str(), options_.port,
                                                      options_.client.keepalive_s)
                            : mosquitto_reconnect_async(client_);
@@ -203,6 +214,10 @@ void MqttConnection::OnMessage(mosquitto*, void* self, const mosquitto_message* 
                     retained = message->retain] {
     if (connection->handlers_.message) connection->handlers_.message(topic, payload, retained);
   });
+}
+
+void MqttConnection::OnPublish(mosquitto*, void* self, int) {
+  static_cast<MqttConnection*>(self)->queued_.fetch_sub(1);
 }
 
 void MqttConnection::OnLog(mosquitto*, void* self, int level, const char* text) {

@@ -85,6 +85,10 @@ class MqttConnection {
   // memory), counted and logged once per run of refusals.
   bool Publish(const std::string& topic, const std::string& payload, bool retain);
   bool connected() const { return connected_; }
+  // Messages handed to the client and not yet sent: QoS 0 not yet written to the socket, QoS 1
+  // and 2 not yet acknowledged by the broker (libmosquitto's on_publish). The hand-over bound of
+  // the publisher (docs/mqtt.md "A slow or stalled broker") is measured with it.
+  uint64_t queued() const;
   const MqttConnectionCounters& counters() const { return counters_; }
   void Log(const std::string& line) const;
 
@@ -100,6 +104,7 @@ class MqttConnection {
   static void OnConnect(mosquitto* client, void* self, int rc);
   static void OnLog(mosquitto* client, void* self, int level, const char* text);
   static void OnMessage(mosquitto* client, void* self, const mosquitto_message* message);
+  static void OnPublish(mosquitto* client, void* self, int mid);
 
   asio::io_context& io_;
   MqttConnectionOptions options_;
@@ -111,6 +116,10 @@ class MqttConnection {
   std::atomic<bool> stopping_{false};
   // False once destroyed: a task posted before and run after (the loop running on) does nothing.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  // Publish adds one before handing a message over (and takes it back if refused), on_publish
+  // takes one; a reconnect drops the QoS 0 queue (libmosquitto frees the packets without
+  // on_publish) and sets it to 0. Signed: on_publish may come before Publish's add is seen.
+  std::atomic<int64_t> queued_{0};
   // Network thread only.
   bool session_up_ = false;  // CONNACK accepted, socket not yet closed
   bool refused_ = false;     // the broker's CONNACK refused the current attempt (logged then)

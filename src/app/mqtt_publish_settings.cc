@@ -10,7 +10,8 @@ namespace {
 
 constexpr std::string_view kPublishKeys =
     "broker, prefix, interval, retain, qos, discovery, discovery_prefix, ha_status_topic, "
-    "username, password, password_file, client_id, tls, ca_file, cert_file, key_file, keepalive";
+    "max_queued, username, password, password_file, client_id, tls, ca_file, cert_file, key_file, "
+    "keepalive";
 constexpr std::string_view kUrlForm = "mqtt://HOST:PORT[/PREFIX] or mqtts://HOST:PORT[/PREFIX]";
 
 struct BrokerUrl {
@@ -141,6 +142,14 @@ Result<MqttPublishConfig> ParseMqttPublishTable(const ConfigReport& report,
         return report(node.source(), path + what + "; allowed values: 0, 1, 2");
       }
       config.qos = static_cast<int>(i->get());
+    } else if (key == "max_queued") {
+      const auto* i = node.as_integer();
+      if (!i || i->get() < kMinMaxQueued || i->get() > kMaxMaxQueued) {
+        const std::string what =
+            i ? " = " + std::to_string(i->get()) + " is not allowed" : " must be an integer";
+        return report(node.source(), path + what + "; allowed values: 1..1000000 (messages)");
+      }
+      config.max_queued = static_cast<uint64_t>(i->get());
     } else {
       auto taken = ParseMqttClientKey(report, key.str(), node, "mqtt_publish", config.client);
       if (!taken.ok()) return taken.status();
@@ -186,6 +195,7 @@ Result<std::optional<MqttPublishPlan>> ResolveMqttPublish(
     if (file->interval) plan.interval = *file->interval;
     if (file->retain) plan.retain = *file->retain;
     if (file->qos) plan.qos = *file->qos;
+    if (file->max_queued) plan.max_queued = *file->max_queued;
     if (file->discovery) plan.discovery = *file->discovery;
     if (file->discovery_prefix) plan.discovery_prefix = *file->discovery_prefix;
   }

@@ -17,6 +17,9 @@ namespace pro380::app {
 
 inline constexpr std::string_view kDefaultPublishPrefix = "pro380";
 inline constexpr std::string_view kDefaultDiscoveryPrefix = "homeassistant";
+inline constexpr uint64_t kDefaultMaxQueued = 1000;
+inline constexpr int64_t kMinMaxQueued = 1;
+inline constexpr int64_t kMaxMaxQueued = 1000000;
 
 // The `[mqtt_publish]` table as written (every key optional).
 struct MqttPublishConfig {
@@ -25,6 +28,7 @@ struct MqttPublishConfig {
   std::optional<Duration> interval;
   std::optional<bool> retain, discovery;
   std::optional<int> qos;
+  std::optional<uint64_t> max_queued;
   MqttClientSettings client;
 };
 
@@ -36,6 +40,9 @@ struct MqttPublishPlan {
   Duration interval = std::chrono::seconds(10);
   bool retain = false;
   int qos = 0;
+  // At most this many messages handed to the client and not yet sent; a state due beyond it is
+  // dropped and counted (docs/mqtt.md "A slow or stalled broker").
+  uint64_t max_queued = kDefaultMaxQueued;
   bool discovery = false;
   std::string discovery_prefix{kDefaultDiscoveryPrefix};
   // Where Home Assistant says "online" when it starts (its birth message): the configs are sent

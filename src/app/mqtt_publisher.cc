@@ -120,6 +120,8 @@ web::InterfaceCounters MqttPublisher::Counters() const {
            {"states_skipped_offline", states_skipped_offline_},
            {"discovery_configs_published", discovery_configs_published_},
            {"ha_births", ha_births_},
+           {"states_dropped_queue_full", states_dropped_},
+           {"queued_messages", connection_->queued()},
            {"publish_refused", c.publish_refused}}};
 }
 
@@ -169,6 +171,21 @@ void MqttPublisher::PublishStates() {
     return;
   }
   for (const PublishedMeter& m : meters_) {
+    // The hand-over bound: a broker that takes nothing (stalled, or a network that drops without
+    // a reset) would otherwise grow the client's queue without end. The newest state is the one
+    // dropped: libmosquitto cannot take back a message it has queued.
+    if (connection_->queued() >= plan_.max_queued) {
+      ++states_dropped_;
+      if (!dropping_) {
+        connection_->Log(std::to_string(connection_->queued()) +
+                         " messages wait for the broker (max_queued " +
+                         std::to_string(plan_.max_queued) + "): new states are dropped");
+      }
+      dropping_ = true;
+      continue;
+    }
+    if (dropping_) connection_->Log("the broker takes messages again: states are published");
+    dropping_ = false;
     states_published_ +=
         connection_->Publish(StateTopic(plan_, m.serial), MeterStateJson(*m.meter), plan_.retain);
   }

@@ -83,6 +83,8 @@ class MqttPublisher {
   uint64_t discovery_configs_published_ = 0;
   uint64_t states_skipped_offline_ = 0;  // due while not connected: never queued
   uint64_t ha_births_ = 0;               // Home Assistant's "online" messages taken
+  uint64_t states_dropped_ = 0;          // due while max_queued messages waited: dropped
+  bool dropping_ = false;                // the last state due was dropped (logged once a run)
 };
 
 }  // namespace pro380::app
