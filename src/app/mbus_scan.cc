@@ -118,8 +118,8 @@ Result<mbus::SecondaryMask> ScanStartMask(const MbusScanFilter& filter) {
   return mask;
 }
 
-int RunMbusScan(const ClientEndpointArgs& endpoint, bool primary, bool json,
-                const MbusScanFilter& filter) {
+int RunMbusScan(const ClientEndpointArgs& endpoint, const std::optional<PrimaryProbe>& primary,
+                bool json, const MbusScanFilter& filter) {
   if (primary && filter.given()) {
     return Fail(Status::InvalidArgument(
         "--secondary, --manufacturer, --version and --medium filter the secondary address "
@@ -134,9 +134,8 @@ int RunMbusScan(const ClientEndpointArgs& endpoint, bool primary, bool json,
   std::vector<Problem> problems;
   int probes = 0;
   if (primary) {
-    for (int address = 0; address <= mbus::kMaxPrimaryAddress; ++address) {
+    for (const uint8_t a : primary->addresses) {
       ++probes;
-      const auto a = static_cast<uint8_t>(address);
       Status reset = master.Reset(a, /*detect_collision=*/true);
       if (!reset.ok()) {
         const TransactionFailure failure = master.last_failure();
@@ -151,7 +150,7 @@ int RunMbusScan(const ClientEndpointArgs& endpoint, bool primary, bool json,
         problems.push_back({DescribeMbusAddress(a), std::string(readout.status().message())});
         continue;
       }
-      meters.push_back({address, std::move(*readout)});
+      meters.push_back({a, std::move(*readout)});
     }
   } else {
     const auto probe = [&](const mbus::SecondaryMask& mask) -> Result<SelectProbe> {
@@ -219,7 +218,7 @@ int RunMbusScan(const ClientEndpointArgs& endpoint, bool primary, bool json,
   }
   if (meters.empty()) {
     return Fail(Status::NotFound("no meter answered at " + where + " (" +
-                                 (primary ? "primary addresses 0..250" : search) + ")"));
+                                 (primary ? "primary addresses " + primary->named : search) + ")"));
   }
   return kExitOk;
 }

@@ -1,6 +1,7 @@
 // `pro380 scan --mbus | --mbus-tcp` (docs/client.md, "pro380 scan over M-Bus"): the secondary
 // address wildcard search (the standard tree search of EN 13757-3 §7.4 as libmbus does it) or,
-// with --primary, a probe of each primary address 0..250; lists the meters found.
+// with --primary, a probe of each primary address 0..250 (or those --ids lists); lists the
+// meters found.
 #ifndef PRO380_APP_MBUS_SCAN_H_
 #define PRO380_APP_MBUS_SCAN_H_
 
@@ -46,10 +47,17 @@ struct MbusScanFilter {
 // when an option and --secondary's mask both fix one field.
 Result<mbus::SecondaryMask> ScanStartMask(const MbusScanFilter& filter);
 
-// The scan; returns the exit status (0 at least one meter, 1 none or a link failure, 2 a bad
-// filter, or a filter with `primary`).
-int RunMbusScan(const ClientEndpointArgs& endpoint, bool primary, bool json,
-                const MbusScanFilter& filter = {});
+// `--primary`: the primary addresses to probe, in order, and how the user named them.
+struct PrimaryProbe {
+  std::vector<uint8_t> addresses;  // each 0..250
+  std::string named;               // "0..250", "1-5,9"
+};
+
+// The scan: the secondary address search, or with `primary` a probe of its addresses. Returns
+// the exit status (0 at least one meter, 1 none or a link failure, 2 a bad filter, or a filter
+// with `primary`).
+int RunMbusScan(const ClientEndpointArgs& endpoint, const std::optional<PrimaryProbe>& primary,
+                bool json, const MbusScanFilter& filter = {});
 
 }  // namespace pro380::app
 

@@ -25,15 +25,21 @@ struct Found {
   std::string problem;                       // why it is not listed as a PRO380
 };
 
-Result<int> IdNumber(const std::string& text, const std::string& whole) {
-  const Status bad = Status::InvalidArgument(
-      "--ids '" + whole + "' must be IDs 1..247 and ranges, e.g. 1-247 or 1,3,10-12");
+Status BadIdList(const std::string& whole, const IdRange& range) {
+  const std::string lowest = std::to_string(range.lowest);
+  const std::string highest = std::to_string(range.highest);
+  return Status::InvalidArgument("--ids '" + whole + "' must be " + range.what + " " + lowest +
+                                 ".." + highest + " and ranges, e.g. " + lowest + "-" + highest +
+                                 " or 1,3,10-12");
+}
+
+Result<int> IdNumber(const std::string& text, const std::string& whole, const IdRange& range) {
   if (text.empty() || text.size() > 3 ||
       text.find_first_not_of("0123456789") != std::string::npos) {
-    return bad;
+    return BadIdList(whole, range);
   }
   const int id = std::stoi(text);
-  if (id < 1 || id > 247) return bad;
+  if (id < range.lowest || id > range.highest) return BadIdList(whole, range);
   return id;
 }
 
@@ -79,7 +85,7 @@ void PrintTable(const std::vector<Found>& found) {
 
 }  // namespace
 
-Result<std::vector<uint8_t>> ParseIdList(const std::string& text) {
+Result<std::vector<uint8_t>> ParseIdList(const std::string& text, const IdRange& range) {
   std::set<int> ids;
   std::stringstream parts(text);
   std::string part;
@@ -87,11 +93,11 @@ Result<std::vector<uint8_t>> ParseIdList(const std::string& text) {
   while (std::getline(parts, part, ',')) {
     ++count;
     const std::size_t dash = part.find('-');
-    auto first = IdNumber(part.substr(0, dash), text);
+    auto first = IdNumber(part.substr(0, dash), text, range);
     if (!first.ok()) return first.status();
     int last = *first;
     if (dash != std::string::npos) {
-      auto end = IdNumber(part.substr(dash + 1), text);
+      auto end = IdNumber(part.substr(dash + 1), text, range);
       if (!end.ok()) return end.status();
       last = *end;
     }
@@ -100,17 +106,16 @@ Result<std::vector<uint8_t>> ParseIdList(const std::string& text) {
     }
     for (int id = *first; id <= last; ++id) ids.insert(id);
   }
-  if (count == 0 || text.back() == ',') {
-    return Status::InvalidArgument("--ids '" + text +
-                                   "' must be IDs 1..247 and ranges, e.g. 1-247 or 1,3,10-12");
-  }
+  if (count == 0 || text.back() == ',') return BadIdList(text, range);
   return std::vector<uint8_t>(ids.begin(), ids.end());
 }
 
 CLI::App* AddScanCommand(CLI::App& app, ScanArgs& args) {
   CLI::App* cmd = app.add_subcommand("scan", "Find the PRO380s on a Modbus bus or an M-Bus");
   AddClientEndpointOptions(*cmd, args.endpoint, /*with_id=*/false);
-  cmd->add_option("--ids", args.ids, "IDs to probe: 1-247 (default), 5, 1,3,10-12");
+  cmd->add_option("--ids", args.ids,
+                  "IDs to probe: 1-247 (default), 5, 1,3,10-12; with --primary, M-Bus primary "
+                  "addresses 0-250 (default)");
   cmd->add_flag("--json", args.json, "print JSON ({\"endpoint\": …, \"meters\": [...]})");
   cmd->add_flag("--primary", args.primary,
                 "M-Bus: probe primary addresses 0..250 instead of the secondary address search");
@@ -135,14 +140,26 @@ int RunScan(const ScanArgs& args) {
         "`pro380 read --iec` (its identification and serial number)"));
   }
   if (MbusGiven(args.endpoint.mbus)) {
-    return RunMbusScan(args.endpoint, args.primary, args.json, args.filter);
+    if (!args.primary) {
+      if (args.ids) {
+        return Fail(Status::InvalidArgument(
+            "--ids lists the primary addresses to probe: add --primary (the secondary address "
+            "search narrows with --secondary MASK)"));
+      }
+      return RunMbusScan(args.endpoint, std::nullopt, args.json, args.filter);
+    }
+    auto addresses = ParseIdList(args.ids.value_or("0-250"), kMbusPrimaryAddresses);
+    if (!addresses.ok()) return Fail(addresses.status());
+    return RunMbusScan(args.endpoint, PrimaryProbe{*addresses, args.ids.value_or("0..250")},
+                       args.json, args.filter);
   }
   if (args.primary) return Fail(Status::InvalidArgument("--primary needs --mbus or --mbus-tcp"));
   if (args.filter.given()) {
     return Fail(Status::InvalidArgument(
         "--secondary, --manufacturer, --version and --medium need --mbus or --mbus-tcp"));
   }
-  auto ids = ParseIdList(args.ids);
+  const std::string id_list = args.ids.value_or("1-247");
+  auto ids = ParseIdList(id_list);
   if (!ids.ok()) return Fail(ids.status());
   auto master = OpenModbusMaster(args.endpoint);
   if (!master.ok()) return Fail(master.status());
@@ -190,7 +207,7 @@ int RunScan(const ScanArgs& args) {
   }
   if (found.empty()) {
     return Fail(Status::NotFound("no meter answered at " + DescribeEndpoint(args.endpoint) +
-                                 " on IDs " + args.ids));
+                                 " on IDs " + id_list));
   }
   return kExitOk;
 }

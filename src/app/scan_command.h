@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,7 @@ struct ScanArgs {
     endpoint.retries = 0;
   }
   ClientEndpointArgs endpoint;
-  std::string ids = "1-247";
+  std::optional<std::string> ids;  // default: every Modbus ID 1-247, every primary address 0-250
   bool json = false;
   bool primary = false;   // M-Bus: probe primary addresses 0..250, not the secondary search
   MbusScanFilter filter;  // M-Bus: --secondary, --manufacturer, --version, --medium
@@ -30,9 +31,19 @@ struct ScanArgs {
 CLI::App* AddScanCommand(CLI::App& app, ScanArgs& args);
 int RunScan(const ScanArgs& args);
 
-// "1-247", "5", "1,3,10-12": the IDs in increasing order without repeats, each 1..247, or
-// InvalidArgument naming --ids and the form.
-Result<std::vector<uint8_t>> ParseIdList(const std::string& text);
+// Which numbers `--ids` may list: Modbus unit IDs or M-Bus primary addresses.
+struct IdRange {
+  int lowest;
+  int highest;
+  const char* what;  // "IDs", "primary addresses"
+};
+inline constexpr IdRange kModbusIds = {1, 247, "IDs"};
+inline constexpr IdRange kMbusPrimaryAddresses = {0, 250, "primary addresses"};
+
+// "1-247", "5", "1,3,10-12": the numbers in increasing order without repeats, each within
+// `range`, or InvalidArgument naming --ids, the range and the form.
+Result<std::vector<uint8_t>> ParseIdList(const std::string& text,
+                                         const IdRange& range = kModbusIds);
 
 }  // namespace pro380::app
 

@@ -21,5 +21,18 @@ TEST(ScanIdsTest, RefusesWhatIsNoIdList) {
   }
 }
 
+TEST(ScanIdsTest, PrimaryAddressesRunFromZeroTo250) {
+  EXPECT_EQ(*ParseIdList("0,250", kMbusPrimaryAddresses), (std::vector<uint8_t>{0, 250}));
+  EXPECT_EQ(ParseIdList("0-250", kMbusPrimaryAddresses)->size(), 251u);
+  for (const char* bad : {"251", "0-251", "253", "-1"}) {
+    const auto parsed = ParseIdList(bad, kMbusPrimaryAddresses);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_NE(parsed.status().message().find("must be primary addresses 0..250"), std::string::npos)
+        << parsed.status().message();
+  }
+  // Modbus IDs keep their own range: 0 is the broadcast, never probed.
+  EXPECT_NE(ParseIdList("0").status().message().find("must be IDs 1..247"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace pro380::app

@@ -284,6 +284,19 @@ class MbusReadTest(unittest.TestCase):
         self.assertEqual(out["probes"], 251)
         self.check_found(out)
 
+    def test_primary_scan_of_listed_addresses(self):
+        # Only the listed addresses are probed: the meter at 1 is not among them.
+        out = self.scan("--mbus-tcp", self.tcp, "--primary", "--ids", "2-3,9",
+                        "--timeout", "50ms")
+        self.assertEqual(out["probes"], 3)
+        self.assertEqual(sorted((m["primary_address"], m["secondary_address"])
+                                for m in out["meters"]),
+                         [(2, "12345602"), (3, "12346601")])
+        done = pro380("scan", "--mbus-tcp", self.tcp, "--primary", "--ids", "9-12",
+                      "--timeout", "50ms")
+        self.assertEqual(done.returncode, 1, done.stdout)
+        self.assertIn("primary addresses 9-12", done.stderr)
+
 
 @unittest.skipUnless(mbus_e2e.node_available(), "node-mbus is not installed "
                      "(scripts/install-deps.sh)")
@@ -499,7 +512,10 @@ class MbusReadOptionsTest(unittest.TestCase):
                  (["--mbus-tcp", "127.0.0.1:9", "--primary", "--medium", "2"], "--primary probes"),
                  (["--modbus-tcp", "127.0.0.1:9", "--manufacturer", "INM"], "need --mbus"),
                  (["--mbus-tcp", "127.0.0.1:9", "--secondary", "FFFFFFFFCD25FF02", "--medium",
-                   "2"], "both set the medium")]
+                   "2"], "both set the medium"),
+                 (["--mbus-tcp", "127.0.0.1:9", "--primary", "--ids", "1-251"],
+                  "must be primary addresses 0..250"),
+                 (["--mbus-tcp", "127.0.0.1:9", "--ids", "1-5"], "add --primary")]
         for args, expected in cases:
             with self.subTest(args=args):
                 done = pro380("scan", *args)
