@@ -74,7 +74,10 @@ Status ValidateClientEndpoint(const ClientEndpointArgs& args) {
   }
   if (auto timeout = Timeout(args); !timeout.ok()) return timeout.status();
   if (MbusGiven(args.mbus)) return ValidateMbusOptions(args.mbus, args.id);
-  if (args.mbus.secondary) return Status::InvalidArgument("--secondary needs --mbus or --mbus-tcp");
+  if (args.mbus.secondary || args.mbus.fabrication || args.mbus.mode2) {
+    return Status::InvalidArgument(
+        "--secondary, --fabrication-number and --mode2 need --mbus or --mbus-tcp");
+  }
   if (args.id < 1 || args.id > 247) {
     return Status::InvalidArgument("--id " + std::to_string(args.id) + " must be 1..247");
   }

@@ -11,6 +11,11 @@ void AddMbusEndpointOptions(CLI::App& cmd, MbusEndpointArgs& args, bool with_sec
   if (with_secondary) {
     cmd.add_option("--secondary", args.secondary,
                    "M-Bus: select the meter by its 8-digit secondary address, then read at 253");
+    cmd.add_option("--fabrication-number", args.fabrication,
+                   "M-Bus: enhanced selection by the fabrication number (8 digits, F for any), "
+                   "alone or with --secondary");
+    cmd.add_flag("--mode2", args.mode2,
+                 "M-Bus: select with CI 56 (ID and manufacturer high byte first)");
   }
   args.id_option = cmd.get_option_no_throw("--id");
 }
@@ -39,8 +44,19 @@ Status ValidateMbusOptions(const MbusEndpointArgs& args, int id) {
     return Status::InvalidArgument("--id " + std::to_string(primary) +
                                    " must be an M-Bus primary address 0..250");
   }
+  const bool id_given = args.id_option != nullptr && args.id_option->count() > 0;
+  if (args.fabrication) {
+    if (id_given) return Status::InvalidArgument("give --id or --fabrication-number, not both");
+    if (!mbus::SecondaryMask::DigitsFromText(*args.fabrication)) {
+      return Status::InvalidArgument("--fabrication-number '" + *args.fabrication +
+                                     "' must be 8 characters, each a digit or F (any digit)");
+    }
+  }
+  if (args.mode2 && !args.secondary && !args.fabrication) {
+    return Status::InvalidArgument(
+        "--mode2 selects by secondary address: give --secondary or --fabrication-number");
+  }
   if (args.secondary) {
-    const bool id_given = args.id_option != nullptr && args.id_option->count() > 0;
     if (id_given) return Status::InvalidArgument("give --id or --secondary, not both");
     const std::string& text = *args.secondary;
     const bool digits =
@@ -70,9 +86,15 @@ Status ValidateMbusOptions(const MbusEndpointArgs& args, int id) {
 }
 
 std::optional<mbus::SecondaryMask> MbusSecondary(const MbusEndpointArgs& args) {
-  if (!args.secondary) return std::nullopt;
-  if (args.secondary->size() == 16) return mbus::SecondaryMask::FromFullText(*args.secondary);
-  return mbus::SecondaryMask::FromText(*args.secondary);
+  if (!args.secondary && !args.fabrication) return std::nullopt;
+  std::optional<mbus::SecondaryMask> mask = mbus::SecondaryMask();
+  if (args.secondary) {
+    mask = args.secondary->size() == 16 ? mbus::SecondaryMask::FromFullText(*args.secondary)
+                                        : mbus::SecondaryMask::FromText(*args.secondary);
+  }
+  if (args.fabrication) mask->fabrication = mbus::SecondaryMask::DigitsFromText(*args.fabrication);
+  mask->mode2 = args.mode2;
+  return mask;
 }
 
 Result<std::unique_ptr<MbusMaster>> OpenMbusMaster(const MbusEndpointArgs& args, Duration timeout,

@@ -24,11 +24,14 @@ struct MbusEndpointArgs {
   std::optional<std::string> serial;       // --mbus DEV[:BAUD[:PARITY]]
   std::optional<std::string> tcp;          // --mbus-tcp ADDR:PORT
   std::optional<std::string> secondary;    // --secondary NNNNNNNN
+  std::optional<std::string> fabrication;  // --fabrication-number: 8 digits or F (enhanced)
+  bool mode2 = false;                      // --mode2: select with CI 56
   const CLI::Option* id_option = nullptr;  // the shared --id: given or not
 };
 
-// Adds --mbus, --mbus-tcp and (with `with_secondary`) --secondary. Call after the shared --id
-// was added (it is looked up to tell whether the user gave it).
+// Adds --mbus, --mbus-tcp and (with `with_secondary`) --secondary, --fabrication-number and
+// --mode2. Call after the shared --id was added (it is looked up to tell whether the user gave
+// it).
 void AddMbusEndpointOptions(CLI::App& cmd, MbusEndpointArgs& args, bool with_secondary = true);
 
 bool MbusGiven(const MbusEndpointArgs& args);
@@ -40,10 +43,12 @@ int MbusPrimaryAddress(const MbusEndpointArgs& args, int id);
 
 // Checks the M-Bus options: endpoint, --id 0..250, --secondary 8 digits (no wildcard) or a
 // 16-character mask (SecondaryMask::FromFullText, wildcards allowed: a selection several meters
-// match fails as a collision), not both. InvalidArgument naming the option.
+// match fails as a collision), --fabrication-number 8 digits or F, --mode2 only with a
+// selection, and no selection with --id. InvalidArgument naming the option.
 Status ValidateMbusOptions(const MbusEndpointArgs& args, int id);
 
-// The secondary address or mask of --secondary. REQUIRES: ValidateMbusOptions is ok.
+// The selection of --secondary, --fabrication-number (alone: every other field a wildcard) and
+// --mode2, or nullopt when the meter is addressed by --id. REQUIRES: ValidateMbusOptions is ok.
 std::optional<mbus::SecondaryMask> MbusSecondary(const MbusEndpointArgs& args);
 
 // The master on the chosen M-Bus endpoint, connected (a serial line at 9600 8E1 unless

@@ -136,7 +136,9 @@ int RunMbusWrite(const ClientEndpointArgs& endpoint, const std::vector<std::stri
       next.primary = static_cast<uint8_t>(a.write.value);
     }
     if (name == "mbus_secondary_address" && target.secondary) {
-      next.secondary = mbus::SecondaryMask::ForId(static_cast<uint32_t>(a.write.value));
+      // The new ID, exactly; a fabrication number and the mode stay part of the selection.
+      next.secondary->digits =
+          mbus::SecondaryMask::ForId(static_cast<uint32_t>(a.write.value)).digits;
     }
     auto after = ReadMeter(master, next);
     const bool moved = next.address() != target.address() || next.secondary != target.secondary;

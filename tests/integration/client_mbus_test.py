@@ -278,6 +278,18 @@ class MbusReadTest(unittest.TestCase):
         self.assertIn("secondary address 12345FFFCD25FFFF at 127.0.0.1:", done.stderr)
         self.assertIn("collision", done.stderr)
 
+    def test_enhanced_selection_and_mode_2(self):
+        # Every meter matches the all-wildcard ID; only one has this fabrication number (its
+        # serial, fixed at manufacture).
+        out = self.read_json("--mbus-tcp", self.tcp, "--fabrication-number", "12346601")
+        self.check_equals_rest(out, "12346601", 3)
+        out = self.read_json("--mbus-tcp", self.tcp, "--secondary", "12345602",
+                             "--fabrication-number", "1234FFFF", "--mode2")
+        self.check_equals_rest(out, "12345602", 2)
+        done = pro380("read", "--mbus-tcp", self.tcp, "--fabrication-number", "99999999")
+        self.assertEqual(done.returncode, 1, done.stdout)
+        self.assertIn("fabrication number 99999999", done.stderr)
+
     def test_primary_scan(self):
         out = self.scan("--mbus-tcp", self.tcp, "--primary", "--timeout", "50ms")
         self.assertEqual(out["search"], "primary")
@@ -347,6 +359,12 @@ class MbusWriteTest(unittest.TestCase):
         done = pro380("read", "--mbus-tcp", self.tcp, "--secondary", "87654321", "--json")
         self.assertEqual(done.returncode, 0, done.stderr)
         self.assertEqual(json.loads(done.stdout)["meter"]["mbus_primary_address"], 9)
+        # By the fabrication number (the serial) in mode 2, back to the old secondary address:
+        # the read-back selects the new ID with the same fabrication number and mode.
+        done = pro380("write", "--mbus-tcp", self.tcp, "--fabrication-number", "23000001",
+                      "--mode2", "mbus_secondary_address=23000001")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(done.stdout, "mbus_secondary_address: 87654321 -> 23000001 (verified)\n")
 
     def test_a_sealed_meter_refuses_exit_1(self):
         done = pro380("write", "--mbus-tcp", self.tcp, "--id", "4", "mbus_primary_address=5")
@@ -504,6 +522,12 @@ class MbusReadOptionsTest(unittest.TestCase):
         self.check(["--mbus-tcp", "127.0.0.1:0"], "port 0")
         self.check(["--mbus-tcp", "127.0.0.1:9", "--modbus-tcp", "127.0.0.1:9"], "exactly one")
         self.check(["--modbus-tcp", "127.0.0.1:9", "--secondary", "12345678"], "--secondary")
+        self.check(["--mbus-tcp", "127.0.0.1:9", "--fabrication-number", "1234567"],
+                   "8 characters, each a digit or F")
+        self.check(["--mbus-tcp", "127.0.0.1:9", "--id", "3", "--fabrication-number",
+                    "12345678"], "not both")
+        self.check(["--mbus-tcp", "127.0.0.1:9", "--mode2"], "give --secondary")
+        self.check(["--modbus-tcp", "127.0.0.1:9", "--mode2"], "need --mbus")
 
     def test_bad_scan_filters_exit_2(self):
         cases = [(["--mbus-tcp", "127.0.0.1:9", "--manufacturer", "inm"], "3 capital letters"),

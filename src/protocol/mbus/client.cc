@@ -38,21 +38,43 @@ void Add(FramerCounters& sum, const FramerCounters& more) {
   sum.skipped_bytes += more.skipped_bytes;
 }
 
+// "12FFFFFF" from 8 digits most significant first (kAnyDigit as F).
+std::string DigitText(const std::array<uint8_t, 8>& digits) {
+  std::string text;
+  for (const uint8_t d : digits) text += d == kAnyDigit ? 'F' : static_cast<char>('0' + d);
+  return text;
+}
+
+// The 8 digits as 4 BCD bytes, low byte first: byte 0 holds the last two digits.
+void AppendBcdLowFirst(const std::array<uint8_t, 8>& digits, std::vector<uint8_t>& out) {
+  for (std::size_t i = 8; i > 0; i -= 2) {
+    out.push_back(static_cast<uint8_t>((digits[i - 2] << 4) | digits[i - 1]));
+  }
+}
+
 }  // namespace
 
-std::optional<SecondaryMask> SecondaryMask::FromText(std::string_view id) {
-  if (id.size() != 8) return std::nullopt;
-  SecondaryMask mask;
+std::optional<std::array<uint8_t, 8>> SecondaryMask::DigitsFromText(std::string_view text) {
+  if (text.size() != 8) return std::nullopt;
+  std::array<uint8_t, 8> digits{};
   for (std::size_t i = 0; i < 8; ++i) {
-    const char c = id[i];
+    const char c = text[i];
     if (c >= '0' && c <= '9') {
-      mask.digits[i] = static_cast<uint8_t>(c - '0');
+      digits[i] = static_cast<uint8_t>(c - '0');
     } else if (c == 'F' || c == 'f') {
-      mask.digits[i] = kAnyDigit;
+      digits[i] = kAnyDigit;
     } else {
       return std::nullopt;
     }
   }
+  return digits;
+}
+
+std::optional<SecondaryMask> SecondaryMask::FromText(std::string_view id) {
+  auto digits = DigitsFromText(id);
+  if (!digits) return std::nullopt;
+  SecondaryMask mask;
+  mask.digits = *digits;
   return mask;
 }
 
@@ -103,14 +125,13 @@ std::string SecondaryMask::FullText() const {
 std::string SecondaryMask::Text() const {
   const bool id_only =
       manufacturer == kAnyManufacturer && version == kAnyByte && medium == kAnyByte;
-  return id_only ? IdText() : FullText();
-}
-
-std::string SecondaryMask::IdText() const {
-  std::string text;
-  for (const uint8_t d : digits) text += d == kAnyDigit ? 'F' : static_cast<char>('0' + d);
+  std::string text = id_only ? IdText() : FullText();
+  if (fabrication) text += " fabrication number " + DigitText(*fabrication);
+  if (mode2) text += " (mode 2)";
   return text;
 }
+
+std::string SecondaryMask::IdText() const { return DigitText(digits); }
 
 Frame SndNkeRequest(uint8_t address) { return {FrameKind::kShort, kSndNke, address, 0, {}}; }
 
@@ -121,15 +142,22 @@ Frame ReqUd2Request(uint8_t address, bool fcb) {
 
 Frame SelectionRequest(const SecondaryMask& mask) {
   std::vector<uint8_t> data;
-  // The ID as BCD, low byte first: byte 0 holds the last two digits.
-  for (std::size_t i = 8; i > 0; i -= 2) {
-    data.push_back(static_cast<uint8_t>((mask.digits[i - 2] << 4) | mask.digits[i - 1]));
-  }
+  AppendBcdLowFirst(mask.digits, data);
   data.push_back(static_cast<uint8_t>(mask.manufacturer & 0xFF));
   data.push_back(static_cast<uint8_t>(mask.manufacturer >> 8));
+  if (mask.mode2) {
+    std::reverse(data.begin(), data.begin() + 4);
+    std::swap(data[4], data[5]);
+  }
   data.push_back(mask.version);
   data.push_back(mask.medium);
-  return SendUserDataRequest(kAddressSecondary, kCiSelectionRequest, std::move(data));
+  if (mask.fabrication) {
+    data.push_back(kDifBcd8);
+    data.push_back(kVifFabricationNumber);
+    AppendBcdLowFirst(*mask.fabrication, data);
+  }
+  return SendUserDataRequest(kAddressSecondary, mask.mode2 ? kCiSelectionMode2 : kCiSelection,
+                             std::move(data));
 }
 
 Frame SendUserDataRequest(uint8_t address, uint8_t ci, std::vector<uint8_t> data) {

@@ -39,7 +39,6 @@
 
 namespace pro380::mbus {
 
-inline constexpr uint8_t kCiSelectionRequest = 0x52;
 inline constexpr uint8_t kCiResponseLong = 0x72;
 inline constexpr uint8_t kAnyDigit = 0x0F;
 inline constexpr uint16_t kAnyManufacturer = 0xFFFF;
@@ -55,6 +54,12 @@ struct SecondaryMask {
   uint16_t manufacturer = kAnyManufacturer;
   uint8_t version = kAnyByte;
   uint8_t medium = kAnyByte;
+  // Enhanced selection (EN 13757-3 §7.4): a fabrication number record (DIF 0C, VIF 78) after
+  // the fixed fields, its 8 digits most significant first, each 0..9 or kAnyDigit. Sent in the
+  // record's usual byte order (low byte first), the order the slave side reads it in either mode.
+  std::optional<std::array<uint8_t, 8>> fabrication;
+  // Mode 2 (CI 56): the ID and manufacturer fields high byte first.
+  bool mode2 = false;
 
   // "12FFFFFF": 8 characters, each a digit or F/f. Nullopt otherwise.
   static std::optional<SecondaryMask> FromText(std::string_view id);
@@ -66,8 +71,11 @@ struct SecondaryMask {
   static std::optional<SecondaryMask> FromFullText(std::string_view text);
   std::string IdText() const;    // "12FFFFFF"
   std::string FullText() const;  // "12FFFFFFCD25FF02"
-  // IdText() when manufacturer, version and medium are wildcards, else FullText().
+  // IdText() when manufacturer, version and medium are wildcards, else FullText(); then
+  // " fabrication number 2209FFFF" and " (mode 2)" when they are part of the selection.
   std::string Text() const;
+  // The 8 digits of "2209104F" (digits or F/f) for `fabrication`. Nullopt otherwise.
+  static std::optional<std::array<uint8_t, 8>> DigitsFromText(std::string_view text);
 
   friend bool operator==(const SecondaryMask&, const SecondaryMask&) = default;
 };

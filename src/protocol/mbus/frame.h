@@ -30,6 +30,10 @@ inline constexpr uint8_t kRspUd = 0x08;
 
 // A field (manual appendix 2).
 inline constexpr uint8_t kMaxPrimaryAddress = 250;
+// The selection CIs (EN 13757-3 §5.1), sent by a master and answered by slaves: mode 2 carries
+// the ID and manufacturer high byte first.
+inline constexpr uint8_t kCiSelection = 0x52;
+inline constexpr uint8_t kCiSelectionMode2 = 0x56;
 inline constexpr uint8_t kAddressSecondary = 253;  // the slave selected by secondary address
 inline constexpr uint8_t kAddressBroadcastReply = 254;
 inline constexpr uint8_t kAddressBroadcastNoReply = 255;

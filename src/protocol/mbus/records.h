@@ -42,6 +42,8 @@ inline constexpr uint8_t kDifMoreRecordsFollow = 0x1F;  // manufacturer data, mo
 inline constexpr uint8_t kDifManufacturerData = 0x0F;
 inline constexpr uint8_t kDifIdleFiller = 0x2F;
 inline constexpr uint8_t kVifPlainText = 0x7C;
+inline constexpr uint8_t kDifBcd8 = 0x0C;               // 8-digit BCD, 4 bytes
+inline constexpr uint8_t kVifFabricationNumber = 0x78;  // the enhanced selection's record
 
 // Data bytes of a fixed-size data field (kVariable: 0, its length byte says).
 constexpr std::size_t DataSize(DataField field) {

@@ -7,7 +7,6 @@ namespace pro380::mbus {
 namespace {
 
 constexpr uint8_t kMasterToSlave = 0x40;  // C field bit 6 (PRM): set in every master frame
-constexpr uint8_t kVifFabricationNumber = 0x78;
 
 bool IsSelection(const Frame& frame) {
   return frame.kind == FrameKind::kLong && RequestFunction(frame.control) == kSndUd &&

@@ -25,8 +25,6 @@ namespace pro380::mbus {
 // CI fields (EN 13757-3 §5.1). Mode 2 CIs carry multi-byte values high byte first.
 inline constexpr uint8_t kCiApplicationReset = 0x50;
 inline constexpr uint8_t kCiDataSend = 0x51;
-inline constexpr uint8_t kCiSelection = 0x52;
-inline constexpr uint8_t kCiSelectionMode2 = 0x56;
 inline constexpr uint8_t kCiResponse = 0x72;
 inline constexpr uint8_t kCiRamReadout = 0xB1;  // "request readout of complete RAM content"
 inline constexpr uint8_t kCiEepromRead = 0xB4;  // "EEPROM read"

@@ -4,7 +4,8 @@
 // Poll() after each chunk. Options: timeout 100 ms, 1 retry, frame gap 20 ms, settle 50 ms.
 //
 // A case is a fenced block ```mbus-client with lines
-//   @ reset A [collision] | @ readout A | @ select ID [MAN VER MED] | @ select MASK16 |
+//   @ reset A [collision] | @ readout A | @ select ID [MAN VER MED] [fab=DIGITS] [mode2] |
+//   @ select MASK16 [fab=DIGITS] [mode2] |
 //   @ send A CI [HEX]
 //                          start an operation
 //   > HEX                  the next frame the client sends (every frame sent must be listed)
@@ -51,11 +52,23 @@ std::optional<Operation> ParseOperation(std::string_view text) {
   const std::vector<std::string> w = Words(text);
   if (w.size() < 2) return std::nullopt;
   if (w[0] == "select") {
-    // 8 ID characters (then MAN VER MED, or all wildcards), or libmbus's 16-character form.
+    // 8 ID characters (then MAN VER MED, or all wildcards), or libmbus's 16-character form;
+    // then optionally fab=DIGITS (enhanced selection) and mode2 (CI 56).
     auto mask =
         w[1].size() == 16 ? SecondaryMask::FromFullText(w[1]) : SecondaryMask::FromText(w[1]);
     if (!mask) return std::nullopt;
-    if (w.size() == 5) {
+    std::vector<std::string> fields = w;
+    while (fields.size() > 2 && (fields.back() == "mode2" || fields.back().starts_with("fab="))) {
+      if (fields.back() == "mode2") {
+        mask->mode2 = true;
+      } else {
+        mask->fabrication = SecondaryMask::DigitsFromText(fields.back().substr(4));
+        if (!mask->fabrication) return std::nullopt;
+      }
+      fields.pop_back();
+    }
+    if (fields.size() != 2 && fields.size() != 5) return std::nullopt;
+    if (fields.size() == 5) {
       auto man = Number(w[2], 16);
       auto ver = Number(w[3], 16);
       auto med = Number(w[4], 16);
