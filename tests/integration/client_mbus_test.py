@@ -22,6 +22,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import unittest
 import urllib.request
 
@@ -88,15 +89,27 @@ class MbusReadTest(unittest.TestCase):
         cls.web = web[0].split(" on ", 1)[1].strip() if web else None
         cls.tcp = f"127.0.0.1:{cls.run_.mbus_ports[0]}"
         cls.pty = cls.run_.lines[0]
+        # The meters show the source's power from their first tick on; a test reading before it
+        # would compare a zero with REST's later value.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            powers = [cls.rest_of(serial)["quantities"]["active_power_kw"] for serial, _ in METERS]
+            if all(p != 0 for p in powers):
+                break
+            time.sleep(0.05)
 
     @classmethod
     def tearDownClass(cls):
         mbus_e2e.stop_all_and_remove([cls.run_], cls.work)
 
+    @classmethod
+    def rest_of(cls, serial):
+        with urllib.request.urlopen(f"{cls.web}api/v1/meters/{serial}", timeout=5) as reply:
+            return json.load(reply)
+
     def rest(self, serial):
         self.assertIsNotNone(self.web, self.run_.start_lines)
-        with urllib.request.urlopen(f"{self.web}api/v1/meters/{serial}", timeout=5) as reply:
-            return json.load(reply)
+        return self.rest_of(serial)
 
     def read_json(self, *args):
         done = pro380("read", *args, "--json")
@@ -290,6 +303,19 @@ class MbusReadTest(unittest.TestCase):
         self.assertEqual(done.returncode, 1, done.stdout)
         self.assertIn("fabrication number 99999999", done.stderr)
 
+    def test_a_damaged_telegram_is_read_again(self):
+        # Line noise damages the first telegram: the client asks again with the same FCB and the
+        # meter repeats it (docs/client.md, "A damaged telegram is retried").
+        with NoisyGateway(self.run_.mbus_ports[0], damaged=1) as gateway:
+            out = self.read_json("--mbus-tcp", f"127.0.0.1:{gateway.port}", "--id", "2")
+        self.check_equals_rest(out, "12345602", 2)
+        # Damaged again on the retry: a garbled reply, exit 1.
+        with NoisyGateway(self.run_.mbus_ports[0], damaged=2) as gateway:
+            done = pro380("read", "--mbus-tcp", f"127.0.0.1:{gateway.port}", "--id", "2",
+                          "--retries", "1")
+        self.assertEqual(done.returncode, 1, done.stdout)
+        self.assertIn("collision or garbled reply", done.stderr)
+
     def test_primary_scan(self):
         out = self.scan("--mbus-tcp", self.tcp, "--primary", "--timeout", "50ms")
         self.assertEqual(out["search"], "primary")
@@ -387,11 +413,9 @@ class MbusWriteTest(unittest.TestCase):
                 self.assertIn(expected, done.stderr)
 
 
-class RateKeepingGateway:
-    """An M-Bus TCP gateway in front of the meter's TCP port whose serial side keeps its rate:
-    it relays both ways until the client sends a baud rate switch (SND_UD CI B8..BD), relays that
-    frame and the meter's E5, and from then on the meter hears nothing (it listens at the new
-    rate, the gateway's line is still at the old one)."""
+class ScriptedGateway:
+    """An M-Bus TCP gateway in front of the meter's TCP port, for one client connection: it
+    relays both ways what `from_client` and `from_meter` let through (None: nothing)."""
 
     def __init__(self, meter_port):
         self.listener = socket.create_server(("127.0.0.1", 0))
@@ -402,13 +426,18 @@ class RateKeepingGateway:
         self.stopping = False
         self.thread.start()
 
+    def from_client(self, data):
+        return data
+
+    def from_meter(self, data):
+        return data
+
     def _serve(self):
         try:
             client, _ = self.listener.accept()
         except OSError:
             return
         meter = socket.create_connection(("127.0.0.1", self.meter_port), timeout=5)
-        deaf = False
         with client, meter:
             while not self.stopping:
                 ready, _, _ = select.select([client, meter], [], [], 0.1)
@@ -417,10 +446,13 @@ class RateKeepingGateway:
                     if not data:
                         return
                     if sock is meter:
-                        client.sendall(data)
-                    elif not deaf:
-                        meter.sendall(data)
-                        deaf = len(data) > 6 and data[0] == 0x68 and 0xB8 <= data[6] <= 0xBD
+                        data = self.from_meter(data)
+                        target = client
+                    else:
+                        data = self.from_client(data)
+                        target = meter
+                    if data:
+                        target.sendall(data)
 
     def __enter__(self):
         return self
@@ -429,6 +461,36 @@ class RateKeepingGateway:
         self.stopping = True
         self.listener.close()
         self.thread.join(10)
+
+
+class RateKeepingGateway(ScriptedGateway):
+    """A gateway whose serial side keeps its rate: it relays both ways until the client sends a
+    baud rate switch (SND_UD CI B8..BD), relays that frame and the meter's E5, and from then on
+    the meter hears nothing (it listens at the new rate, the gateway's line is still at the old
+    one)."""
+
+    deaf = False
+
+    def from_client(self, data):
+        if self.deaf:
+            return None
+        self.deaf = len(data) > 6 and data[0] == 0x68 and 0xB8 <= data[6] <= 0xBD
+        return data
+
+
+class NoisyGateway(ScriptedGateway):
+    """A gateway on a noisy line: the first `damaged` telegrams from the meter arrive with one
+    data byte flipped (their checksum then fails), the rest intact."""
+
+    def __init__(self, meter_port, damaged):
+        self.damaged = damaged
+        super().__init__(meter_port)
+
+    def from_meter(self, data):
+        if self.damaged > 0 and len(data) > 8 and data[0] == 0x68:
+            self.damaged -= 1
+            data = data[:8] + bytes([data[8] ^ 0x5A]) + data[9:]
+        return data
 
 
 @unittest.skipUnless(mbus_e2e.node_available(), "node-mbus is not installed "

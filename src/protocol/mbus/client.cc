@@ -275,7 +275,9 @@ std::vector<uint8_t> MbusClient::Start(const Operation& operation, TimePoint now
 }
 
 void MbusClient::Feed(std::span<const uint8_t> bytes, TimePoint at) {
-  if (phase_ == Phase::kIdle) return;
+  if (phase_ == Phase::kIdle || bytes.empty()) return;
+  last_byte_at_ = at;
+  if (phase_ == Phase::kDraining) return;  // the rest of a damaged reply
   framer_.Feed(bytes, at);
 }
 
@@ -358,12 +360,29 @@ std::optional<ClientStep> MbusClient::TakeFrame(Frame frame, TimePoint now) {
               got + " where " + (wants_data ? "an RSP_UD" : "E5") + " was expected");
 }
 
+ClientStep MbusClient::TakeDamage(DropReason reason, TimePoint now) {
+  // A meter asked by its own address (or selected) whose telegram arrives damaged was most
+  // likely hit by line noise; the same REQ_UD2 (FCB unchanged) makes it repeat the telegram. Two
+  // meters at one address garble every attempt and still end as a collision.
+  if (operation_.kind == OperationKind::kReadout && phase_ == Phase::kWaiting &&
+      attempts_left_ > 0) {
+    --attempts_left_;
+    ++counters_.damaged;
+    phase_ = Phase::kDraining;
+    return Poll(now);
+  }
+  return Fail(ClientErrorKind::kCollision, "heard " + std::string(DropName(reason)));
+}
+
 ClientStep MbusClient::Poll(TimePoint now) {
   if (phase_ == Phase::kIdle) return {};
+  if (phase_ == Phase::kDraining) {
+    if (now < last_byte_at_ + options_.frame_gap) return {};
+    Frame again = request_;
+    return {Send(std::move(again), now), std::nullopt};
+  }
   while (auto event = framer_.Next(now)) {
-    if (const auto* reason = std::get_if<DropReason>(&*event)) {
-      return Fail(ClientErrorKind::kCollision, "heard " + std::string(DropName(*reason)));
-    }
+    if (const auto* reason = std::get_if<DropReason>(&*event)) return TakeDamage(*reason, now);
     if (auto step = TakeFrame(std::get<Frame>(std::move(*event)), now)) return std::move(*step);
   }
   if (phase_ == Phase::kSettling) {
@@ -389,6 +408,7 @@ ClientStep MbusClient::Poll(TimePoint now) {
 
 std::optional<TimePoint> MbusClient::NextDeadline() const {
   if (phase_ == Phase::kIdle) return std::nullopt;
+  if (phase_ == Phase::kDraining) return last_byte_at_ + options_.frame_gap;
   // A frame still arriving is finished or dropped at the framer's idle deadline, whether that
   // is before the timeout (then it is garbled) or after it (a long reply at a low baud rate).
   if (phase_ == Phase::kWaiting) {

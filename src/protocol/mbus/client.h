@@ -155,7 +155,8 @@ struct ClientStep {
 
 struct ClientOptions {
   Duration timeout = std::chrono::seconds(1);  // per attempt, from the request to a reply start
-  int retries = 1;                             // further attempts after a timeout
+  // Further attempts after a timeout, or after a damaged reply to a readout's REQ_UD2.
+  int retries = 1;
   // An unfinished frame is dropped after the line was idle this long; a reply still arriving
   // keeps the timeout from firing until then (a 255-byte telegram at 300 baud takes 9 s).
   Duration frame_gap = std::chrono::milliseconds(100);
@@ -167,7 +168,8 @@ struct ClientCounters {
   uint64_t requests = 0;    // frames sent, retries and further REQ_UD2s included
   uint64_t replies = 0;     // expected replies taken (E5 or RSP_UD telegrams)
   uint64_t timeouts = 0;    // attempts that timed out
-  uint64_t collisions = 0;  // damaged/unfinished frames and extra replies
+  uint64_t collisions = 0;  // damaged/unfinished frames and extra replies (not retried)
+  uint64_t damaged = 0;     // damaged/unfinished replies to a REQ_UD2, retried
   uint64_t malformed = 0;   // frames that were not the expected reply
   uint64_t ignored = 0;     // frames with the master bit (echoes, other masters)
 };
@@ -190,7 +192,9 @@ class MbusClient {
   FramerCounters framer_counters() const;
 
  private:
-  enum class Phase : uint8_t { kIdle, kWaiting, kSettling };
+  // kDraining: a damaged reply to a REQ_UD2 is being retried; the request goes out again once
+  // the line has been quiet for the frame gap (the rest of the damaged frame is not a reply).
+  enum class Phase : uint8_t { kIdle, kWaiting, kSettling, kDraining };
 
   std::vector<uint8_t> Send(Frame frame, TimePoint now);
   ClientStep Finish(ClientOutcome outcome);
@@ -199,6 +203,8 @@ class MbusClient {
   std::optional<ClientStep> TakeFrame(Frame frame, TimePoint now);
   std::optional<ClientStep> TakeTelegram(Frame frame, TimePoint now);
   void NewFramer();
+  // A damaged frame heard while waiting: retry a readout's request, else a collision.
+  ClientStep TakeDamage(DropReason reason, TimePoint now);
 
   ClientOptions options_;
   Phase phase_ = Phase::kIdle;
@@ -206,6 +212,7 @@ class MbusClient {
   Frame request_;
   int attempts_left_ = 0;
   TimePoint deadline_{};
+  TimePoint last_byte_at_{};  // when bytes last arrived (kDraining waits for quiet after it)
   bool fcb_ = true;
   Readout readout_;
   StreamFramer framer_;

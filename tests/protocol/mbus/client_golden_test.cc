@@ -122,6 +122,7 @@ std::optional<uint64_t> Counter(const MbusClient& client, const std::optional<Re
   if (name == "client.timeouts") return c.timeouts;
   if (name == "client.collisions") return c.collisions;
   if (name == "client.malformed") return c.malformed;
+  if (name == "client.damaged") return c.damaged;
   if (name == "client.ignored") return c.ignored;
   if (name == "framer.frames") return f.frames;
   if (name == "framer.checksum_errors") return f.checksum_errors;

@@ -229,26 +229,51 @@ TEST(MbusClientTest, BytesAfterTheAckWhileSettlingAreACollision) {
   EXPECT_EQ(std::get<ClientError>(*step.outcome).kind, ClientErrorKind::kCollision);
 }
 
-TEST(MbusClientTest, DamagedReplyIsACollision) {
+// A readout asks one meter: a damaged telegram is retried (line noise) with the same REQ_UD2
+// once the line is quiet, and only a damaged reply with no retry left is a collision.
+TEST(MbusClientTest, DamagedReplyIsRetriedThenACollision) {
   MbusClient client(Options());
-  client.Start(Operation::ReadOut(0), kT0);
-  client.Feed(Bytes{0x68, 0x03, 0x03, 0x68, 0x08, 0x00, 0x72, 0x00, 0x16}, kT0);
-  const ClientStep step = client.Poll(kT0);
+  const std::vector<uint8_t> request = client.Start(Operation::ReadOut(0), kT0);
+  const Bytes damaged = {0x68, 0x03, 0x03, 0x68, 0x08, 0x00, 0x72, 0x00, 0x16};
+  client.Feed(damaged, kT0);
+  EXPECT_FALSE(client.Poll(kT0).outcome);
+  ASSERT_TRUE(client.NextDeadline());
+  EXPECT_EQ(*client.NextDeadline(), kT0 + Options().frame_gap);
+  const ClientStep retry = client.Poll(kT0 + Options().frame_gap);
+  EXPECT_FALSE(retry.outcome);
+  EXPECT_EQ(retry.send, request);  // FCB unchanged: the meter repeats its telegram
+  client.Feed(damaged, kT0 + milliseconds(50));
+  const ClientStep step = client.Poll(kT0 + milliseconds(50));
   ASSERT_TRUE(step.outcome);
   const auto& error = std::get<ClientError>(*step.outcome);
   EXPECT_EQ(error.kind, ClientErrorKind::kCollision);
   EXPECT_EQ(error.Describe(), "collision or garbled reply: heard a frame with a wrong checksum");
+  EXPECT_EQ(client.counters().damaged, 1u);
+  EXPECT_EQ(client.counters().collisions, 1u);
 }
 
-TEST(MbusClientTest, UnfinishedReplyIsACollisionAtTheFrameGap) {
+TEST(MbusClientTest, UnfinishedReplyIsRetriedAtTheFrameGap) {
   MbusClient client(Options());
-  client.Start(Operation::ReadOut(0), kT0);
+  const std::vector<uint8_t> request = client.Start(Operation::ReadOut(0), kT0);
   client.Feed(Bytes{0x68, 0x20, 0x20, 0x68, 0x08}, kT0 + milliseconds(90));
   EXPECT_FALSE(client.Poll(kT0 + milliseconds(100)).outcome);  // still arriving
   EXPECT_EQ(*client.NextDeadline(), kT0 + milliseconds(110));
-  const ClientStep step = client.Poll(kT0 + milliseconds(110));
-  ASSERT_TRUE(step.outcome);
-  EXPECT_EQ(std::get<ClientError>(*step.outcome).kind, ClientErrorKind::kCollision);
+  const ClientStep retry = client.Poll(kT0 + milliseconds(110));
+  EXPECT_FALSE(retry.outcome);
+  EXPECT_EQ(retry.send, request);
+  EXPECT_EQ(client.counters().damaged, 1u);
+}
+
+// Bytes still arriving after a damage are the rest of it: the retry waits until they stop.
+TEST(MbusClientTest, RetryAfterDamageWaitsForQuiet) {
+  MbusClient client(Options());
+  client.Start(Operation::ReadOut(0), kT0);
+  client.Feed(Bytes{0x68, 0x18, 0x19, 0x68}, kT0);  // length bytes disagree: dropped at once
+  EXPECT_TRUE(client.Poll(kT0).send.empty());
+  client.Feed(Bytes{0x08, 0x00, 0x72}, kT0 + milliseconds(15));
+  EXPECT_TRUE(client.Poll(kT0 + Options().frame_gap).send.empty());
+  EXPECT_EQ(*client.NextDeadline(), kT0 + milliseconds(15) + Options().frame_gap);
+  EXPECT_FALSE(client.Poll(kT0 + milliseconds(15) + Options().frame_gap).send.empty());
 }
 
 TEST(MbusClientTest, WrongRepliesAreMalformed) {
