@@ -1,5 +1,7 @@
 #include "app/fleet_plan.h"
 
+#include <string>
+
 namespace pro380::app {
 
 Status AddFleetMeters(const std::vector<FleetTemplate>& fleets, bool sealed_by_command_line,
@@ -27,11 +29,46 @@ Status AddFleetMeters(const std::vector<FleetTemplate>& fleets, bool sealed_by_c
       m.given = {"--serial", "--id"};
       m.given.insert(m.given.end(), fleet.given.begin(), fleet.given.end());
       m.sealed = fleet.sealed || sealed_by_command_line;
-      m.fleet_port = first_port + static_cast<std::size_t>(fleet.Port(j));
+      m.in_fleet = true;
+      if (fleet.ports() > 0) m.fleet_port = first_port + static_cast<std::size_t>(fleet.Port(j));
       if (fleet.seed_start) m.seed = *fleet.seed_start + static_cast<uint64_t>(j);
     }
   }
   return Status::Ok();
+}
+
+Status RequireWebForBuslessFleets(const std::vector<FleetTemplate>& fleets,
+                                  const InterfacePlan& interfaces) {
+  if (interfaces.http) return Status::Ok();
+  for (std::size_t k = 0; k < fleets.size(); ++k) {
+    if (fleets[k].variant() != Variant::kS) continue;
+    return Status::InvalidArgument(
+        "fleet[" + std::to_string(k + 1) +
+        "] is variant s: a PRO380-S has no bus, so its meters are read over the web page and "
+        "REST API only, which http = \"off\" turns off; allowed: http on (interfaces.http or "
+        "--http ADDR:PORT) or a fleet variant with a bus (mod, mb)");
+  }
+  return Status::Ok();
+}
+
+std::vector<std::string> DescribeBuslessFleetMeters(const std::vector<PlannedMeter>& meters) {
+  std::vector<std::string> lines;
+  std::size_t first = 0;
+  for (std::size_t k = 0; k <= meters.size(); ++k) {
+    const bool busless = k < meters.size() && meters[k].in_fleet && !meters[k].fleet_port;
+    // A fleet's meters are consecutive in the plan, with consecutive serials.
+    const bool continues =
+        busless && k > first &&
+        std::stoul(meters[k].options.serial) == std::stoul(meters[k - 1].options.serial) + 1;
+    if (continues) continue;
+    if (k > first) {
+      lines.push_back("fleet: " + std::to_string(k - first) + " PRO380-S, serials " +
+                      meters[first].options.serial + "-" + meters[k - 1].options.serial +
+                      ", no bus: on the web page and REST API");
+    }
+    first = busless ? k : k + 1;
+  }
+  return lines;
 }
 
 }  // namespace pro380::app

@@ -3,6 +3,7 @@
 #ifndef PRO380_APP_FLEET_PLAN_H_
 #define PRO380_APP_FLEET_PLAN_H_
 
+#include <string>
 #include <vector>
 
 #include "app/fleet_template.h"
@@ -15,6 +16,15 @@ namespace pro380::app {
 // j - 1) and their ports to plan.fleet_ports. `sealed_by_command_line` is --sealed.
 Status AddFleetMeters(const std::vector<FleetTemplate>& fleets, bool sealed_by_command_line,
                       RunPlan& plan);
+
+// InvalidArgument naming the first PRO380-S fleet when the web is off: a PRO380-S has no bus, so
+// nothing could read its meters (docs/config.md, "[[fleet]]").
+Status RequireWebForBuslessFleets(const std::vector<FleetTemplate>& fleets,
+                                  const InterfacePlan& interfaces);
+
+// One start line per PRO380-S fleet (meters in a fleet without buses), e.g. "fleet: 3 PRO380-S,
+// serials 60000001-60000003, no bus: on the web page and REST API".
+std::vector<std::string> DescribeBuslessFleetMeters(const std::vector<PlannedMeter>& meters);
 
 }  // namespace pro380::app
 

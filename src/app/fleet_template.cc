@@ -34,13 +34,18 @@ std::string FleetKnownKeys() {
 }
 
 // The variants a fleet may be of: a PRO380-Mod fleet's buses are Modbus TCP ports and RTU lines,
-// a PRO380-Mb fleet's M-Bus TCP ports and M-Bus lines (a bus-less PRO380-S fleet is not built).
+// a PRO380-Mb fleet's M-Bus TCP ports and M-Bus lines; a PRO380-S fleet has none.
 constexpr std::string_view kFleetVariants =
-    "mod (buses: modbus_tcp, modbus_rtu), mb (buses: mbus_tcp, mbus)";
+    "mod (buses: modbus_tcp, modbus_rtu), mb (buses: mbus_tcp, mbus), s (no bus: read over the "
+    "web page and REST API)";
 
 // A fleet's bus keys by variant: a key of the other variant's buses is refused by name.
 bool IsModbusBusKey(std::string_view key) { return key == "modbus_tcp" || key == "modbus_rtu"; }
 bool IsMbusBusKey(std::string_view key) { return key == "mbus_tcp" || key == "mbus"; }
+// The keys of a fleet with buses only: a PRO380-S has no bus and no address.
+bool IsBusOrAddressKey(std::string_view key) {
+  return IsModbusBusKey(key) || IsMbusBusKey(key) || key == "id_start" || key == "ids_per_port";
+}
 
 // The allowed first addresses of a bus, for the messages of id_start and ids_per_port.
 std::string AddressRange(Variant variant) {
@@ -191,6 +196,8 @@ Result<FleetTemplate> ParseFleetTable(const ConfigReport& report, const toml::ta
     if (!text) return report(variant->source(), path + ".variant must be a string");
     if (text->get() == "mb") {
       fleet.meter.variant = Variant::kMb;
+    } else if (text->get() == "s") {
+      fleet.meter.variant = Variant::kS;
     } else if (text->get() != "mod") {
       return not_allowed(*variant, path + ".variant", ValueText(*variant), kFleetVariants);
     }
@@ -212,7 +219,15 @@ Result<FleetTemplate> ParseFleetTable(const ConfigReport& report, const toml::ta
   MeterArgs meter_args;
   for (const auto& [key, node] : table) {
     const std::string key_path = path + "." + std::string(key.str());
-    if (variant == Variant::kMb ? IsModbusBusKey(key.str()) : IsMbusBusKey(key.str())) {
+    if (variant == Variant::kS && IsBusOrAddressKey(key.str())) {
+      return report(key.source(), key_path +
+                                      " is not a key of an s fleet: a PRO380-S has no bus and no "
+                                      "address (its meters are read over the web page and REST "
+                                      "API); allowed keys: count, serial_start, seed_start, "
+                                      "sealed and the meter keys");
+    }
+    if (variant != Variant::kS &&
+        (variant == Variant::kMb ? IsModbusBusKey(key.str()) : IsMbusBusKey(key.str()))) {
       return report(key.source(),
                     key_path + " is not a key of " + (variant == Variant::kMb ? "an mb" : "a mod") +
                         " fleet; allowed keys: " +

@@ -5,7 +5,8 @@
 // M-Bus line number k (primary addresses 1..250, secondary address = serial). Meter j of a fleet
 // (from 0) has serial serial_start + j, address id_start + j % ids_per_port on bus j /
 // ids_per_port, and scenario seed seed_start + j. Every meter of a fleet has the fleet's meter
-// options: every [[meter]] key but serial and id (app/meter_option_keys.h, kFleetMeterKeys).
+// options: every [[meter]] key but serial and id (app/meter_option_keys.h, kFleetMeterKeys). A
+// PRO380-S fleet has no bus and no addresses: its meters are read over the web page and REST API.
 //
 // Thread safety: plain values and functions.
 #ifndef PRO380_APP_FLEET_TEMPLATE_H_
@@ -52,7 +53,10 @@ struct FleetTemplate {
   Variant variant() const { return meter.variant; }
   // The highest address of a bus: 247 (Modbus unit ID) or 250 (M-Bus primary address).
   int MaxAddress() const { return variant() == Variant::kMb ? kMaxFleetMbusAddress : kMaxModbusId; }
-  int ports() const { return (count + ids_per_port - 1) / ids_per_port; }
+  // Buses: none for a PRO380-S fleet (no bus), else count / ids_per_port rounded up.
+  int ports() const {
+    return variant() == Variant::kS ? 0 : (count + ids_per_port - 1) / ids_per_port;
+  }
   std::string Serial(int j) const;  // 8 digits
   int Id(int j) const { return id_start + j % ids_per_port; }
   int Port(int j) const { return j / ids_per_port; }

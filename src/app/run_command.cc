@@ -11,6 +11,7 @@
 
 #include "app/duration_arg.h"
 #include "app/exit_status.h"
+#include "app/fleet_plan.h"
 #include "app/fleet_ports.h"
 #include "app/fleet_steps.h"
 #include "app/iec_service.h"
@@ -287,7 +288,7 @@ int RunRun(const RunArgs& args) {
     m.feeder = std::make_unique<RecordFeeder>(*m.source, FeederBatch(plan.speed));
     m.live = MakeLiveSourcePort(plan.source, *m.source);
     m.printed_at = m.meter->now();
-    m.in_fleet = planned.fleet_port.has_value();
+    m.in_fleet = planned.in_fleet;
     // A fleet meter advances in whole records (FleetSteps): it shows its first one from the start.
     if (m.in_fleet) {
       if (Status shown = m.feeder->ShowNext(*m.meter); !shown.ok()) {
@@ -444,6 +445,9 @@ int RunRun(const RunArgs& args) {
   for (const std::string& line : start_lines) std::printf("%s\n", line.c_str());
   for (const std::string& line : (*modbus)->Describe()) std::printf("%s\n", line.c_str());
   for (const std::string& line : (*fleet)->Describe()) std::printf("%s\n", line.c_str());
+  for (const std::string& line : DescribeBuslessFleetMeters(plan.meters)) {
+    std::printf("%s\n", line.c_str());
+  }
   for (const std::string& line : (*mbus)->Describe()) std::printf("%s\n", line.c_str());
   if (web) std::printf("%s\n", web->Describe().c_str());
   for (const std::string& line : (*iec)->Describe()) std::printf("%s\n", line.c_str());

@@ -109,7 +109,7 @@ Result<RunPlan> ResolveRunPlan(const RunArgs& args, const std::optional<RunConfi
     auto options = ValidateMeterArgs(entry.args);
     if (!options.ok()) return options.status();
     plan.meters.push_back({*options, entry.given, entry.preset, entry.sealed || args.sealed,
-                           std::nullopt, std::nullopt});
+                           std::nullopt, std::nullopt, false});
   }
   if (Status st = AddFleetMeters(file.fleets, args.sealed, plan); !st.ok()) return st;
   auto interfaces = ResolveInterfaces(args.interfaces, file.interfaces);
@@ -121,8 +121,9 @@ Result<RunPlan> ResolveRunPlan(const RunArgs& args, const std::optional<RunConfi
     any_mbus_meter |= m.options.variant == Variant::kMb && !m.fleet_port;
   }
   if (Status st = RequireMbusMeter(plan.interfaces, any_mbus_meter); !st.ok()) return st;
+  if (Status st = RequireWebForBuslessFleets(file.fleets, plan.interfaces); !st.ok()) return st;
   const auto own_meters = std::count_if(plan.meters.begin(), plan.meters.end(),
-                                        [](const PlannedMeter& m) { return !m.fleet_port; });
+                                        [](const PlannedMeter& m) { return !m.in_fleet; });
   if (Status st = RequirePublishedMeter(plan.mqtt_publish.has_value(),
                                         static_cast<std::size_t>(own_meters));
       !st.ok()) {

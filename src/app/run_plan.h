@@ -27,6 +27,8 @@ struct PlannedMeter {
   // RunPlan::fleet_ports), not on the [interfaces], and prints no live line.
   std::optional<std::size_t> fleet_port;
   std::optional<uint64_t> seed;  // the scenario seed; none: RunPlan::seed + the meter's index
+  // A [[fleet]]'s meter: fleet_port is set, but for a bus-less PRO380-S fleet's meters.
+  bool in_fleet = false;
 };
 
 struct RunPlan {

@@ -277,11 +277,10 @@ TEST(FleetTemplateTest, BadMeterKeysExitNamingTheFleetKey) {
               HasSubstr("fleet[1].wiring = \"star\" is not allowed; allowed values: 3p4w, 3p3w"));
   EXPECT_THAT(FleetError("modbus_tcp = \"127.0.0.1:0\"\nwiring = 3\n"),
               HasSubstr("fleet[1].wiring must be a string"));
-  EXPECT_THAT(FleetError("modbus_tcp = \"127.0.0.1:0\"\nvariant = \"s\"\n"),
-              HasSubstr("site.toml:6: fleet[1].variant = \"s\" is not allowed; allowed values: "
-                        "mod (buses: modbus_tcp, modbus_rtu), mb (buses: mbus_tcp, mbus)"));
   EXPECT_THAT(FleetError("modbus_tcp = \"127.0.0.1:0\"\nvariant = \"x\"\n"),
-              HasSubstr("fleet[1].variant = \"x\" is not allowed; allowed values: mod (buses"));
+              HasSubstr("site.toml:6: fleet[1].variant = \"x\" is not allowed; allowed values: "
+                        "mod (buses: modbus_tcp, modbus_rtu), mb (buses: mbus_tcp, mbus), s (no "
+                        "bus: read over the web page and REST API)"));
   EXPECT_THAT(FleetError("modbus_tcp = \"127.0.0.1:0\"\nvariant = 1\n"),
               HasSubstr("fleet[1].variant must be a string"));
   EXPECT_THAT(FleetError("modbus_tcp = \"127.0.0.1:0\"\nserial = \"30000001\"\n"),
