@@ -59,14 +59,18 @@ std::vector<std::string> DescribeCheckedPlan(const RunPlan& plan) {
   AddTcp(interfaces, "M-Bus TCP", i.mbus_tcp);
   AddSerial(interfaces, "optical port", i.iec);
   AddTcp(interfaces, "optical port TCP", i.iec_tcp);
-  std::vector<transport::TcpEndpoint> fleet_tcp;
-  std::vector<transport::SerialSpec> fleet_rtu;
+  std::vector<transport::TcpEndpoint> fleet_tcp, fleet_mbus_tcp;
+  std::vector<transport::SerialSpec> fleet_rtu, fleet_mbus;
   for (const InterfacePlan& bus : plan.fleet_ports) {
     fleet_tcp.insert(fleet_tcp.end(), bus.modbus_tcp.begin(), bus.modbus_tcp.end());
     fleet_rtu.insert(fleet_rtu.end(), bus.modbus_rtu.begin(), bus.modbus_rtu.end());
+    fleet_mbus_tcp.insert(fleet_mbus_tcp.end(), bus.mbus_tcp.begin(), bus.mbus_tcp.end());
+    fleet_mbus.insert(fleet_mbus.end(), bus.mbus.begin(), bus.mbus.end());
   }
   AddTcp(interfaces, "fleet Modbus TCP", fleet_tcp);
   AddSerial(interfaces, "fleet Modbus RTU", fleet_rtu);
+  AddTcp(interfaces, "fleet M-Bus TCP", fleet_mbus_tcp);
+  AddSerial(interfaces, "fleet M-Bus", fleet_mbus);
   if (i.http)
     interfaces += std::string(interfaces.empty() ? "" : ", ") + "web " + ToString(*i.http);
   lines.push_back("interfaces: " + (interfaces.empty() ? std::string("none") : interfaces));

@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "app/fleet_template.h"
+#include "app/run_check.h"
 #include "app/run_config.h"
 #include "app/run_plan.h"
 
@@ -158,6 +160,19 @@ TEST(FleetMbusTest, InterfacesMbusWithOnlyFleetMetersExits2) {
   EXPECT_FALSE(beside->meters[0].fleet_port);
   EXPECT_EQ(beside->meters[0].options.id, 1);  // the same primary address as fleet meter 1
   EXPECT_EQ(beside->meters[1].options.id, 1);
+}
+
+TEST(FleetMbusTest, CheckNamesTheFleetsMbusBuses) {
+  auto plan = PlanOf(MbFleet(3,
+                             "ids_per_port = 2\nmbus_tcp = \"127.0.0.1:16000\"\n"
+                             "mbus = \"pty:/tmp/mb%d\"\n"));
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  const std::vector<std::string> lines = DescribeCheckedPlan(*plan);
+  EXPECT_THAT(lines,
+              ::testing::Contains(HasSubstr("meter serial 50000003: mb, primary address 1")));
+  EXPECT_THAT(lines.back(), HasSubstr("fleet M-Bus TCP 127.0.0.1:16000, fleet M-Bus TCP "
+                                      "127.0.0.1:16001, fleet M-Bus pty:/tmp/mb0, fleet M-Bus "
+                                      "pty:/tmp/mb1"));
 }
 
 }  // namespace
