@@ -5,7 +5,12 @@ with SIGSTOP (by PID) so that it takes nothing while the connection stays up. Th
 in the client stay at `max_queued`, the states beyond it are dropped and counted
 (states_dropped_queue_full in /api/v1/counters and /metrics), the process's VmRSS grows by far
 less than the dropped states would have taken, mbpoll is answered throughout, and after SIGCONT
-the states arrive at mosquitto_sub (an independent client) again."""
+the states arrive at mosquitto_sub (an independent client) again.
+
+The VmRSS check runs only on a build without AddressSanitizer (PRO380_SANITIZE, set by
+tests/CMakeLists.txt): ASan keeps freed blocks resident in its quarantine (256 MB by default) to
+catch use after free, so there VmRSS measures the quarantine, not the queue. The counters are
+checked in every build."""
 import json
 import os
 import shutil
@@ -137,8 +142,12 @@ class MqttPublishQueueTest(unittest.TestCase):
         self.assertGreater(dropped_kib, 2048)  # the bound matters at this rate
         print(f"VmRSS {rss_before} -> {rss_stalled} KiB; dropped {stalled['states_dropped_queue_full']}"
               f" states of {state_bytes} B ({dropped_kib} KiB)", file=sys.stderr)
-        self.assertLess(rss_stalled - rss_before, dropped_kib // 2,
-                        (rss_before, rss_stalled, dropped_kib))
+        if "address" in os.environ.get("PRO380_SANITIZE", ""):
+            print("VmRSS not checked: AddressSanitizer's quarantine holds freed memory",
+                  file=sys.stderr)
+        else:
+            self.assertLess(rss_stalled - rss_before, dropped_kib // 2,
+                            (rss_before, rss_stalled, dropped_kib))
 
         # The broker back: the queue drains and states arrive again.
         self.broker.process.send_signal(signal.SIGCONT)
