@@ -11,8 +11,7 @@
 namespace pro380::app {
 namespace {
 
-constexpr std::chrono::seconds kFirstRetry{1};  // then doubling
-constexpr std::chrono::seconds kLastRetry{30};  // a broker away for long: twice a minute
+constexpr std::chrono::seconds kFirstRetry{1};  // then doubling to options.last_retry
 // mosquitto_loop's wait when nothing happens; a Publish or the goodbye wakes it at once (the
 // client's socket pair), so this only bounds how late keep-alive pings are checked.
 constexpr int kLoopTimeoutMs = 1000;
@@ -30,16 +29,19 @@ Result<std::unique_ptr<MqttConnection>> MqttConnection::Start(asio::io_context& 
   std::unique_ptr<MqttConnection> connection(
       new MqttConnection(io, std::move(options), std::move(handlers)));
   const MqttConnectionOptions& o = connection->options_;
-  const std::string id = MqttClientId(o.client, "");
+  const std::string id = MqttClientId(o.client, o.client_id_suffix);
   connection->client_ = mosquitto_new(id.c_str(), /*clean_session=*/true, connection.get());
   mosquitto* client = connection->client_;
   if (!client) return Status::IoError("MQTT: cannot make a client");
   if (Status st = ApplyMqttClientSettings(client, o.client, o.tls); !st.ok()) return st;
-  if (const int rc =
-          mosquitto_will_set(client, o.will_topic.c_str(), static_cast<int>(o.will_payload.size()),
-                             o.will_payload.data(), o.qos, /*retain=*/true);
-      rc != MOSQ_ERR_SUCCESS) {
-    return Status::InvalidArgument("MQTT topic '" + o.will_topic + "': " + mosquitto_strerror(rc));
+  if (!o.will_topic.empty()) {
+    if (const int rc = mosquitto_will_set(client, o.will_topic.c_str(),
+                                          static_cast<int>(o.will_payload.size()),
+                                          o.will_payload.data(), o.qos, /*retain=*/true);
+        rc != MOSQ_ERR_SUCCESS) {
+      return Status::InvalidArgument("MQTT topic '" + o.will_topic + "': " +
+                                     mosquitto_strerror(rc));
+    }
   }
   // The network thread is ours: mosquitto_publish only queues and wakes it.
   mosquitto_threaded_set(client, true);
@@ -136,9 +138,10 @@ void MqttConnection::Run() {
         Post([this, why, delay] {
           ++counters_.connect_failures;
           Log("cannot connect (" + why + "), retrying in " + std::to_string(delay.count()) + " s");
+          if (handlers_.failed) handlers_.failed();
         });
         if (!WaitBeforeRetry(delay)) break;
-        delay = std::min(delay * 2, kLastRetry);
+        delay = std::min(delay * 2, options_.last_retry);
         continue;
       }
       need_connect = false;
@@ -168,10 +171,11 @@ void MqttConnection::Run() {
         if (!refused) {
           Log("cannot connect (" + why + "), retrying in " + std::to_string(delay.count()) + " s");
         }
+        if (handlers_.failed) handlers_.failed();
       });
     }
     if (!WaitBeforeRetry(delay)) break;
-    delay = std::min(delay * 2, kLastRetry);
+    delay = std::min(delay * 2, options_.last_retry);
   }
 }
 

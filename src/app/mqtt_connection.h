@@ -1,5 +1,6 @@
 // MqttConnection: one libmosquitto client kept connected to a broker by a network thread of our
-// own, for the MQTT publisher (app/mqtt_publisher.*, docs/mqtt.md "Connection").
+// own, for the MQTT publisher (app/mqtt_publisher.*, docs/mqtt.md "Connection") and the mqtt://
+// live source (app/mqtt_feed.*, docs/sources.md "The mqtt source").
 //
 // Why not mosquitto_loop_start: libmosquitto 2.0's own thread gives up for good after a TLS
 // handshake fails (a broker whose certificate the CA does not sign: one retry, then the thread
@@ -42,9 +43,15 @@ struct MqttConnectionOptions {
   uint16_t port = 0;
   bool tls = false;  // mqtts:// (or the settings' own `tls`)
   MqttClientSettings client;
-  int qos = 0;  // of every message, the will's too
-  // The last will: published by the broker when the connection dies without a goodbye.
+  // Appended to a configured client id ("" for none), so that several clients of one process do
+  // not drop each other at the broker (app/mqtt_client.h MqttClientId).
+  std::string client_id_suffix;
+  int qos = 0;  // of every message and subscription, the will's too
+  // The last will: published by the broker when the connection dies without a goodbye. None
+  // when the topic is empty.
   std::string will_topic, will_payload;
+  // The longest wait between two connect attempts (the first is 1 s, then doubling).
+  std::chrono::seconds last_retry{30};
   std::string log_prefix;  // "mqtt publish mqtt://127.0.0.1:1883"
   // Subscribed at every connect (the broker forgets them with the session).
   std::vector<std::string> subscriptions;
@@ -63,6 +70,7 @@ class MqttConnection {
   struct Handlers {
     std::function<void()> connected;  // a session the broker accepted (loop thread)
     std::function<void()> lost;       // that session ended (loop thread)
+    std::function<void()> failed;     // an attempt to connect failed, counted (loop thread)
     // A message on a subscribed topic (loop thread); `retained`: the broker kept it from before
     // the subscription, rather than passing it on as it was published.
     std::function<void(const std::string& topic, const std::string& payload, bool retained)>

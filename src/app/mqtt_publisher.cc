@@ -81,9 +81,11 @@ Result<std::unique_ptr<MqttPublisher>> MqttPublisher::Start(asio::io_context& io
                                 .port = plan.port,
                                 .tls = plan.tls,
                                 .client = plan.client,
+                                .client_id_suffix = "",
                                 .qos = plan.qos,
                                 .will_topic = publisher->AvailabilityTopic(),
                                 .will_payload = std::string(kOffline),
+                                .last_retry = std::chrono::seconds(30),  // away long: 2 a minute
                                 .log_prefix = "mqtt publish " + plan.Url(),
                                 .subscriptions = {}};
   if (plan.discovery) options.subscriptions.push_back(plan.ha_status_topic);
@@ -92,6 +94,7 @@ Result<std::unique_ptr<MqttPublisher>> MqttPublisher::Start(asio::io_context& io
       io, std::move(options),
       {.connected = [self] { self->Connected(); },
        .lost = [] {},
+       .failed = [] {},
        .message = [self](const std::string& topic, const std::string& payload,
                          bool retained) { self->Message(topic, payload, retained); }});
   if (!connection.ok()) return connection.status().WithContext("--mqtt-publish");

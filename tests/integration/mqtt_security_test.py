@@ -5,6 +5,7 @@
 openssl command. Values published by mosquitto_pub (an independent client) reach the Modbus
 registers (read by mbpoll) with the right credentials and CA; with a wrong password or a wrong
 CA the meter logs why it is refused, never logs the password, and keeps answering Modbus."""
+import json
 import os
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mbpoll  # noqa: E402
@@ -19,6 +21,7 @@ import modbus_e2e as e2e  # noqa: E402
 import mqtt_broker  # noqa: E402
 
 TOPIC = "house/meter"
+SERIAL = "00000001"
 USER, PASSWORD = "wallbox", "s3cret-Pa55"
 ACTIVE_L1 = 0x5014
 
@@ -35,10 +38,10 @@ def make_ca(work, name):
     return cert, key
 
 
-def make_server_cert(work, ca_cert, ca_key):
+def make_server_cert(work, ca_cert, ca_key, name="server"):
     """A server certificate for 127.0.0.1 (subjectAltName IP, which libmosquitto verifies)."""
-    key, csr = os.path.join(work, "server.key"), os.path.join(work, "server.csr")
-    cert, ext = os.path.join(work, "server.crt"), os.path.join(work, "san.ext")
+    key, csr = os.path.join(work, f"{name}.key"), os.path.join(work, f"{name}.csr")
+    cert, ext = os.path.join(work, f"{name}.crt"), os.path.join(work, "san.ext")
     with open(ext, "w") as f:
         f.write("subjectAltName=IP:127.0.0.1\n")
     openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr,
@@ -63,12 +66,13 @@ class MqttSecurityTest(unittest.TestCase):
                 self.broker.stop()
             shutil.rmtree(self.work, ignore_errors=True)
 
-    def start_meter(self, scheme, mqtt_table):
+    def start_meter(self, scheme, mqtt_table, http="off"):
         config = os.path.join(self.work, "site.toml")
         with open(config, "w") as f:
             f.write("[mqtt]\n" + mqtt_table)
         self.meter = e2e.Pro380(
             self.work, ["--config", config, "--modbus-tcp", "127.0.0.1:0"], expect_tcp=1,
+            http=http,
             source=f"{scheme}://127.0.0.1:{self.broker.port}/{TOPIC}?stale=60s&timeout=120s")
         return self.meter.tcp_ports[0]
 
@@ -142,6 +146,33 @@ class MqttSecurityTest(unittest.TestCase):
         self.assertEqual(mbpoll.floats(port, ACTIVE_L1)[0], 0.0)
         self.assertTrue(self.meter.alive())
         self.assertNotIn("connected, subscribed", self.meter.output())
+
+    def test_a_broker_certificate_fixed_while_the_meter_runs_is_connected_to(self):
+        # The broker first shows a certificate of a CA the meter does not trust; every handshake
+        # fails. Then it restarts on the same port with one the meter's CA signed: the client,
+        # still retrying (libmosquitto's own thread would have given up after the first retry),
+        # connects and the values arrive.
+        ca_cert, ca_key = make_ca(self.work, "ca")
+        other_ca, other_key = make_ca(self.work, "other")
+        wrong_cert, wrong_key = make_server_cert(self.work, other_ca, other_key, "wrong")
+        self.broker = mqtt_broker.Broker(self.work, tls=(other_ca, wrong_cert, wrong_key))
+        port = self.start_meter("mqtts", f'ca_file = "{ca_cert}"\n', http="127.0.0.1:0")
+        deadline = time.monotonic() + 30
+        while self.meter.output().count("certificate verify failed") < 3:
+            self.assertLess(time.monotonic(), deadline, self.meter.output())
+            time.sleep(0.1)
+        self.assertEqual(mbpoll.floats(port, ACTIVE_L1)[0], 0.0)  # answers, waiting for values
+        self.broker.stop()
+        cert, key = make_server_cert(self.work, ca_cert, ca_key)
+        self.broker = mqtt_broker.Broker(self.work, port=self.broker.port, tls=(ca_cert, cert, key))
+        self.wait_log("connected, subscribed to " + TOPIC, within_s=30)  # back-off: at most 10 s
+        self.broker.publish(TOPIC, '{"active_power_l1_kw": 1.25}', ["--cafile", ca_cert])
+        self.expect_power(port, 1.25)
+        url = self.meter.web_url + f"api/v1/meters/{SERIAL}/source"
+        with urllib.request.urlopen(url, timeout=10) as reply:
+            counters = json.loads(reply.read())["counters"]
+        self.assertGreaterEqual(counters["connect_failures"], 3, counters)
+        self.assertEqual((counters["connects"], counters["disconnects"]), (1, 0), counters)
 
     def test_a_missing_ca_file_is_a_bad_config(self):
         config = os.path.join(self.work, "site.toml")
