@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "app/interface_counters.h"
+
 namespace pro380::app {
 
 Result<std::unique_ptr<FleetPorts>> FleetPorts::Open(
@@ -63,6 +65,19 @@ void FleetPorts::OpenedMbus(std::unique_ptr<MbusService> service,
 }
 
 std::vector<std::string> FleetPorts::Describe() const { return lines_; }
+
+std::vector<web::InterfaceCounters> FleetPorts::Counters() const {
+  std::vector<web::InterfaceCounters> out;
+  const auto add = [&out](std::vector<web::InterfaceCounters> buses) {
+    for (web::InterfaceCounters& c : buses) {
+      c.name = "fleet " + c.name;
+      out.push_back(std::move(c));
+    }
+  };
+  for (const auto& service : services_) add(ModbusCounters(*service, MeterCounters::kSummed));
+  for (const auto& service : mbus_services_) add(MbusCounters(*service, MeterCounters::kSummed));
+  return out;
+}
 
 void FleetPorts::FollowMeters() {
   for (const auto& service : services_) {

@@ -17,6 +17,7 @@
 #include "app/modbus_service.h"
 #include "base/status.h"
 #include "transport/endpoint.h"
+#include "web/meter_gateway.h"
 
 namespace asio {
 class io_context;
@@ -42,6 +43,10 @@ class FleetPorts {
 
   // The lines of one-meter buses switch to their meter's line settings (written elsewhere).
   void FollowMeters();
+
+  // Every port's and line's counters as the [interfaces]' (app/interface_counters.h), named
+  // "fleet modbus-tcp 127.0.0.1:15000", …, with the meters' counters summed over the bus.
+  std::vector<web::InterfaceCounters> Counters() const;
 
  private:
   void OpenedMbus(std::unique_ptr<MbusService> service, const std::vector<MbusUnit>& units);

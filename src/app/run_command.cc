@@ -413,10 +413,11 @@ int RunRun(const RunArgs& args) {
       });
   if (web) {
     web->access().counters = [modbus_service = modbus->get(), mbus_service = mbus->get(),
-                              iec_service = iec->get()] {
+                              iec_service = iec->get(), fleet_buses = fleet->get()] {
       std::vector<web::InterfaceCounters> all = ModbusCounters(*modbus_service);
       for (auto& c : MbusCounters(*mbus_service)) all.push_back(std::move(c));
       for (auto& c : iec_service->Counters()) all.push_back(std::move(c));
+      for (auto& c : fleet_buses->Counters()) all.push_back(std::move(c));
       return all;
     };
     web->access().settings_written = follow_meters;

@@ -3,7 +3,6 @@
 #include <asio.hpp>
 #include <future>
 
-#include "app/interface_counters.h"
 #include "app/modbus_service.h"
 #include "app/panel_driver.h"
 
@@ -75,64 +74,6 @@ void WebService::AddEvent(const storage::Event& event) {
 void WebService::Stop() {
   gateway_->Close();
   if (server_) server_->Stop();
-}
-
-}  // namespace pro380::app
-
-namespace pro380::app {
-namespace {
-
-using Values = std::vector<std::pair<std::string, uint64_t>>;
-
-// Per meter of the bus: its server's counters and FC08 diagnostic counters, "id1.requests", …
-void AddBusCounters(const ModbusBus& bus, Values& values) {
-  for (size_t k = 0; k < bus.units().size(); ++k) {
-    const std::string prefix = "meter_" + bus.units()[k].serial + ".";
-    const modbus::ServerCounters& c = bus.server(k).counters();
-    const modbus::DiagnosticCounters& d = bus.server(k).diagnostics();
-    values.insert(values.end(), {{prefix + "requests", c.requests},
-                                 {prefix + "replies", c.replies},
-                                 {prefix + "exceptions", c.exceptions},
-                                 {prefix + "broadcast_writes", c.broadcast_writes},
-                                 {prefix + "other_address", c.other_address},
-                                 {prefix + "fc08_bus_messages", d.bus_messages},
-                                 {prefix + "fc08_bus_errors", d.bus_errors},
-                                 {prefix + "fc08_exception_errors", d.exception_errors},
-                                 {prefix + "fc08_server_messages", d.server_messages},
-                                 {prefix + "fc08_server_no_response", d.server_no_response}});
-  }
-  values.emplace_back("collisions", bus.collisions());
-}
-
-web::InterfaceCounters ListenerCounters(std::string_view kind,
-                                        const ModbusService::Listener& listener) {
-  web::InterfaceCounters out{
-      std::string(kind) + " " + transport::ToString(listener.server->endpoint()), {}};
-  out.values = TcpServerCounterValues(listener.server->counters());
-  AddBusCounters(*listener.bus, out.values);
-  return out;
-}
-
-}  // namespace
-
-std::vector<web::InterfaceCounters> ModbusCounters(const ModbusService& service) {
-  std::vector<web::InterfaceCounters> out;
-  for (const auto& l : service.tcp()) out.push_back(ListenerCounters("modbus-tcp", l));
-  for (const auto& l : service.rtu_over_tcp()) out.push_back(ListenerCounters("rtu-over-tcp", l));
-  for (const auto& line : service.rtu_lines()) {
-    web::InterfaceCounters c{"modbus-rtu " + line->name(), {}};
-    const modbus::RtuFramerCounters& f = line->framer_counters();
-    c.values = {{"bytes", f.bytes},
-                {"frames", f.frames},
-                {"crc_errors", f.crc_errors},
-                {"too_short", f.too_short},
-                {"too_long", f.too_long},
-                {"gap_errors", f.gap_errors},
-                {"failed_line_switches", line->failed_switches()}};
-    AddBusCounters(line->bus(), c.values);
-    out.push_back(std::move(c));
-  }
-  return out;
 }
 
 }  // namespace pro380::app

@@ -51,10 +51,6 @@ class WebPanel final : public web::PanelPort {
   std::function<TimePoint()> now_;
 };
 
-// The counters of every Modbus interface: per listener or line its framer's and server's
-// counters (one server per meter on the bus), as the web page shows them.
-std::vector<web::InterfaceCounters> ModbusCounters(const ModbusService& service);
-
 class WebService {
  public:
   // Prepared, not yet listening: the traffic tap exists before the interfaces open.

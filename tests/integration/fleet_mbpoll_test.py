@@ -5,13 +5,17 @@
 ports): mbpoll reads the serial (0x4000..0x4001, BCD as the meter's info block) and the Modbus ID
 (0x4003) at several unit IDs of every port, and each answers with its own serial; an ID past the
 last meter of the last port is not answered. The config's [[meter]] keeps its [interfaces] port.
+Each port's counters (GET /api/v1/counters and /metrics, "fleet modbus-tcp 127.0.0.1:PORT") are
+summed over its meters and move by exactly the requests mbpoll sent.
 
 Environment: PRO380_BINARY. Needs mbpoll (Debian package); exits 77 (skipped) without it.
 """
+import json
 import os
 import re
 import sys
 import unittest
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fleet_e2e  # noqa: E402
@@ -43,7 +47,7 @@ def mbpoll_words(port, unit, addr, count):
 class FleetTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.fleet = fleet_e2e.FleetRun("pro380-fleet-", CONFIG, expect_tcp=1)
+        cls.fleet = fleet_e2e.FleetRun("pro380-fleet-", CONFIG, expect_tcp=1, http="127.0.0.1:0")
         cls.meter = cls.fleet.meter
 
     @classmethod
@@ -80,6 +84,37 @@ class FleetTest(unittest.TestCase):
     def test_an_id_past_the_last_meter_is_not_answered(self):
         port = self.ports()[2][0]
         self.assertIsNone(mbpoll_words(port, 101, 0x4000, 2))
+
+    def fleet_port_counters(self, port):
+        with urllib.request.urlopen(self.meter.web_url + "api/v1/counters", timeout=10) as reply:
+            interfaces = json.loads(reply.read())["interfaces"]
+        found = [i["counters"] for i in interfaces
+                 if i["name"] == f"fleet modbus-tcp 127.0.0.1:{port}"]
+        self.assertEqual(len(found), 1, [i["name"] for i in interfaces])
+        return found[0]
+
+    def test_a_port_s_counters_are_summed_over_its_meters(self):
+        port = self.ports()[2][0]  # IDs 1..100
+        before = self.fleet_port_counters(port)
+        self.assertEqual(before["meters"], 100)
+        self.assertFalse(any(name.startswith("meter_") for name in before), before)
+        for unit in (1, 50, 100):
+            self.assertIsNotNone(mbpoll_words(port, unit, 0x4000, 2))
+        self.assertIsNone(mbpoll_words(port, 9, 0x0001, 1))  # no such register: an exception
+        self.assertIsNone(mbpoll_words(port, 101, 0x4000, 2))  # no meter: nobody answers
+        after = self.fleet_port_counters(port)
+        # Four requests, each answered by its one meter and heard by the 99 others, and one that
+        # all 100 heard and none answered.
+        self.assertEqual(after["requests"] - before["requests"], 4, after)
+        self.assertEqual(after["replies"] - before["replies"], 3, after)
+        self.assertEqual(after["exceptions"] - before["exceptions"], 1, after)
+        self.assertEqual(after["other_address"] - before["other_address"], 4 * 99 + 100, after)
+        self.assertEqual(after["collisions"], 0, after)
+        self.assertEqual(after["connections_accepted"] - before["connections_accepted"], 5, after)
+        with urllib.request.urlopen(self.meter.web_url + "metrics", timeout=10) as reply:
+            metrics = reply.read().decode()
+        self.assertIn(f'pro380_interface_counter{{interface="fleet modbus-tcp 127.0.0.1:{port}",'
+                      f'counter="meters"}} 100', metrics)
 
     def test_the_config_meter_stays_on_the_interfaces_port(self):
         port = self.meter.tcp_ports[0]

@@ -9,6 +9,8 @@ the run's clock almost stopped (speed 1e-6) under a constant load, so every read
   address and by secondary address (= serial) over a TCP port and a pty line; the same address
   reaches another meter on the other bus; the values equal `pro380 read`'s and the REST API's;
 - a secondary address of the other bus is not answered;
+- a bus's counters (GET /api/v1/counters, "fleet mbus-tcp 127.0.0.1:PORT") are summed over its
+  meters and move by exactly the frames a raw client sent;
 - `pro380 scan --mbus-tcp` finds the 4 meters of bus 0 by the secondary search;
 - an address outside 1..250 or a Modbus key in an mb fleet exits 2 naming the key, nothing opened.
 
@@ -161,6 +163,35 @@ class FleetMbusTest(unittest.TestCase):
                       "50000005", "--timeout", "200ms", "--retries", "0")
         self.assertEqual(done.returncode, 1, done.stdout)
         self.assertIn("secondary address 50000005", done.stderr)
+
+    def bus_counters(self, port):
+        with urllib.request.urlopen(f"{self.web}api/v1/counters", timeout=5) as reply:
+            interfaces = json.load(reply)["interfaces"]
+        found = [i["counters"] for i in interfaces
+                 if i["name"] == f"fleet mbus-tcp 127.0.0.1:{port}"]
+        self.assertEqual(len(found), 1, [i["name"] for i in interfaces])
+        return found[0]
+
+    def test_a_bus_s_counters_are_summed_over_its_meters(self):
+        port = self.tcp[1][0]  # primary addresses 3..5
+        before = self.bus_counters(port)
+        self.assertEqual(before["meters"], 3)
+        self.assertFalse(any(name.startswith("meter_") for name in before), before)
+        with mbus_e2e.MbusTcp(port) as bus:
+            self.assertEqual(bus.transact(mbus_e2e.short_frame(0x40, 5)), mbus_e2e.ACK)
+            # SND_NKE resets the FCB, so the REQ_UD2 after it is answered, not taken as a repeat.
+            self.assertEqual(bus.transact(mbus_e2e.short_frame(0x40, 4)), mbus_e2e.ACK)
+            reply = mbus_e2e.split_frames(bus.transact(mbus_e2e.short_frame(0x7B, 4)))
+            self.assertEqual(len(reply), 1)
+            self.assertEqual(reply[0][5], 4)  # from primary address 4
+        after = self.bus_counters(port)
+        delta = {name: after[name] - before[name] for name in after}
+        # Three frames, each for one meter and heard by the two others.
+        self.assertEqual({name: delta[name] for name in
+                          ("requests", "acks", "data_replies", "repeats", "other_address",
+                           "collisions", "connections_accepted")},
+                         {"requests": 3, "acks": 2, "data_replies": 1, "repeats": 0,
+                          "other_address": 6, "collisions": 0, "connections_accepted": 1}, after)
 
     def test_scan_finds_the_meters_of_a_bus_by_secondary_search(self):
         done = pro380("scan", "--mbus-tcp", f"127.0.0.1:{self.tcp[0][0]}", "--timeout", "50ms",
