@@ -64,8 +64,7 @@ web::InterfaceCounters ListenerCounters(std::string_view kind,
 
 }  // namespace
 
-MeterCounterValues::MeterCounterValues(CounterValues& values, MeterCounters how,
-                                       std::size_t meters)
+MeterCounterValues::MeterCounterValues(CounterValues& values, MeterCounters how, std::size_t meters)
     : values_(values), how_(how) {
   if (how_ == MeterCounters::kSummed) values_.emplace_back("meters", meters);
   first_total_ = values_.size();

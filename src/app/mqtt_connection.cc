@@ -39,8 +39,8 @@ Result<std::unique_ptr<MqttConnection>> MqttConnection::Start(asio::io_context& 
                                           static_cast<int>(o.will_payload.size()),
                                           o.will_payload.data(), o.qos, /*retain=*/true);
         rc != MOSQ_ERR_SUCCESS) {
-      return Status::InvalidArgument("MQTT topic '" + o.will_topic + "': " +
-                                     mosquitto_strerror(rc));
+      return Status::InvalidArgument("MQTT topic '" + o.will_topic +
+                                     "': " + mosquitto_strerror(rc));
     }
   }
   // The network thread is ours: mosquitto_publish only queues and wakes it.
