@@ -8,31 +8,19 @@ the connect is no restart (the configs go out once), `offline` re-sends nothing,
 `ha_status_topic` exits 2 naming the key."""
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import unittest
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import modbus_e2e as e2e  # noqa: E402
-import mqtt_broker  # noqa: E402
+import mqtt_publish_e2e as pub  # noqa: E402
+from mqtt_publish_e2e import SERIAL, STATE, publisher_counters, subscribe  # noqa: E402
 
-SERIAL = "00000001"
-SOURCE = "const:P1=1500,P2=700,U3=235"
 CONFIGS = f"homeassistant/sensor/pro380_{SERIAL}/+/config"
-STATE = f"pro380/{SERIAL}/state"
 SYNC = "pro380-test/sync"
 SENSORS = 60
-
-
-def publisher_counters(web_url):
-    with urllib.request.urlopen(web_url + "api/v1/counters", timeout=10) as reply:
-        interfaces = json.loads(reply.read())["interfaces"]
-    return [i["counters"] for i in interfaces if i["name"].startswith("mqtt-publish ")][0]
 
 
 class Watcher:
@@ -89,42 +77,28 @@ class Watcher:
         self.reader.join(timeout=10)
 
 
-class MqttPublishHaTest(unittest.TestCase):
+class MqttPublishHaTest(pub.PublisherCase):
+    PREFIX = "pro380-mqtt-ha-"
+
     def setUp(self):
-        self.work = tempfile.mkdtemp(prefix="pro380-mqtt-ha-")
-        self.broker = mqtt_broker.Broker(self.work)
-        self.meter = None
+        super().setUp()
         self.watcher = None
 
     def tearDown(self):
         try:
             if self.watcher:
                 self.watcher.stop()
-            if self.meter and self.meter.alive():
-                self.assertEqual(self.meter.stop(), 0, self.meter.output())
         finally:
-            self.broker.stop()
-            shutil.rmtree(self.work, ignore_errors=True)
+            super().tearDown()
 
     def start_meter(self, table=""):
-        config = os.path.join(self.work, "site.toml")
-        with open(config, "w") as f:
-            f.write(f'[mqtt_publish]\nbroker = "mqtt://127.0.0.1:{self.broker.port}"\n'
-                    'discovery = true\ninterval = "1h"\n' + table)
-        self.meter = e2e.Pro380(self.work, ["--config", config, "--modbus-tcp", "127.0.0.1:0"],
-                                expect_tcp=1, http="127.0.0.1:0", source=SOURCE)
-        deadline = time.monotonic() + 20
-        while f"{SENSORS} discovery configs" not in self.meter.output():
-            self.assertLess(time.monotonic(), deadline, self.meter.output())
-            time.sleep(0.05)
+        self.start_publisher('discovery = true\ninterval = "1h"\n' + table)
+        self.wait_log(f"{SENSORS} discovery configs")
         # All of the connect's configs are at the broker (retained) before a watcher starts, so
         # that none of them reaches it as a live message.
         # (--retained-only ends at the first live message: one still on its way.)
         for _ in range(50):
-            self.retained = subprocess.run(
-                ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(self.broker.port), "-t", CONFIGS,
-                 "-v", "--retained-only", "-C", str(SENSORS), "-W", "10"],
-                capture_output=True, text=True, timeout=20, check=False).stdout.splitlines()
+            self.retained = subscribe(self.broker.port, CONFIGS, SENSORS, 10, retained_only=True)
             if len(self.retained) == SENSORS:
                 break
             time.sleep(0.1)
@@ -138,7 +112,7 @@ class MqttPublishHaTest(unittest.TestCase):
         self.assertEqual(self.watcher.messages(), [])  # interval 1 h: nothing on its own
         self.broker.publish("homeassistant/status", "online")  # Home Assistant has started
         configs = self.watcher.wait_for("homeassistant/", SENSORS)
-        self.assertEqual(sorted(f"{t} {p}" for t, p in configs), sorted(self.retained))
+        self.assertEqual(sorted(configs), sorted(self.retained))
         states = self.watcher.wait_for(STATE, 1)  # the values at once, not in an hour
         self.assertEqual(len(states), 1, meter.output())
         self.assertEqual(json.loads(states[0][1])["active_power_l1_kw"], 1.5)
@@ -184,15 +158,9 @@ class MqttPublishHaTest(unittest.TestCase):
             ('ha_status_topic = "hass/status"\n',
              "mqtt_publish.ha_status_topic needs mqtt_publish.discovery = true"),
         ]
-        config = os.path.join(self.work, "bad.toml")
         for text, message in cases:
             with self.subTest(text=text):
-                with open(config, "w") as f:
-                    f.write(head + text)
-                done = subprocess.run([e2e.BINARY, "run", "--config", config, "--check"],
-                                      capture_output=True, text=True, timeout=30, check=False)
-                self.assertEqual(done.returncode, 2, done.stdout + done.stderr)
-                self.assertIn(message, done.stderr)
+                self.assert_refused(head + text, message)
 
 
 if __name__ == "__main__":

@@ -13,30 +13,20 @@ catch use after free, so there VmRSS measures the quarantine, not the queue. The
 checked in every build."""
 import json
 import os
-import shutil
 import signal
-import subprocess
 import sys
-import tempfile
 import time
 import unittest
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mbpoll  # noqa: E402
-import modbus_e2e as e2e  # noqa: E402
-import mqtt_broker  # noqa: E402
+import mqtt_publish_e2e as pub  # noqa: E402
+from mqtt_publish_e2e import ACTIVE_L1, publisher_counters, subscribe  # noqa: E402
 
 METERS = 80
 MAX_QUEUED = 100
 STALL_S = 15
-ACTIVE_L1 = 0x5014
-
-
-def publisher_counters(web_url):
-    with urllib.request.urlopen(web_url + "api/v1/counters", timeout=10) as reply:
-        interfaces = json.loads(reply.read())["interfaces"]
-    return [i["counters"] for i in interfaces if i["name"].startswith("mqtt-publish ")][0]
 
 
 def metrics_counter(web_url, counter):
@@ -57,49 +47,29 @@ def vm_rss_kib(pid):
     raise AssertionError("no VmRSS")
 
 
-class MqttPublishQueueTest(unittest.TestCase):
-    def setUp(self):
-        self.work = tempfile.mkdtemp(prefix="pro380-mqtt-queue-")
-        self.broker = mqtt_broker.Broker(self.work)
-        self.meter = None
+class MqttPublishQueueTest(pub.PublisherCase):
+    PREFIX = "pro380-mqtt-queue-"
 
     def tearDown(self):
         try:
             if self.broker.process:
                 self.broker.process.send_signal(signal.SIGCONT)  # a stopped one cannot end
-            if self.meter and self.meter.alive():
-                self.assertEqual(self.meter.stop(), 0, self.meter.output())
         finally:
-            self.broker.stop()
-            shutil.rmtree(self.work, ignore_errors=True)
+            super().tearDown()
 
     def start_meter(self, max_queued):
-        config = os.path.join(self.work, "site.toml")
-        with open(config, "w") as f:
-            # QoS 1: a message waits for the broker's PUBACK, so a stalled broker keeps every one
-            # in the client (with QoS 0 the kernel's socket buffers would take megabytes first).
-            # keepalive 120 s: the client does not give the connection up during the stall.
-            f.write(f'[mqtt_publish]\nbroker = "mqtt://127.0.0.1:{self.broker.port}"\n'
-                    f'interval = "1s"\nqos = 1\nkeepalive = 120\nmax_queued = {max_queued}\n')
-            for k in range(1, METERS + 1):
-                f.write(f'[[meter]]\nserial = "{30000000 + k}"\nid = {k}\n')
-        self.meter = e2e.Pro380(self.work, ["--config", config, "--modbus-tcp", "127.0.0.1:0"],
-                                expect_tcp=1, http="127.0.0.1:0",
-                                source="const:P1=1500,P2=700,U3=235")
-        deadline = time.monotonic() + 30
-        while f"connected, publishing {METERS} meter(s)" not in self.meter.output():
-            self.assertLess(time.monotonic(), deadline, self.meter.output())
-            time.sleep(0.05)
+        # QoS 1: a message waits for the broker's PUBACK, so a stalled broker keeps every one
+        # in the client (with QoS 0 the kernel's socket buffers would take megabytes first).
+        # keepalive 120 s: the client does not give the connection up during the stall.
+        table = f'interval = "1s"\nqos = 1\nkeepalive = 120\nmax_queued = {max_queued}\n'
+        for k in range(1, METERS + 1):
+            table += f'[[meter]]\nserial = "{30000000 + k}"\nid = {k}\n'
+        self.start_publisher(table)
+        self.wait_log(f"connected, publishing {METERS} meter(s)", within_s=30)
         return self.meter
 
     def wait_states(self, at_least, within_s=20):
-        deadline = time.monotonic() + within_s
-        while True:
-            counters = publisher_counters(self.meter.web_url)
-            if counters["states_published"] >= at_least:
-                return counters
-            self.assertLess(time.monotonic(), deadline, (counters, self.meter.output()))
-            time.sleep(0.1)
+        return self.wait_counter("states_published", at_least, within_s)
 
     def test_a_stalled_broker_keeps_the_queue_bounded_and_the_drops_counted(self):
         meter = self.start_meter(MAX_QUEUED)
@@ -108,10 +78,9 @@ class MqttPublishQueueTest(unittest.TestCase):
         self.wait_states(3 * METERS)
         before = publisher_counters(meter.web_url)
         self.assertEqual(before["states_dropped_queue_full"], 0, before)
-        one = subprocess.run(
-            ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(self.broker.port), "-t",
-             "pro380/30000001/state", "-C", "1", "-W", "10"],
-            capture_output=True, text=True, timeout=20, check=False).stdout.strip()
+        first = subscribe(self.broker.port, "pro380/30000001/state", 1, 10)
+        self.assertEqual(len(first), 1, meter.output())
+        one = first[0][1]
         state_bytes = len(one)
         self.assertGreater(state_bytes, 1000, one)
         rss_before = vm_rss_kib(pid)
@@ -151,11 +120,9 @@ class MqttPublishQueueTest(unittest.TestCase):
 
         # The broker back: the queue drains and states arrive again.
         self.broker.process.send_signal(signal.SIGCONT)
-        done = subprocess.run(
-            ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(self.broker.port), "-t",
-             f"pro380/{30000000 + METERS}/state", "-C", "1", "-W", "20"],
-            capture_output=True, text=True, timeout=30, check=False)
-        self.assertEqual(json.loads(done.stdout)["active_power_l1_kw"], 1.5, meter.output())
+        states = subscribe(self.broker.port, f"pro380/{30000000 + METERS}/state", 1, 20)
+        self.assertEqual(len(states), 1, meter.output())
+        self.assertEqual(json.loads(states[0][1])["active_power_l1_kw"], 1.5, meter.output())
         deadline = time.monotonic() + 20
         while publisher_counters(meter.web_url)["queued_messages"] >= METERS:
             self.assertLess(time.monotonic(), deadline, publisher_counters(meter.web_url))
@@ -163,18 +130,12 @@ class MqttPublishQueueTest(unittest.TestCase):
         self.assertIn("the broker takes messages again", meter.output())
 
     def test_max_queued_out_of_range_exits_2_naming_the_key(self):
-        config = os.path.join(self.work, "bad.toml")
         for value, message in (("0", "mqtt_publish.max_queued = 0 is not allowed; allowed "
                                      "values: 1..1000000 (messages)"),
                                ('"100"', "mqtt_publish.max_queued must be an integer")):
             with self.subTest(value=value):
-                with open(config, "w") as f:
-                    f.write('[mqtt_publish]\nbroker = "mqtt://127.0.0.1:1883"\n'
-                            f"max_queued = {value}\n")
-                done = subprocess.run([e2e.BINARY, "run", "--config", config, "--check"],
-                                      capture_output=True, text=True, timeout=30, check=False)
-                self.assertEqual(done.returncode, 2, done.stdout + done.stderr)
-                self.assertIn(message, done.stderr)
+                self.assert_refused('[mqtt_publish]\nbroker = "mqtt://127.0.0.1:1883"\n'
+                                    f"max_queued = {value}\n", message)
 
 
 if __name__ == "__main__":

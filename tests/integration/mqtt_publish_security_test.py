@@ -8,50 +8,25 @@ login. A wrong password or a CA that did not sign the broker's certificate is lo
 answered) and never shows the password; bad TLS keys exit 2 naming the key."""
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mbpoll  # noqa: E402
-import modbus_e2e as e2e  # noqa: E402
 import mqtt_broker  # noqa: E402
+import mqtt_publish_e2e as pub  # noqa: E402
+from mqtt_publish_e2e import ACTIVE_L1, STATE, publisher_counters, subscribe  # noqa: E402
 from mqtt_security_test import make_ca, make_server_cert  # noqa: E402
 
-SERIAL = "00000001"
-SOURCE = "const:P1=1500,P2=700,U3=235"
-STATE = f"pro380/{SERIAL}/state"
 USER, PASSWORD = "meter-publisher", "pub-S3cret-99"
 READER, READER_PASSWORD = "home-assistant", "ha-S3cret-42"
-ACTIVE_L1 = 0x5014
 
 
-def publisher_counters(web_url):
-    """The publisher's counters from GET /api/v1/counters (its interface "mqtt-publish URL")."""
-    with urllib.request.urlopen(web_url + "api/v1/counters", timeout=10) as reply:
-        interfaces = json.loads(reply.read())["interfaces"]
-    found = [i["counters"] for i in interfaces if i["name"].startswith("mqtt-publish ")]
-    return found[0] if found else None
-
-
-class MqttPublishSecurityTest(unittest.TestCase):
-    def setUp(self):
-        self.work = tempfile.mkdtemp(prefix="pro380-mqtt-pubsec-")
-        self.broker = None
-        self.meter = None
-
-    def tearDown(self):
-        try:
-            if self.meter and self.meter.alive():
-                self.assertEqual(self.meter.stop(), 0, self.meter.output())
-        finally:
-            if self.broker:
-                self.broker.stop()
-            shutil.rmtree(self.work, ignore_errors=True)
+class MqttPublishSecurityTest(pub.PublisherCase):
+    PREFIX = "pro380-mqtt-pubsec-"
+    BROKER = False  # secure_broker() makes it
 
     def secure_broker(self):
         """A TLS listener that also wants a user name and password; the CA's certificate."""
@@ -66,36 +41,18 @@ class MqttPublishSecurityTest(unittest.TestCase):
         return ca_cert
 
     def start_meter(self, table):
-        config = os.path.join(self.work, "site.toml")
-        with open(config, "w") as f:
-            f.write(f'[mqtt_publish]\nbroker = "mqtts://127.0.0.1:{self.broker.port}"\n'
-                    'interval = "1s"\n' + table)
-        self.meter = e2e.Pro380(self.work, ["--config", config, "--modbus-tcp", "127.0.0.1:0"],
-                                expect_tcp=1, http="127.0.0.1:0", source=SOURCE)
-        return self.meter
-
-    def wait_log(self, text, within_s=20):
-        deadline = time.monotonic() + within_s
-        while text not in self.meter.output():
-            self.assertLess(time.monotonic(), deadline, self.meter.output())
-            time.sleep(0.05)
+        return self.start_publisher('interval = "1s"\n' + table, scheme="mqtts")
 
     def wait_failures(self, at_least, within_s=15):
         """connect_failures reaches `at_least`: the failure is counted and retried."""
-        deadline = time.monotonic() + within_s
-        while True:
-            counters = publisher_counters(self.meter.web_url)
-            if counters["connect_failures"] >= at_least:
-                return counters
-            self.assertLess(time.monotonic(), deadline, (counters, self.meter.output()))
-            time.sleep(0.1)
+        return self.wait_counter("connect_failures", at_least, within_s)
 
     def subscribe_state(self, ca_cert):
-        done = subprocess.run(
-            ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(self.broker.port), "--cafile", ca_cert,
-             "-u", READER, "-P", READER_PASSWORD, "-t", STATE, "-C", "1", "-W", "10"],
-            capture_output=True, text=True, timeout=20, check=False)
-        return done.stdout.strip()
+        """The state's payload, read over TLS with the reader's login."""
+        messages = subscribe(self.broker.port, STATE, 1, 10, client_args=[
+            "--cafile", ca_cert, "-u", READER, "-P", READER_PASSWORD])
+        self.assertEqual(len(messages), 1, self.meter.output())
+        return messages[0][1]
 
     def assert_meter_answers(self):
         for _ in range(3):
@@ -162,16 +119,9 @@ class MqttPublishSecurityTest(unittest.TestCase):
              "mqtt_publish.keepalive = 1 is not allowed; allowed values: 5..65535"),
             ('ca_fle = "x"\n', "mqtt_publish.ca_fle is not a known key; known keys:"),
         ]
-        config = os.path.join(self.work, "bad.toml")
         for text, message in cases:
             with self.subTest(text=text):
-                with open(config, "w") as f:
-                    f.write(head + text)
-                done = subprocess.run(
-                    [e2e.BINARY, "run", "--config", config, "--check"], capture_output=True,
-                    text=True, timeout=30, check=False)
-                self.assertEqual(done.returncode, 2, done.stdout + done.stderr)
-                self.assertIn(message, done.stderr)
+                done = self.assert_refused(head + text, message)
                 self.assertNotIn(PASSWORD, done.stdout + done.stderr)
 
 

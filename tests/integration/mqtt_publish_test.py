@@ -8,11 +8,9 @@ publishing resumes when the broker is back on the same port; a pro380 killed wit
 marked offline by the broker through its last will; bad values exit 2 naming the key."""
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 import urllib.request
@@ -20,26 +18,12 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mbpoll  # noqa: E402
 import modbus_e2e as e2e  # noqa: E402
-import mqtt_broker  # noqa: E402
+import mqtt_publish_e2e as pub  # noqa: E402
+from mqtt_publish_e2e import ACTIVE_L1, SERIAL, STATE, subscribe  # noqa: E402
 
 BINARY = os.environ["PRO380_BINARY"]
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-SERIAL = "00000001"
 SOURCE = "const:P1=1500,P2=700,Q2=300,U3=235,P3=-400,F=50.1"
-STATE = f"pro380/{SERIAL}/state"
-ACTIVE_L1 = 0x5014
-
-
-def subscribe(port, topic, count, wait_s, retained_only=False):
-    """Up to `count` messages of `topic` as (topic, payload) within `wait_s` seconds."""
-    cmd = ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-t", topic, "-C", str(count),
-           "-W", str(wait_s), "-v"] + (["--retained-only"] if retained_only else [])
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=wait_s + 10, check=False)
-    messages = []
-    for line in done.stdout.splitlines():
-        name, _, payload = line.partition(" ")
-        messages.append((name, payload))
-    return messages
 
 
 def rest_meter(url):
@@ -47,36 +31,11 @@ def rest_meter(url):
         return json.loads(reply.read())
 
 
-class MqttPublishTest(unittest.TestCase):
-    def setUp(self):
-        self.work = tempfile.mkdtemp(prefix="pro380-mqtt-pub-")
-        self.broker = mqtt_broker.Broker(self.work)
-        self.meter = None
-
-    def tearDown(self):
-        try:
-            if self.meter and self.meter.alive():
-                self.assertEqual(self.meter.stop(), 0, self.meter.output())
-        finally:
-            self.broker.stop()
-            shutil.rmtree(self.work, ignore_errors=True)
+class MqttPublishTest(pub.PublisherCase):
+    PREFIX = "pro380-mqtt-pub-"
 
     def start_meter(self, table=None, http="127.0.0.1:0"):
-        args = ["--modbus-tcp", "127.0.0.1:0"]
-        if table is not None:
-            config = os.path.join(self.work, "site.toml")
-            with open(config, "w") as f:
-                f.write(f'[mqtt_publish]\nbroker = "mqtt://127.0.0.1:{self.broker.port}"\n'
-                        + table)
-            args += ["--config", config]
-        self.meter = e2e.Pro380(self.work, args, expect_tcp=1, http=http, source=SOURCE)
-        return self.meter
-
-    def wait_log(self, text, within_s=20):
-        deadline = time.monotonic() + within_s
-        while text not in self.meter.output():
-            self.assertLess(time.monotonic(), deadline, self.meter.output())
-            time.sleep(0.05)
+        return self.start_publisher(table, http=http, source=SOURCE)
 
     def test_the_state_carries_the_values_rest_shows(self):
         meter = self.start_meter('interval = "1s"\n')
@@ -196,7 +155,6 @@ class MqttPublishTest(unittest.TestCase):
         self.assertEqual(got, [("pro380/availability", "offline")])
 
     def test_bad_values_exit_2_naming_the_key(self):
-        config = os.path.join(self.work, "bad.toml")
         cases = [
             ('[mqtt_publish]\nbroker = "mqtt://127.0.0.1:0"\n',
              "mqtt_publish.broker = 'mqtt://127.0.0.1:0' has port '0', not 1-65535"),
@@ -208,12 +166,7 @@ class MqttPublishTest(unittest.TestCase):
         ]
         for text, message in cases:
             with self.subTest(text=text):
-                with open(config, "w") as f:
-                    f.write(text)
-                done = subprocess.run([BINARY, "run", "--config", config, "--check"],
-                                      capture_output=True, text=True, timeout=30, check=False)
-                self.assertEqual(done.returncode, 2, done.stdout + done.stderr)
-                self.assertIn(message, done.stderr)
+                self.assert_refused(text, message)
         done = subprocess.run([BINARY, "run", "--mqtt-publish", "tcp://127.0.0.1:1883", "--check"],
                               capture_output=True, text=True, timeout=30, check=False)
         self.assertEqual(done.returncode, 2, done.stdout + done.stderr)
