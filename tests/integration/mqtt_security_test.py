@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mbpoll  # noqa: E402
 import modbus_e2e as e2e  # noqa: E402
 import mqtt_broker  # noqa: E402
+import mqtt_publish_e2e as pub  # noqa: E402
 
 TOPIC = "house/meter"
 SERIAL = "00000001"
@@ -77,10 +78,7 @@ class MqttSecurityTest(unittest.TestCase):
         return self.meter.tcp_ports[0]
 
     def wait_log(self, text, within_s=20):
-        deadline = time.monotonic() + within_s
-        while text not in self.meter.output():
-            self.assertLess(time.monotonic(), deadline, self.meter.output())
-            time.sleep(0.05)
+        pub.wait_log(self, self.meter, text, within_s)
 
     def expect_power(self, port, kw, within_s=5):
         deadline = time.monotonic() + within_s
