@@ -29,61 +29,29 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "modbus_tcp"))
 from run_bench import Server, load  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from bench_process import BenchProcess  # noqa: E402
+from bench_process import FleetProcess, measure_idle_fleet  # noqa: E402
 
 START_TIMEOUT_S = 60.0
 GOAL_CPU_SHARE = 0.10
 GOAL_KIB_PER_METER = 4.0
 FLEET_LINE = re.compile(r"^fleet: Modbus TCP on 127\.0\.0\.1:(\d+), IDs (\d+)-(\d+),", re.M)
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError("no VmRSS")
-
-
-class Fleet(BenchProcess):
+class Fleet(FleetProcess):
     """pro380 run with a fleet of `count` meters; `ports` [(port, first id, last id)]."""
 
     def __init__(self, pro380, work, count, save_interval, lifetime_s, source):
-        self.dir = tempfile.mkdtemp(prefix=f"fleet{count}-", dir=work)
-        config = os.path.join(self.dir, "fleet.toml")
-        with open(config, "w") as f:
-            f.write(f'[run]\nsource = "{source}"\nsave_interval = "{save_interval}"\n'
-                    f'stop_after = "{lifetime_s}s"\n[interfaces]\nhttp = "off"\n'
-                    f'[[fleet]]\ncount = {count}\nserial_start = "30000001"\n'
-                    f'modbus_tcp = "127.0.0.1:0"\n')
-        started = time.monotonic()
-        super().__init__(f"pro380 (fleet of {count})",
-                         [pro380, "run", "--config", config, "--state",
-                          os.path.join(self.dir, "state")],
-                         os.path.join(self.dir, "pro380.log"), stop_timeout_s=60)
-        want = math.ceil(count / 247)
-        self.ports = []
-
-        def all_ports_open():
-            self.ports = [(int(m[1]), int(m[2]), int(m[3]))
-                          for m in FLEET_LINE.finditer(self.output())]
-            return len(self.ports) >= want
-
-        self.wait_until(all_ports_open, START_TIMEOUT_S)
-        self.start_s = time.monotonic() - started
+        super().__init__(f"pro380 (fleet of {count})", pro380, work, f"fleet{count}-",
+                         f'[run]\nsource = "{source}"\nsave_interval = "{save_interval}"\n'
+                         f'stop_after = "{lifetime_s}s"\n[interfaces]\nhttp = "off"\n'
+                         f'[[fleet]]\ncount = {count}\nserial_start = "30000001"\n'
+                         f'modbus_tcp = "127.0.0.1:0"\n',
+                         FLEET_LINE, math.ceil(count / 247), START_TIMEOUT_S)
 
 
 def main():
@@ -111,24 +79,11 @@ def main():
     with tempfile.TemporaryDirectory(prefix="pro380-fleet-bench-") as work:
         servers = []
         try:
-            base = Fleet(pro380, work, 1, args.save_interval, 60, args.source)
-            servers.append(base)
-            time.sleep(2)
-            base_rss = rss_kib(base.process.pid)
-            base.stop()
-            servers.remove(base)
-
-            fleet = Fleet(pro380, work, args.count, args.save_interval, lifetime_s,
-                          args.source)
-            servers.append(fleet)
-            time.sleep(3)  # past the first save and the start's page faults
-            pid = fleet.process.pid
-            cpu0, t0 = cpu_seconds(pid), time.monotonic()
-            time.sleep(args.window)
-            cpu1, t1 = cpu_seconds(pid), time.monotonic()
-            share = (cpu1 - cpu0) / (t1 - t0)
-            rss = rss_kib(pid)
-            per_meter = (rss - base_rss) / max(1, args.count - 1)
+            idle = measure_idle_fleet(
+                lambda count, lifetime: Fleet(pro380, work, count, args.save_interval, lifetime,
+                                              args.source),
+                args.count, args.window, lifetime_s, servers)
+            fleet = idle.fleet
 
             ref = Server("reference", [reference, "127.0.0.1", "0", str(lifetime_s)], None, work)
             servers.append(ref)
@@ -168,11 +123,12 @@ def main():
           f"{len(fleet.ports)} Modbus TCP ports; nproc {os.cpu_count()}, load average "
           f"{load_avg[0]:.2f}")
     print(f"start (to the last port's line)    {fleet.start_s:8.1f} s")
+    share, per_meter = idle.cpu_share, idle.kib_per_meter
     print(f"CPU over {args.window:g} s                 {share * 100:8.1f} % of one core   "
           f"goal <= {GOAL_CPU_SHARE * 100:g} %   ratio {share / GOAL_CPU_SHARE:.2f} "
           f"{'ok' if share <= GOAL_CPU_SHARE else 'NO'}")
-    print(f"resident memory                    {rss / 1024:8.1f} MiB (1 meter: "
-          f"{base_rss / 1024:.1f} MiB)")
+    print(f"resident memory                    {idle.rss_kib / 1024:8.1f} MiB (1 meter: "
+          f"{idle.base_rss_kib / 1024:.1f} MiB)")
     print(f"resident memory per meter          {per_meter:8.2f} KiB          goal <= "
           f"{GOAL_KIB_PER_METER:g} KiB   ratio {per_meter / GOAL_KIB_PER_METER:.2f} "
           f"{'ok' if per_meter <= GOAL_KIB_PER_METER else 'NO'}")

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The PRO380-Mb fleet benchmark: N meters of a [[fleet]] with variant = "mb" in one `pro380 run`
 (docs/config.md, "[[fleet]]"), measured as bench/fleet/run_fleet_bench.py measures the Modbus
-fleet (its cpu_seconds and rss_kib), on loopback only, bounded (about 60 s with the defaults):
+fleet (bench/bench_process.py's measure_idle_fleet, cpu_seconds and rss_kib), on loopback only,
+bounded (about 60 s with the defaults):
   1. a 1-meter mb fleet for the baseline resident memory (VmRSS) of the process;
   2. the N-meter fleet (each meter its own seed, updated every second, state saved every
      SAVE_INTERVAL), 250 primary addresses on each M-Bus TCP port: its start time, then over
@@ -27,11 +28,8 @@ import tempfile
 import threading
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run_fleet_bench import cpu_seconds, rss_kib  # noqa: E402
-
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from bench_process import BenchProcess  # noqa: E402
+from bench_process import FleetProcess, cpu_seconds, measure_idle_fleet, rss_kib  # noqa: E402
 
 START_TIMEOUT_S = 60.0
 PER_BUS = 250
@@ -39,32 +37,17 @@ FLEET_LINE = re.compile(r"^fleet: M-Bus TCP on 127\.0\.0\.1:(\d+), primary addre
                         r"(\d+)-(\d+),", re.M)
 
 
-class MbusFleet(BenchProcess):
+class MbusFleet(FleetProcess):
     """pro380 run with an mb fleet of `count` meters; `ports` [(port, first, last address)]."""
 
     def __init__(self, pro380, work, count, save_interval, lifetime_s, source):
-        self.dir = tempfile.mkdtemp(prefix=f"mbfleet{count}-", dir=work)
-        config = os.path.join(self.dir, "fleet.toml")
-        with open(config, "w") as f:
-            f.write(f'[run]\nsource = "{source}"\nsave_interval = "{save_interval}"\n'
-                    f'stop_after = "{lifetime_s}s"\n[interfaces]\nhttp = "off"\n'
-                    f'modbus_tcp = "127.0.0.1:0"\n[[fleet]]\nvariant = "mb"\ncount = {count}\n'
-                    f'serial_start = "50000001"\nmbus_tcp = "127.0.0.1:0"\n')
-        started = time.monotonic()
-        super().__init__(f"pro380 (mb fleet of {count})",
-                         [pro380, "run", "--config", config, "--state",
-                          os.path.join(self.dir, "state")],
-                         os.path.join(self.dir, "pro380.log"), stop_timeout_s=60)
-        want = math.ceil(count / PER_BUS)
-        self.ports = []
-
-        def all_ports_open():
-            self.ports = [(int(m[1]), int(m[2]), int(m[3]))
-                          for m in FLEET_LINE.finditer(self.output())]
-            return len(self.ports) >= want
-
-        self.wait_until(all_ports_open, START_TIMEOUT_S)
-        self.start_s = time.monotonic() - started
+        super().__init__(f"pro380 (mb fleet of {count})", pro380, work, f"mbfleet{count}-",
+                         f'[run]\nsource = "{source}"\nsave_interval = "{save_interval}"\n'
+                         f'stop_after = "{lifetime_s}s"\n[interfaces]\nhttp = "off"\n'
+                         f'modbus_tcp = "127.0.0.1:0"\n[[fleet]]\nvariant = "mb"\n'
+                         f'count = {count}\nserial_start = "50000001"\n'
+                         f'mbus_tcp = "127.0.0.1:0"\n',
+                         FLEET_LINE, math.ceil(count / PER_BUS), START_TIMEOUT_S)
 
 
 def short_frame(control, address):
@@ -121,24 +104,11 @@ def main():
     with tempfile.TemporaryDirectory(prefix="pro380-mbus-fleet-bench-") as work:
         runs = []
         try:
-            base = MbusFleet(pro380, work, 1, args.save_interval, 60, args.source)
-            runs.append(base)
-            time.sleep(2)
-            base_rss = rss_kib(base.process.pid)
-            base.stop()
-            runs.remove(base)
-
-            fleet = MbusFleet(pro380, work, args.count, args.save_interval, lifetime_s,
-                              args.source)
-            runs.append(fleet)
-            time.sleep(3)  # past the first save and the start's page faults
-            pid = fleet.process.pid
-            cpu0, t0 = cpu_seconds(pid), time.monotonic()
-            time.sleep(args.window)
-            cpu1, t1 = cpu_seconds(pid), time.monotonic()
-            idle_share = (cpu1 - cpu0) / (t1 - t0)
-            rss = rss_kib(pid)
-            per_meter = (rss - base_rss) / max(1, args.count - 1)
+            idle = measure_idle_fleet(
+                lambda count, lifetime: MbusFleet(pro380, work, count, args.save_interval,
+                                                  lifetime, args.source),
+                args.count, args.window, lifetime_s, runs)
+            fleet, pid = idle.fleet, idle.fleet.process.pid
 
             counts, errors = [0] * len(fleet.ports), []
             cpu0, t0 = cpu_seconds(pid), time.monotonic()
@@ -167,10 +137,11 @@ def main():
           f"{len(fleet.ports)} M-Bus TCP ports of up to {PER_BUS}; nproc {os.cpu_count()}, "
           f"load average {load_avg[0]:.2f}")
     print(f"start (to the last port's line)    {fleet.start_s:8.1f} s")
-    print(f"CPU over {args.window:g} s, no requests     {idle_share * 100:8.1f} % of one core")
-    print(f"resident memory                    {rss / 1024:8.1f} MiB (1 meter: "
-          f"{base_rss / 1024:.1f} MiB)")
-    print(f"resident memory per meter          {per_meter:8.2f} KiB")
+    print(f"CPU over {args.window:g} s, no requests     {idle.cpu_share * 100:8.1f} % of one "
+          "core")
+    print(f"resident memory                    {idle.rss_kib / 1024:8.1f} MiB (1 meter: "
+          f"{idle.base_rss_kib / 1024:.1f} MiB)")
+    print(f"resident memory per meter          {idle.kib_per_meter:8.2f} KiB")
     print(f"readout load, {len(fleet.ports)} clients (SND_NKE + REQ_UD2, first telegram), "
           f"{args.window:g} s: {readouts:.0f} readouts/s, CPU {load_share * 100:.1f} % of one "
           f"core, VmRSS after {rss_after / 1024:.1f} MiB")
