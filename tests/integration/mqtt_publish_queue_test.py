@@ -7,10 +7,11 @@ in the client stay at `max_queued`, the states beyond it are dropped and counted
 less than the dropped states would have taken, mbpoll is answered throughout, and after SIGCONT
 the states arrive at mosquitto_sub (an independent client) again.
 
-The VmRSS check runs only on a build without AddressSanitizer (PRO380_SANITIZE, set by
-tests/CMakeLists.txt): ASan keeps freed blocks resident in its quarantine (256 MB by default) to
-catch use after free, so there VmRSS measures the quarantine, not the queue. The counters are
-checked in every build."""
+The VmRSS check runs only on a build without sanitizers (PRO380_SANITIZE, set by
+tests/CMakeLists.txt): their allocators are not the one users run. AddressSanitizer keeps freed
+blocks resident in its quarantine (256 MB by default) to catch use after free, so there VmRSS
+measures the quarantine, not the queue; ThreadSanitizer's allocator keeps more too (seen: 1228 KiB
+against a bound of 1200). The counters are checked in every build."""
 import json
 import os
 import signal
@@ -111,8 +112,8 @@ class MqttPublishQueueTest(pub.PublisherCase):
         self.assertGreater(dropped_kib, 2048)  # the bound matters at this rate
         print(f"VmRSS {rss_before} -> {rss_stalled} KiB; dropped {stalled['states_dropped_queue_full']}"
               f" states of {state_bytes} B ({dropped_kib} KiB)", file=sys.stderr)
-        if "address" in os.environ.get("PRO380_SANITIZE", ""):
-            print("VmRSS not checked: AddressSanitizer's quarantine holds freed memory",
+        if os.environ.get("PRO380_SANITIZE"):
+            print("VmRSS not checked: a sanitizer's allocator holds freed memory",
                   file=sys.stderr)
         else:
             self.assertLess(rss_stalled - rss_before, dropped_kib // 2,
@@ -127,7 +128,8 @@ class MqttPublishQueueTest(pub.PublisherCase):
         while publisher_counters(meter.web_url)["queued_messages"] >= METERS:
             self.assertLess(time.monotonic(), deadline, publisher_counters(meter.web_url))
             time.sleep(0.1)
-        self.assertIn("the broker takes messages again", meter.output())
+        # Said by the first publishing round that finds room, at most one interval later.
+        self.wait_log("the broker takes messages again", within_s=10)
 
     def test_max_queued_out_of_range_exits_2_naming_the_key(self):
         for value, message in (("0", "mqtt_publish.max_queued = 0 is not allowed; allowed "
