@@ -14,7 +14,7 @@ FUZZ_SECONDS ?= 20
 # threads and the modbus-client source's poll thread against the event loop, under
 # ThreadSanitizer; only what runs threads is built and run.
 TSAN_DIR ?= build-tsan
-TSAN_TESTS = ^(web_metrics|web_page|web_interfaces|panel_mbus|terminal_view|modbus_bus|evc04_loop|mqtt_bad_input|mqtt_security|mqtt_publish|mqtt_publish_security|mqtt_publish_ha|mqtt_publish_queue|modbus_bridge)$$
+TSAN_TESTS = ^(web_metrics|web_page|web_interfaces|panel_mbus|terminal_view|modbus_bus|evc04_loop|mqtt_bad_input|mqtt_security|mqtt_publish|mqtt_publish_security|mqtt_publish_ha|mqtt_publish_queue|mqtt_publish_writes|modbus_bridge)$$
 # The sanitized builds also compile the optional libgpiod code (S0 and tariff on GPIO), so CI
 # builds and tests it (tests/app/s0_pins_test.cc) without a build of its own.
 SANITIZE_CMAKE = -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O2 -gline-tables-only" \

@@ -10,7 +10,8 @@ namespace {
 
 constexpr std::string_view kPublishKeys =
     "broker, prefix, interval, retain, qos, discovery, discovery_prefix, ha_status_topic, "
-    "max_queued, username, password, password_file, client_id, tls, ca_file, cert_file, key_file, "
+    "max_queued, writes, username, password, password_file, client_id, tls, ca_file, cert_file, "
+    "key_file, "
     "keepalive";
 constexpr std::string_view kUrlForm = "mqtt://HOST:PORT[/PREFIX] or mqtts://HOST:PORT[/PREFIX]";
 
@@ -80,7 +81,8 @@ std::string MqttPublishPlan::Describe() const {
   return "MQTT publishing to " + Url() + ": " + prefix + "/<serial>/state every " + seconds +
          (discovery ? ", Home Assistant discovery under " + discovery_prefix +
                           " (again at each \"online\" on " + ha_status_topic + ")"
-                    : std::string());
+                    : std::string()) +
+         (writes ? ", settings written from " + prefix + "/<serial>/set" : std::string());
 }
 
 Result<MqttPublishConfig> ParseMqttPublishTable(const ConfigReport& report,
@@ -130,10 +132,12 @@ Result<MqttPublishConfig> ParseMqttPublishTable(const ConfigReport& report,
                                          std::string(kAllowed));
       }
       config.interval = *interval;
-    } else if (key == "retain" || key == "discovery") {
+    } else if (key == "retain" || key == "discovery" || key == "writes") {
       auto value = flag();
       if (!value.ok()) return value.status();
-      (key == "retain" ? config.retain : config.discovery) = *value;
+      (key == "retain"      ? config.retain
+       : key == "discovery" ? config.discovery
+                            : config.writes) = *value;
     } else if (key == "qos") {
       const auto* i = node.as_integer();
       if (!i || i->get() < 0 || i->get() > 2) {
@@ -198,6 +202,7 @@ Result<std::optional<MqttPublishPlan>> ResolveMqttPublish(
     if (file->max_queued) plan.max_queued = *file->max_queued;
     if (file->discovery) plan.discovery = *file->discovery;
     if (file->discovery_prefix) plan.discovery_prefix = *file->discovery_prefix;
+    if (file->writes) plan.writes = *file->writes;
   }
   plan.ha_status_topic =
       file && file->ha_status_topic ? *file->ha_status_topic : plan.discovery_prefix + "/status";

@@ -26,7 +26,7 @@ struct MqttPublishConfig {
   std::optional<std::string> broker;  // mqtt[s]://HOST:PORT[/PREFIX]
   std::optional<std::string> prefix, discovery_prefix, ha_status_topic;
   std::optional<Duration> interval;
-  std::optional<bool> retain, discovery;
+  std::optional<bool> retain, discovery, writes;
   std::optional<int> qos;
   std::optional<uint64_t> max_queued;
   MqttClientSettings client;
@@ -48,12 +48,15 @@ struct MqttPublishPlan {
   // Where Home Assistant says "online" when it starts (its birth message): the configs are sent
   // again then. Default: `<discovery_prefix>/status`, Home Assistant's own default.
   std::string ha_status_topic;
+  // Settings written by a JSON object published to `<prefix>/<serial>/set` (docs/mqtt.md
+  // "Setting writes"). Off by default: whoever may publish to the broker could change a meter.
+  bool writes = false;
   MqttClientSettings client;
 
   std::string Url() const;  // "mqtt://127.0.0.1:1883" (no prefix, no credentials)
   // The start line (and `run --check`'s): "MQTT publishing to mqtt://127.0.0.1:1883:
   // pro380/<serial>/state every 10 s[, Home Assistant discovery under homeassistant (again at
-  // each "online" on homeassistant/status)]".
+  // each "online" on homeassistant/status)][, settings written from pro380/<serial>/set]".
   std::string Describe() const;
 };
 

@@ -2,10 +2,13 @@
 
 #include <asio/post.hpp>
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "app/wall_clock.h"
 #include "device/ha_discovery.h"
+#include "device/named_setting_write.h"
 #include "device/register_codec.h"
 #include "device/register_names.h"
 #include "metering/readings.h"
@@ -73,10 +76,11 @@ MqttPublisher::MqttPublisher(asio::io_context& io, const MqttPublishPlan& plan,
                              std::vector<PublishedMeter> meters)
     : io_(io), plan_(plan), meters_(std::move(meters)), timer_(io) {}
 
-Result<std::unique_ptr<MqttPublisher>> MqttPublisher::Start(asio::io_context& io,
-                                                            const MqttPublishPlan& plan,
-                                                            std::vector<PublishedMeter> meters) {
+Result<std::unique_ptr<MqttPublisher>> MqttPublisher::Start(
+    asio::io_context& io, const MqttPublishPlan& plan, std::vector<PublishedMeter> meters,
+    std::function<void()> settings_written) {
   std::unique_ptr<MqttPublisher> publisher(new MqttPublisher(io, plan, std::move(meters)));
+  publisher->settings_written_ = std::move(settings_written);
   MqttConnectionOptions options{.host = plan.host,
                                 .port = plan.port,
                                 .tls = plan.tls,
@@ -89,6 +93,7 @@ Result<std::unique_ptr<MqttPublisher>> MqttPublisher::Start(asio::io_context& io
                                 .log_prefix = "mqtt publish " + plan.Url(),
                                 .subscriptions = {}};
   if (plan.discovery) options.subscriptions.push_back(plan.ha_status_topic);
+  if (plan.writes) options.subscriptions.push_back(plan.prefix + "/+/set");
   MqttPublisher* self = publisher.get();
   auto connection = MqttConnection::Start(
       io, std::move(options),
@@ -125,7 +130,9 @@ web::InterfaceCounters MqttPublisher::Counters() const {
            {"ha_births", ha_births_},
            {"states_dropped_queue_full", states_dropped_},
            {"queued_messages", connection_->queued()},
-           {"publish_refused", c.publish_refused}}};
+           {"publish_refused", c.publish_refused},
+           {"settings_written", settings_written_count_},
+           {"writes_refused", writes_refused_}}};
 }
 
 void MqttPublisher::Connected() {
@@ -156,6 +163,11 @@ std::size_t MqttPublisher::PublishDiscovery() {
 }
 
 void MqttPublisher::Message(const std::string& topic, const std::string& payload, bool retained) {
+  if (plan_.writes) {
+    for (const PublishedMeter& m : meters_) {
+      if (topic == SetTopic(m.serial)) return SetMessage(m, topic, payload, retained);
+    }
+  }
   // Home Assistant's birth message: "online", its default payload, as it is published. A
   // retained one is what the broker kept from an earlier start: the configs of this connect
   // have just been sent, so it asks for nothing new.
@@ -165,6 +177,62 @@ void MqttPublisher::Message(const std::string& topic, const std::string& payload
   PublishStates();  // its sensors get their values now, not an interval later
   connection_->Log("Home Assistant is online: " + std::to_string(configs) +
                    " discovery configs and the states sent again");
+}
+
+void MqttPublisher::RefuseWrite(const std::string& topic, const std::string& why) {
+  ++writes_refused_;
+  connection_->Log("topic " + topic + ": " + why);
+}
+
+void MqttPublisher::SetMessage(const PublishedMeter& meter, const std::string& topic,
+                               const std::string& payload, bool retained) {
+  // A retained set message would be written again at every connect, long after it was meant.
+  if (retained) return RefuseWrite(topic, "a retained set message is not applied");
+  const nlohmann::json body = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded() || !body.is_object() || body.empty()) {
+    return RefuseWrite(topic,
+                       "message refused: not a JSON object of settings and numbers, e.g. "
+                       "{\"tariff\": 2}");
+  }
+  // Each setting is written on its own, in the message's order; one refused does not stop the
+  // others (as REST writes one setting a request).
+  bool written = false;
+  for (const auto& [name, value] : body.items()) {
+    if (!value.is_number()) {
+      RefuseWrite(topic, name + ": refused: the value must be a number");
+      continue;
+    }
+    const modbus::WriteContext context{.interface = "mqtt",
+                                       .client = topic,
+                                       .unit_id = static_cast<uint8_t>(meter.settings->modbus_id),
+                                       .now = WallNow()};
+    const device::NamedWriteOutcome outcome =
+        device::WriteNamedSetting(*meter.bank, name, value.get<double>(), context);
+    switch (outcome.result) {
+      case device::NamedWriteResult::kWritten: {
+        ++settings_written_count_;
+        written = true;
+        char shown[32];
+        std::snprintf(shown, sizeof shown, "%g", outcome.written);
+        connection_->Log("topic " + topic + ": " + name + " written: " + shown);
+        break;
+      }
+      case device::NamedWriteResult::kNoSuchSetting:
+        RefuseWrite(topic, name + ": refused: no writable setting of that name (" +
+                               std::string(device::kWritableSettingNames) + ")");
+        break;
+      case device::NamedWriteResult::kSealed:
+        RefuseWrite(topic, name + ": refused: meter " + meter.serial +
+                               " is sealed: every write is refused");
+        break;
+      case device::NamedWriteResult::kNotEncodable:
+      case device::NamedWriteResult::kRefused:
+        RefuseWrite(topic, name + ": refused: value " + value.dump() +
+                               " not allowed or the setting is locked");
+        break;
+    }
+  }
+  if (written && settings_written_) settings_written_();
 }
 
 void MqttPublisher::PublishStates() {

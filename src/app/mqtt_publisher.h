@@ -5,7 +5,9 @@
 // (`<prefix>/availability`: "online", and "offline" as the client's last will and at a clean stop,
 // retained); with discovery, Home Assistant's retained sensor configs (device/ha_discovery.h) at
 // every connect and again, with the states, whenever Home Assistant's birth message ("online" on
-// its status topic, not a retained one) says it has started.
+// its status topic, not a retained one) says it has started. With `writes`, settings published as
+// a JSON object to `<prefix>/<serial>/set` are written through the meter's register bank, as a
+// REST write is (docs/mqtt.md "Setting writes").
 //
 // Threads: the client runs on its own network thread (app/mqtt_connection.h), which only posts to
 // the meters' Asio loop. The states are built on the loop (the meters are read there, between
@@ -19,6 +21,7 @@
 
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,6 +30,8 @@
 #include "app/mqtt_connection.h"
 #include "app/mqtt_publish_settings.h"
 #include "base/status.h"
+#include "device/device_settings.h"
+#include "device/pro380_register_bank.h"
 #include "metering/meter.h"
 #include "web/meter_gateway.h"
 
@@ -36,6 +41,9 @@ struct PublishedMeter {
   std::string serial;
   std::string model;  // "PRO380-Mod", for Home Assistant's device block
   const metering::Meter* meter = nullptr;
+  // Setting writes go through it (with `writes`); its change sink logs and saves them.
+  device::Pro380RegisterBank* bank = nullptr;
+  const device::DeviceSettings* settings = nullptr;  // the Modbus ID for the write's context
 };
 
 // The state message of one meter: every canonical quantity with the value the REST API shows
@@ -50,9 +58,11 @@ class MqttPublisher {
  public:
   // Starts the client; a broker that is not there yet is retried. Errors: the client cannot be
   // made, or its TLS files are refused.
+  // `settings_written` runs after an accepted setting write (RTU lines follow their meter).
   static Result<std::unique_ptr<MqttPublisher>> Start(asio::io_context& io,
                                                       const MqttPublishPlan& plan,
-                                                      std::vector<PublishedMeter> meters);
+                                                      std::vector<PublishedMeter> meters,
+                                                      std::function<void()> settings_written = {});
   ~MqttPublisher();  // "offline" (retained) and a clean disconnect
   MqttPublisher(const MqttPublisher&) = delete;
   MqttPublisher& operator=(const MqttPublisher&) = delete;
@@ -69,13 +79,21 @@ class MqttPublisher {
   void Connected();
   std::size_t PublishDiscovery();  // the configs handed over
   void Message(const std::string& topic, const std::string& payload, bool retained);
+  // A message on `<prefix>/<serial>/set` of one of the meters (with `writes`).
+  void SetMessage(const PublishedMeter& meter, const std::string& topic, const std::string& payload,
+                  bool retained);
+  void RefuseWrite(const std::string& topic, const std::string& why);
   void PublishStates();
   void Arm();
+  std::string SetTopic(const std::string& serial) const {
+    return plan_.prefix + "/" + serial + "/set";
+  }
   std::string AvailabilityTopic() const { return plan_.prefix + "/availability"; }
 
   asio::io_context& io_;
   MqttPublishPlan plan_;
   std::vector<PublishedMeter> meters_;
+  std::function<void()> settings_written_;
   asio::steady_timer timer_;
   std::unique_ptr<MqttConnection> connection_;
   bool timer_fired_ = false;  // one interval has passed: the meters have run (loop thread)
@@ -85,6 +103,8 @@ class MqttPublisher {
   uint64_t ha_births_ = 0;               // Home Assistant's "online" messages taken
   uint64_t states_dropped_ = 0;          // due while max_queued messages waited: dropped
   bool dropping_ = false;                // the last state due was dropped (logged once a run)
+  uint64_t settings_written_count_ = 0;  // settings of set messages written
+  uint64_t writes_refused_ = 0;          // set messages or their settings refused
 };
 
 }  // namespace pro380::app

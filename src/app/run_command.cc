@@ -480,9 +480,11 @@ int RunRun(const RunArgs& args) {
     std::vector<PublishedMeter> published;
     for (const LiveMeter& m : meters) {
       if (m.in_fleet) continue;  // a fleet's meters are never published (docs/mqtt.md, "Fleets")
-      published.push_back({m.serial, ModelName(m.variant), m.meter.get()});
+      published.push_back(
+          {m.serial, ModelName(m.variant), m.meter.get(), m.bank.get(), m.settings.get()});
     }
-    auto started = MqttPublisher::Start(io, *plan.mqtt_publish, std::move(published));
+    auto started =
+        MqttPublisher::Start(io, *plan.mqtt_publish, std::move(published), follow_meters);
     if (!started.ok()) return Fail(started.status());
     mqtt_publisher = std::move(*started);
     if (web) {  // its counters with the interfaces' (the web reads them on this loop only)

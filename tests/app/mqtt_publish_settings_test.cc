@@ -78,6 +78,7 @@ TEST(MqttPublishSettingsTest, ABrokerAloneTakesTheDefaults) {
   EXPECT_EQ(p.discovery_prefix, "homeassistant");
   EXPECT_EQ(p.ha_status_topic, "homeassistant/status");  // Home Assistant's default
   EXPECT_EQ(p.max_queued, 1000u);
+  EXPECT_FALSE(p.writes);  // a set topic is listened to only when asked for
   EXPECT_FALSE(p.client.username);
   EXPECT_EQ(p.client.keepalive_s, kDefaultMqttKeepAliveS);
   EXPECT_EQ(p.Url(), "mqtt://127.0.0.1:1883");
@@ -88,7 +89,7 @@ TEST(MqttPublishSettingsTest, EveryKey) {
       "[mqtt_publish]\nbroker = \"mqtts://broker.local:8883\"\nprefix = \"house/meters\"\n"
       "interval = \"2s\"\nretain = true\nqos = 1\ndiscovery = true\n"
       "discovery_prefix = \"ha\"\nha_status_topic = \"hass/status\"\n"
-      "max_queued = 50\nusername = \"meter\"\npassword = \"p\"\n"
+      "max_queued = 50\nwrites = true\nusername = \"meter\"\npassword = \"p\"\n"
       "client_id = \"pro380-pub\"\nkeepalive = 60\n");
   EXPECT_EQ(p.host, "broker.local");
   EXPECT_EQ(p.port, 8883);
@@ -101,6 +102,7 @@ TEST(MqttPublishSettingsTest, EveryKey) {
   EXPECT_EQ(p.discovery_prefix, "ha");
   EXPECT_EQ(p.ha_status_topic, "hass/status");
   EXPECT_EQ(p.max_queued, 50u);
+  EXPECT_TRUE(p.writes);
   EXPECT_EQ(p.client.username, "meter");
   EXPECT_EQ(p.client.password, "p");
   EXPECT_EQ(p.client.client_id, "pro380-pub");
@@ -192,6 +194,8 @@ TEST(MqttPublishSettingsTest, BadValuesNameTheKeyAndTheAllowedValues) {
             "site.toml:3: mqtt_publish.retain must be true or false");
   EXPECT_EQ(ErrorOf(head + "discovery = 1\n"),
             "site.toml:3: mqtt_publish.discovery must be true or false");
+  EXPECT_EQ(ErrorOf(head + "writes = \"yes\"\n"),
+            "site.toml:3: mqtt_publish.writes must be true or false");
   EXPECT_EQ(ErrorOf(head + "qos = 3\n"),
             "site.toml:3: mqtt_publish.qos = 3 is not allowed; allowed values: 0, 1, 2");
   EXPECT_EQ(ErrorOf(head + "max_queued = 0\n"),
@@ -201,11 +205,12 @@ TEST(MqttPublishSettingsTest, BadValuesNameTheKeyAndTheAllowedValues) {
             "site.toml:3: mqtt_publish.qos = -1 is not allowed; allowed values: 0, 1, 2");
   EXPECT_EQ(ErrorOf(head + "qos = \"1\"\n"),
             "site.toml:3: mqtt_publish.qos must be an integer; allowed values: 0, 1, 2");
-  EXPECT_EQ(ErrorOf(head + "topic = \"x\"\n"),
-            "site.toml:3: mqtt_publish.topic is not a known key; known keys: broker, prefix, "
-            "interval, retain, qos, discovery, discovery_prefix, ha_status_topic, max_queued, "
-            "username, password, password_file, client_id, tls, ca_file, cert_file, key_file, "
-            "keepalive");
+  EXPECT_EQ(
+      ErrorOf(head + "topic = \"x\"\n"),
+      "site.toml:3: mqtt_publish.topic is not a known key; known keys: broker, prefix, "
+      "interval, retain, qos, discovery, discovery_prefix, ha_status_topic, max_queued, writes, "
+      "username, password, password_file, client_id, tls, ca_file, cert_file, key_file, "
+      "keepalive");
   // The client keys are [mqtt]'s, named under this table.
   EXPECT_EQ(ErrorOf(head + "keepalive = 2\n"),
             "site.toml:3: mqtt_publish.keepalive = 2 is not allowed; allowed values: 5..65535 "
