@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <asio.hpp>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -17,13 +16,11 @@
 #include "app/iec_service.h"
 #include "app/interface_counters.h"
 #include "app/json_output.h"
+#include "app/live_meters.h"
 #include "app/live_source_port.h"
 #include "app/mbus_interfaces.h"
 #include "app/mbus_service.h"
-#include "app/meter_resume.h"
-#include "app/modbus_bridge.h"
 #include "app/modbus_service.h"
-#include "app/mqtt_feed.h"
 #include "app/mqtt_publisher.h"
 #include "app/panel_driver.h"
 #include "app/periodic_saver.h"
@@ -38,7 +35,6 @@
 #include "device/pro380_mbus_device.h"
 #include "device/pro380_register_bank.h"
 #include "metering/readings.h"
-#include "source/open_source.h"
 #include "storage/state_store.h"
 
 namespace pro380::app {
@@ -106,52 +102,6 @@ CLI::App* AddRunCommand(CLI::App& app, RunArgs& args) {
 
 namespace {
 
-// One meter of the process with its own source (a fleet of households is not one household).
-struct LiveMeter {
-  std::string serial;
-  Variant variant = Variant::kMod;
-  std::unique_ptr<metering::Meter> meter;
-  std::unique_ptr<device::DeviceSettings> settings;
-  // Every meter's: the Modbus interfaces serve the banks of Modbus meters; REST writes of every
-  // meter go through its bank (docs/web.md).
-  std::unique_ptr<device::Pro380RegisterBank> bank;
-  std::unique_ptr<device::Pro380MbusDevice> mbus;  // M-Bus meters only
-  std::unique_ptr<source::RecordSource> source;
-  std::unique_ptr<RecordFeeder> feeder;
-  std::unique_ptr<LiveSourcePort> live;  // live sources only (docs/sources.md)
-  std::unique_ptr<PanelDriver> panel;    // the LCD, buttons and menus (docs/display.md)
-  TimePoint printed_at{};
-  bool in_fleet = false;  // a [[fleet]] meter: on its fleet port only, no live line
-};
-
-// Opens the plan's source for one meter: scenarios read their start as local clock time
-// (docs/scenarios.md), so a live household cooks at dinner time where the user is; meter k gets
-// seed + k.
-Result<std::unique_ptr<source::RecordSource>> OpenMeterSource(const RunPlan& plan, size_t index,
-                                                              TimePoint start) {
-  auto opened = source::OpenSource(plan.source,
-                                   {.start = start + LocalUtcOffset(start),
-                                    .seed = plan.meters[index].seed.value_or(plan.seed + index)});
-  if (!opened.ok()) return opened.status().WithContext("--source");
-  // The upstream of a modbus-client: source is the app's to check (transports, device maps).
-  if (Status bridge = CheckBridgeSource(plan.source); !bridge.ok()) {
-    return bridge.WithContext("--source");
-  }
-  if (!opened->records) {
-    return Status::InvalidArgument("--source '" + plan.source +
-                                   "': waveform sources are not supported by run yet");
-  }
-  return std::move(opened->records);
-}
-
-// Records a live meter's feeder buffers: about what one second of wall time consumes (a 1 s
-// record per second at speed 1), at least 2 and at most RecordFeeder's default. The default's
-// 4096 records are 557 KB, most of a meter's memory in a fleet; a live meter takes a tenth of a
-// record per 100 ms tick, so a larger buffer only saves source calls at high speeds.
-std::size_t FeederBatch(double speed) {
-  return static_cast<std::size_t>(std::clamp(std::ceil(speed), 2.0, 4096.0));
-}
-
 void PrintMeterLine(const LiveMeter& m, bool with_serial) {
   if (with_serial) std::printf("%s ", m.serial.c_str());
   PrintLine(*m.meter);
@@ -202,30 +152,6 @@ std::string ChangeDetail(const device::SettingChange& change) {
          text(change.new_value) + (change.persist ? "" : " (not kept across a power loss)");
 }
 
-// The baud rate and parity an RTU spec names become the meter's (the line and its meters
-// agree), each change logged like a write from the command line.
-void ApplyLineSpecs(const InterfacePlan& interfaces, const metering::Meter& meter,
-                    const std::string& serial, device::DeviceSettings& settings,
-                    std::vector<storage::Event>& events) {
-  const device::DeviceSettings before = settings;
-  for (const transport::SerialSpec& spec : interfaces.modbus_rtu) {
-    if (spec.baud) settings.baud_rate = static_cast<int>(*spec.baud);
-    if (spec.parity) {
-      settings.parity = *spec.parity == transport::SerialParity::kNone  ? device::Parity::kNone
-                        : *spec.parity == transport::SerialParity::kOdd ? device::Parity::kOdd
-                                                                        : device::Parity::kEven;
-    }
-  }
-  const auto log = [&](const char* name, int from, int to) {
-    if (from == to) return;
-    events.push_back(
-        {WallNow(), meter.now(), serial, storage::EventKind::kSettingChange, "cli", "",
-         std::string(name) + ": " + std::to_string(from) + " -> " + std::to_string(to)});
-  };
-  log("baud_rate", before.baud_rate, settings.baud_rate);
-  log("parity", static_cast<int>(before.parity), static_cast<int>(settings.parity));
-}
-
 }  // namespace
 
 int RunRun(const RunArgs& args) {
@@ -255,55 +181,11 @@ int RunRun(const RunArgs& args) {
 
   auto store = storage::StateStore::Open(plan.state_dir);
   if (!store.ok()) return Fail(store.status());
-  std::vector<LiveMeter> meters;
+  auto started_meters = StartMeters(plan, **store, wall_start);
+  if (!started_meters.ok()) return Fail(started_meters.status());
+  std::vector<LiveMeter>& meters = started_meters->meters;
+  std::vector<storage::Event>& events = started_meters->events;
   std::vector<SavedMeter> saved;
-  std::vector<storage::Event> events;
-  std::vector<std::string> start_lines;
-  for (size_t k = 0; k < plan.meters.size(); ++k) {
-    const PlannedMeter& planned = plan.meters[k];
-    const RegisterPreset* preset = planned.preset ? &*planned.preset : nullptr;
-    auto started = StartMeter(**store, planned.options, planned.given, preset, wall_start);
-    if (!started.ok()) return Fail(started.status());
-    auto source = OpenMeterSource(plan, k, started->meter->now());
-    if (!source.ok()) return Fail(source.status());
-    LiveMeter& m = meters.emplace_back();
-    m.serial = planned.options.serial;
-    m.variant = planned.options.variant;
-    m.meter = std::move(started->meter);
-    m.settings = std::make_unique<device::DeviceSettings>(started->settings);
-    // A fleet meter hears its fleet bus's line, every other meter [interfaces]' lines.
-    const InterfacePlan& lines =
-        planned.fleet_port ? plan.fleet_ports[*planned.fleet_port] : plan.interfaces;
-    if (m.variant == Variant::kMb) {
-      ApplyMbusLineSpecs(lines, *m.meter, m.serial, *m.settings, started->events);
-    } else {
-      ApplyLineSpecs(lines, *m.meter, m.serial, *m.settings, started->events);
-    }
-    // The identity is the firmware's, chosen by the option at every start (not a saved setting).
-    m.settings->meter_code = std::nullopt;
-    if (planned.options.identity == Identity::kSolarLog) {
-      m.settings->meter_code = m.meter->config().ct_variant ? 0x2008 : 0x2007;
-    }
-    m.source = std::move(*source);
-    m.feeder = std::make_unique<RecordFeeder>(*m.source, FeederBatch(plan.speed));
-    m.live = MakeLiveSourcePort(plan.source, *m.source);
-    m.printed_at = m.meter->now();
-    m.in_fleet = planned.in_fleet;
-    // A fleet meter advances in whole records (FleetSteps): it shows its first one from the start.
-    if (m.in_fleet) {
-      if (Status shown = m.feeder->ShowNext(*m.meter); !shown.ok()) {
-        return Fail(shown.WithContext("--source"));
-      }
-    }
-    events.insert(events.end(), started->events.begin(), started->events.end());
-    if (m.in_fleet) continue;  // FleetPorts::Describe names them
-    start_lines.push_back(
-        "pro380 " + std::string(VariantName(planned.options.variant)) + " meter, serial " +
-        m.serial + (planned.sealed ? " (sealed)" : "") + ": " +
-        (started->resumed ? "resumed" : "new meter") + ", power-down count " +
-        std::to_string(m.meter->power_down_count()) +
-        (started->preset_ignored ? "; its preset is ignored (written once, when it was new)" : ""));
-  }
   for (LiveMeter& m : meters) saved.push_back({m.serial, m.meter.get(), m.settings.get()});
   // A store that opened but cannot be written (disk full, I/O errors) does not stop the meters:
   // they run from memory and the saver retries (docs/decisions/state.md).
@@ -443,7 +325,7 @@ int RunRun(const RunArgs& args) {
 
   std::printf("pro380 run: %zu meter(s), source %s, speed %g, state %s (Ctrl-C to stop)\n",
               meters.size(), plan.source.c_str(), plan.speed, (*store)->path().c_str());
-  for (const std::string& line : start_lines) std::printf("%s\n", line.c_str());
+  for (const std::string& line : started_meters->start_lines) std::printf("%s\n", line.c_str());
   for (const std::string& line : (*modbus)->Describe()) std::printf("%s\n", line.c_str());
   for (const std::string& line : (*fleet)->Describe()) std::printf("%s\n", line.c_str());
   for (const std::string& line : DescribeBuslessFleetMeters(plan.meters)) {
@@ -454,25 +336,9 @@ int RunRun(const RunArgs& args) {
   for (const std::string& line : (*iec)->Describe()) std::printf("%s\n", line.c_str());
   std::fflush(stdout);  // a supervisor sees the start at once, not with the first live line
 
-  // The mqtt:// sources' clients (docs/sources.md); destroyed before the loop they post to.
-  std::vector<std::unique_ptr<MqttFeed>> mqtt_feeds;
-  for (LiveMeter& m : meters) {
-    if (!m.live || m.live->live_spec().kind != source::LiveKind::kMqtt) continue;
-    auto feed =
-        MqttFeed::Start(io, m.live->live_spec(), plan.mqtt, *m.live,
-                        meters.size() > 1 ? m.serial + " " : "", meters.size() > 1 ? m.serial : "");
-    if (!feed.ok()) return Fail(feed.status());
-    mqtt_feeds.push_back(std::move(*feed));
-  }
-  // The modbus-client: sources' poll threads (docs/sources.md); destroyed before the loop too.
-  std::vector<std::unique_ptr<ModbusBridge>> bridges;
-  for (LiveMeter& m : meters) {
-    if (!m.live || m.live->live_spec().kind != source::LiveKind::kModbusClient) continue;
-    auto bridge = ModbusBridge::Start(io, m.live->live_spec(), *m.live,
-                                      meters.size() > 1 ? m.serial + " " : "");
-    if (!bridge.ok()) return Fail(bridge.status());
-    bridges.push_back(std::move(*bridge));
-  }
+  // The live sources' clients (docs/sources.md); destroyed before the loop they post to.
+  auto live_clients = StartLiveClients(io, plan, meters);
+  if (!live_clients.ok()) return Fail(live_clients.status());
   // MQTT publishing (docs/mqtt.md), off unless a broker is named; after the feeds, so that it is
   // destroyed first and its "offline" goes out while the meters still exist.
   std::unique_ptr<MqttPublisher> mqtt_publisher;
