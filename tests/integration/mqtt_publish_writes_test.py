@@ -2,8 +2,8 @@
 """Setting writes over MQTT (docs/mqtt.md "Setting writes"): with `writes = true` in
 [mqtt_publish], a JSON object published by mosquitto_pub (an independent client) to
 `pro380/<serial>/set` writes the meter's settings through its register bank, as a Modbus or REST
-write does: mbpoll and REST then read the new value, and the event log records it with interface
-`mqtt` and the topic. A value the setting does not allow, an unknown setting, a value that is not
+write does: mbpoll, REST and the next state message then show the new value, and the event log
+records it with interface `mqtt` and the topic. A value the setting does not allow, an unknown setting, a value that is not
 a number, a payload that is not a JSON object and a retained set message (which the broker would
 hand over again at every connect) are each logged with the topic, counted (`writes_refused`) and
 change nothing. Without `writes` (the default) nothing subscribes to the set topics, so a set
@@ -18,7 +18,7 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mbpoll  # noqa: E402
 import mqtt_publish_e2e as pub  # noqa: E402
-from mqtt_publish_e2e import SERIAL, publisher_counters  # noqa: E402
+from mqtt_publish_e2e import SERIAL, publisher_counters, subscribe  # noqa: E402
 
 SET = f"pro380/{SERIAL}/set"
 TARIFF = 0x6048  # protocol 3.2: the active tariff (1 or 2)
@@ -58,6 +58,9 @@ class MqttPublishWritesTest(pub.PublisherCase):
         quantities = rest_json(self.meter.web_url + f"api/v1/meters/{SERIAL}")["quantities"]
         self.assertEqual(quantities["tariff"], 2)
         self.assertIn(("mqtt", SET, "tariff: 1 -> 2"), self.events())
+        states = subscribe(self.broker.port, pub.STATE, 1, 10)  # the next one, every 1 s
+        self.assertEqual(len(states), 1, self.meter.output())
+        self.assertEqual(json.loads(states[0][1])["tariff"], 2)
         counters = publisher_counters(self.meter.web_url)
         self.assertEqual((counters["settings_written"], counters["writes_refused"]), (1, 0))
 
