@@ -24,8 +24,12 @@ enum class SelectProbe : uint8_t { kNone, kOne, kSeveral };
 // probe `start` (FFFFFFFF and any manufacturer, version, medium unless filtered); nobody → done;
 // one E5 → one meter with that mask (`found` is called while it is selected); several (a
 // collision, garbled or more than one E5) → fix the next wildcard digit to 0..9 in turn and
-// probe each. A collision with every digit fixed (two meters with one secondary address) is
-// reported through `duplicate`. Bounded: at most 1 + 10 × 8 probes per meter. Errors from the
+// probe each. Meters that share one secondary address (every ID digit fixed, still several) are
+// told apart the same way by the 8 digits of their fabrication numbers (enhanced selection,
+// EN 13757-3 §7.4: `found` gets the mask with its fabrication number); they are reported through
+// `duplicate` when none answers a selection with a fabrication number, when they share it too,
+// or when all ten values of a fabrication digit answer (meters that ignore the record; their
+// 10^8 masks are not searched). Bounded: at most 1 + 10 × 16 probes per meter. Errors from the
 // callbacks (a broken link) stop the search.
 Status SecondarySearch(const std::function<Result<SelectProbe>(const mbus::SecondaryMask&)>& probe,
                        const std::function<Status(const mbus::SecondaryMask&)>& found,

@@ -12,21 +12,36 @@
 namespace pro380::app {
 namespace {
 
+// How a fake meter takes a selection with a fabrication number record.
+enum class Fabrication { kCompared, kIgnored, kRefused };
+
 struct FakeMeter {
   uint32_t id;
   uint16_t manufacturer;
   uint8_t version;
   uint8_t medium;
+  uint32_t fabrication = 0;
+  Fabrication takes = Fabrication::kCompared;
 };
 
-bool Matches(const mbus::SecondaryMask& mask, const FakeMeter& m) {
-  uint32_t id = m.id;
+bool DigitsMatch(const std::array<uint8_t, 8>& digits, uint32_t value) {
   for (std::size_t i = 8; i > 0; --i) {
-    const uint8_t digit = mask.digits[i - 1];
-    if (digit != mbus::kAnyDigit && digit != id % 10) return false;
-    id /= 10;
+    const uint8_t digit = digits[i - 1];
+    if (digit != mbus::kAnyDigit && digit != value % 10) return false;
+    value /= 10;
   }
-  return (mask.manufacturer == mbus::kAnyManufacturer || mask.manufacturer == m.manufacturer) &&
+  return true;
+}
+
+bool Matches(const mbus::SecondaryMask& mask, const FakeMeter& m) {
+  if (mask.fabrication) {
+    if (m.takes == Fabrication::kRefused) return false;
+    if (m.takes == Fabrication::kCompared && !DigitsMatch(*mask.fabrication, m.fabrication)) {
+      return false;
+    }
+  }
+  return DigitsMatch(mask.digits, m.id) &&
+         (mask.manufacturer == mbus::kAnyManufacturer || mask.manufacturer == m.manufacturer) &&
          (mask.version == mbus::kAnyByte || mask.version == m.version) &&
          (mask.medium == mbus::kAnyByte || mask.medium == m.medium);
 }
@@ -35,23 +50,25 @@ struct Search {
   explicit Search(std::vector<FakeMeter> m) : meters(std::move(m)) {}
   std::vector<FakeMeter> meters;
   std::vector<std::string> probed;
-  std::set<std::string> found;
+  std::set<std::string> found;  // Text(): "12345601", "12345601 fabrication number 22091039"
+  std::vector<std::string> duplicates;
 
   void Run(const mbus::SecondaryMask& start) {
     const auto probe = [&](const mbus::SecondaryMask& mask) -> Result<SelectProbe> {
-      probed.push_back(mask.FullText());
+      probed.push_back(mask.Text());
       int matching = 0;
       for (const FakeMeter& m : meters) matching += Matches(mask, m) ? 1 : 0;
       return matching == 0 ? SelectProbe::kNone
                            : (matching == 1 ? SelectProbe::kOne : SelectProbe::kSeveral);
     };
     const auto on_found = [&](const mbus::SecondaryMask& mask) {
-      found.insert(mask.FullText());
+      found.insert(mask.Text());
       return Status::Ok();
     };
-    ASSERT_TRUE(SecondarySearch(
-                    probe, on_found, [](const mbus::SecondaryMask&) {}, start)
-                    .ok());
+    const auto on_duplicate = [&](const mbus::SecondaryMask& mask) {
+      duplicates.push_back(mask.Text());
+    };
+    ASSERT_TRUE(SecondarySearch(probe, on_found, on_duplicate, start).ok());
   }
 };
 
@@ -72,11 +89,49 @@ const uint16_t kAbc = mbus::ManufacturerCode("ABC");
 TEST(MbusScanTest, FixedDigitsOfTheStartMaskAreNeverProbedOtherwise) {
   Search search({{12345601, kInm, 1, 2}, {12345602, kInm, 1, 2}, {12346601, kInm, 1, 2}});
   search.Run(*mbus::SecondaryMask::FromText("12345FFF"));
-  EXPECT_EQ(search.found, (std::set<std::string>{"12345601FFFFFFFF", "12345602FFFFFFFF"}));
+  EXPECT_EQ(search.found, (std::set<std::string>{"12345601", "12345602"}));
   for (const std::string& mask : search.probed) EXPECT_EQ(mask.substr(0, 5), "12345") << mask;
   // 12345FFF (two), 123450FF..123459FF (123456FF two), 1234560F..1234569F (1234560F two),
   // 12345600..12345609 (two found): the three fixed digits cost nothing, 12346601 is not heard.
   EXPECT_EQ(search.probed.size(), 1u + 10u + 10u + 10u);
+}
+
+TEST(MbusScanTest, MetersSharingASecondaryAddressAreToldApartByFabricationNumber) {
+  Search search({{31000002, kInm, 1, 2, 22091039},
+                 {31000002, kInm, 1, 2, 22091040},
+                 {31000001, kInm, 1, 2, 22091041}});
+  search.Run({});
+  EXPECT_EQ(search.found, (std::set<std::string>{"31000001", "31000002 fabrication number 2209103F",
+                                                 "31000002 fabrication number 2209104F"}));
+  EXPECT_TRUE(search.duplicates.empty());
+  // The ID search (1 + 8 x 10), then the fabrication digits down to the 7th, where the two
+  // differ (22091039, 22091040) and each answers alone.
+  EXPECT_EQ(search.probed.size(), 1u + 80u + 70u);
+}
+
+TEST(MbusScanTest, MetersSharingTheFabricationNumberTooAreOneDuplicate) {
+  Search search({{31000002, kInm, 1, 2, 22091039}, {31000002, kInm, 1, 2, 22091039}});
+  search.Run({});
+  EXPECT_TRUE(search.found.empty());
+  EXPECT_EQ(search.duplicates, std::vector<std::string>{"31000002 fabrication number 22091039"});
+}
+
+TEST(MbusScanTest, MetersIgnoringTheFabricationNumberAreOneDuplicateInTenProbes) {
+  Search search({{31000002, kInm, 1, 2, 1, Fabrication::kIgnored},
+                 {31000002, kInm, 1, 2, 2, Fabrication::kIgnored}});
+  search.Run({});
+  EXPECT_TRUE(search.found.empty());
+  EXPECT_EQ(search.duplicates, std::vector<std::string>{"31000002 fabrication number FFFFFFFF"});
+  EXPECT_EQ(search.probed.size(), 1u + 80u + 10u);
+}
+
+TEST(MbusScanTest, MetersRefusingTheFabricationNumberAreOneDuplicate) {
+  Search search({{31000002, kInm, 1, 2, 1, Fabrication::kRefused},
+                 {31000002, kInm, 1, 2, 2, Fabrication::kRefused}});
+  search.Run({});
+  EXPECT_TRUE(search.found.empty());
+  EXPECT_EQ(search.duplicates, std::vector<std::string>{"31000002"});
+  EXPECT_EQ(search.probed.size(), 1u + 80u + 10u);
 }
 
 TEST(MbusScanTest, AManufacturerFilterLeavesOtherMakesSilent) {

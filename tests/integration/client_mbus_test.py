@@ -413,6 +413,61 @@ class MbusWriteTest(unittest.TestCase):
                 self.assertIn(expected, done.stderr)
 
 
+class SharedSecondaryAddressTest(unittest.TestCase):
+    """Two meters given one secondary address: `scan` tells them apart by their fabrication
+    numbers (enhanced selection), and `read` reaches each by the pair."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = mbus_e2e.new_work_dir("client-mbus-shared-")
+        text = (f'[run]\nspeed = 0.000001\nsource = "{SOURCE}"\n[interfaces]\n'
+                f'mbus_tcp = "127.0.0.1:0"\n'
+                + "".join(f'[[meter]]\nvariant = "mb"\nserial = "2400000{k}"\nid = {k}\n'
+                          for k in (1, 2, 3)))
+        try:
+            cls.run_ = mbus_e2e.MbusRun(cls.work, text, expect_mbus_tcp=1)
+        except BaseException:
+            shutil.rmtree(cls.work, ignore_errors=True)
+            raise
+        cls.tcp = f"127.0.0.1:{cls.run_.mbus_ports[0]}"
+        done = pro380("write", "--mbus-tcp", cls.tcp, "--id", "2",
+                      "mbus_secondary_address=24000001")
+        if done.returncode != 0:
+            mbus_e2e.stop_all_and_remove([cls.run_], cls.work)
+            raise AssertionError(done.stderr)
+
+    @classmethod
+    def tearDownClass(cls):
+        mbus_e2e.stop_all_and_remove([cls.run_], cls.work)
+
+    def test_scan_tells_them_apart_by_fabrication_number(self):
+        done = pro380("scan", "--mbus-tcp", self.tcp, "--json", timeout=180)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        out = json.loads(done.stdout)
+        found = sorted((m["secondary_address"], m["fabrication_number"], m["primary_address"],
+                        m["selected_by_fabrication_number"]) for m in out["meters"])
+        self.assertEqual(found, [("24000001", "24000001", 1, True),
+                                 ("24000001", "24000002", 2, True),
+                                 ("24000003", "24000003", 3, False)], out)
+        self.assertEqual(out["others"], [])
+        text = pro380("scan", "--mbus-tcp", self.tcp, timeout=180)
+        self.assertEqual(text.returncode, 0, text.stderr)
+        self.assertIn("  fabrication number 24000002\n", text.stdout)
+        self.assertIn("3 meters found", text.stdout)
+
+    def test_read_reaches_each_by_address_and_fabrication_number(self):
+        for fabrication, primary in (("24000001", 1), ("24000002", 2)):
+            with self.subTest(fabrication=fabrication):
+                done = pro380("read", "--mbus-tcp", self.tcp, "--secondary", "24000001",
+                              "--fabrication-number", fabrication, "--json")
+                self.assertEqual(done.returncode, 0, done.stderr)
+                self.assertEqual(json.loads(done.stdout)["meter"]["mbus_primary_address"],
+                                 primary)
+        done = pro380("read", "--mbus-tcp", self.tcp, "--secondary", "24000001")
+        self.assertEqual(done.returncode, 1, done.stdout)
+        self.assertIn("collision", done.stderr)
+
+
 class ScriptedGateway:
     """An M-Bus TCP gateway in front of the meter's TCP port, for one client connection: it
     relays both ways what `from_client` and `from_meter` let through (None: nothing)."""
