@@ -188,7 +188,9 @@ void MqttPublisher::SetMessage(const PublishedMeter& meter, const std::string& t
                                const std::string& payload, bool retained) {
   // A retained set message would be written again at every connect, long after it was meant.
   if (retained) return RefuseWrite(topic, "a retained set message is not applied");
-  const nlohmann::json body = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  // Ordered: the settings are written in the message's order.
+  const nlohmann::ordered_json body =
+      nlohmann::ordered_json::parse(payload, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded() || !body.is_object() || body.empty()) {
     return RefuseWrite(topic,
                        "message refused: not a JSON object of settings and numbers, e.g. "

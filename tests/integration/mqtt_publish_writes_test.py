@@ -83,9 +83,12 @@ class MqttPublishWritesTest(pub.PublisherCase):
         self.assertEqual((counters["settings_written"], counters["writes_refused"]), (0, 6))
         self.assertEqual(self.tariff(), 1)
         self.assertEqual([e for e in self.events() if e[0] == "mqtt"], [])
-        # One refused setting does not stop the others of the message.
-        self.publish('{"tariff": 3, "s0_rate": 100}')
+        # One refused setting does not stop the others of the message, taken in its order.
+        self.publish('{"tariff": 5, "s0_rate": 100}')
         self.wait_log(f"topic {SET}: s0_rate written: 100")
+        output = self.meter.output()
+        self.assertLess(output.index("tariff: refused: value 5"),
+                        output.index("s0_rate written: 100"))
         self.assertEqual(self.tariff(), 1)
         self.assertIn(("mqtt", SET, "s0_rate: 1000 -> 100"), self.events())
 
