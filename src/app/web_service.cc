@@ -3,7 +3,6 @@
 #include <asio.hpp>
 #include <future>
 
-#include "app/modbus_service.h"
 #include "app/panel_driver.h"
 
 namespace pro380::app {

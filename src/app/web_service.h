@@ -32,7 +32,6 @@ namespace pro380::app {
 
 inline constexpr std::chrono::seconds kGatewayTimeout(2);
 
-class ModbusService;
 class PanelDriver;
 
 // A meter's PanelDriver as the web page drives it, at the run loop's panel clock.
